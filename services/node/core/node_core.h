@@ -1,0 +1,89 @@
+#pragma once
+
+// Domain rules of a UPT node: validation, idempotent writes, record lifecycle. Sees only the
+// CatalogStore interface and an injected Clock; no gRPC, no RocksDB.
+//
+// Codes returned (beyond the store's): InvalidArgument (a field breaks a rule; the message names
+// it), NotFound (unknown record or product), AlreadyExists (id taken by a different record, or
+// request_id reused with a different payload), FailedPrecondition (product not ACTIVE for a
+// batch; update/retire of a DISCONTINUED product), Aborted (expected_version mismatch).
+//
+// Thread-safety: all methods may be called concurrently. Writes are serialised by one mutex,
+// so each check-then-write is atomic. `store` and `clock` must outlive the core.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/time/clock.h"
+#include "services/node/core/validation.h"
+#include "services/node/store/catalog_store.h"
+#include "unggul/node/v1/node_service.pb.h"
+
+namespace unggul::node {
+
+// A write's outcome: the stored record and whether nothing was written (a replay).
+template <typename T>
+struct Written {
+  T value;
+  bool replayed = false;
+};
+
+class NodeCore {
+ public:
+  NodeCore(CatalogStore& store, const Clock& clock);
+
+  v1::NodeInfo GetNodeInfo() const;
+
+  absl::StatusOr<Written<v1::Product>> CreateProduct(const v1::CreateProductRequest& request);
+  absl::StatusOr<Written<v1::Product>> UpdateProduct(const v1::UpdateProductRequest& request);
+  absl::StatusOr<Written<v1::Product>> RetireProduct(const v1::RetireProductRequest& request);
+  absl::StatusOr<v1::Product> GetProduct(absl::string_view product_id) const;
+  absl::StatusOr<v1::ListProductsResponse> ListProducts(
+      const v1::ListProductsRequest& request) const;
+
+  absl::StatusOr<Written<v1::ProductionBatch>> RecordBatch(const v1::RecordBatchRequest& request);
+  absl::StatusOr<v1::ProductionBatch> GetBatch(absl::string_view batch_code) const;
+  absl::StatusOr<v1::ListBatchesResponse> ListBatches(const v1::ListRecordsRequest& request) const;
+
+  absl::StatusOr<Written<v1::Sale>> RecordSale(const v1::RecordSaleRequest& request);
+  absl::StatusOr<v1::Sale> GetSale(absl::string_view sale_id) const;
+  absl::StatusOr<v1::ListSalesResponse> ListSales(const v1::ListRecordsRequest& request) const;
+
+  absl::StatusOr<Written<v1::Certification>> RecordCertification(
+      const v1::RecordCertificationRequest& request);
+  absl::StatusOr<v1::Certification> GetCertification(absl::string_view certification_id) const;
+  absl::StatusOr<v1::ListCertificationsResponse> ListCertifications(
+      const v1::ListRecordsRequest& request) const;
+
+  absl::StatusOr<Written<v1::Training>> RecordTraining(const v1::RecordTrainingRequest& request);
+  absl::StatusOr<v1::Training> GetTraining(absl::string_view training_id) const;
+  absl::StatusOr<v1::ListTrainingsResponse> ListTrainings(
+      const v1::ListRecordsRequest& request) const;
+
+ private:
+  ValidationContext Context() const;
+  // Idempotency check: the earlier outcome for `request_id`, AlreadyExists when the payload
+  // differs, nullopt when unused.
+  absl::StatusOr<std::optional<v1::Record>> Replay(absl::string_view request_id,
+                                                   const std::string& fingerprint) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stateful checks and write of an immutable record (batch, sale, certification, training).
+  absl::StatusOr<Written<v1::Record>> WriteImmutable(v1::Record record,
+                                                     absl::string_view request_id,
+                                                     const std::string& fingerprint);
+  absl::StatusOr<Written<v1::Record>> WriteImmutableLocked(v1::Record record,
+                                                           absl::string_view request_id,
+                                                           const std::string& fingerprint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<ListPage> ListRecords(RecordKind kind,
+                                       const v1::ListRecordsRequest& request) const;
+
+  CatalogStore& store_;
+  const Clock& clock_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace unggul::node

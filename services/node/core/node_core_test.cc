@@ -1,0 +1,253 @@
+#include "services/node/core/node_core.h"
+
+#include <string>
+
+#include "common/testing/fake_clock.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/node/core/fake_catalog_store.h"
+
+namespace unggul::node {
+namespace {
+
+using ::testing::HasSubstr;
+using ::unggul::testing::FakeClock;
+using ::unggul::testing::IsOk;
+using ::unggul::testing::StatusIs;
+
+constexpr char kProductId[] = "SMS-LP-LAHAT-GSJM";
+// 2026-11-29T03:00:00Z = 10:00 in Jakarta.
+const absl::Time kNow = absl::FromUnixSeconds(1795921200);
+
+v1::CreateProductRequest CreateGula(const std::string& request_id = "") {
+  v1::CreateProductRequest req;
+  req.set_request_id(request_id);
+  v1::Product* p = req.mutable_product();
+  p->set_product_id(kProductId);
+  p->set_name("Gula Semut Jahe Merah");
+  p->set_category(v1::CATEGORY_PANGAN_OLAHAN);
+  v1::Sku* sku = p->add_skus();
+  sku->set_sku_code("GSJM250");
+  sku->set_net_content(250);
+  sku->set_net_content_unit(v1::UNIT_G);
+  sku->set_list_price_idr(30000);
+  return req;
+}
+
+v1::RecordBatchRequest Batch(const std::string& code, const std::string& request_id = "",
+                             double qty = 20) {
+  v1::RecordBatchRequest req;
+  req.set_request_id(request_id);
+  v1::ProductionBatch* b = req.mutable_batch();
+  b->set_batch_code(code);
+  b->set_product_id(kProductId);
+  b->set_start_date("2026-11-02");
+  b->set_qty_produced(qty);
+  b->set_unit(v1::UNIT_KG);
+  b->set_inmates_engaged_count(8);
+  return req;
+}
+
+class NodeCoreTest : public ::testing::Test {
+ protected:
+  NodeCoreTest() : store_("SMS-LP-LAHAT"), clock_(kNow), core_(store_, clock_) {}
+
+  void CreateProduct() {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> w, core_.CreateProduct(CreateGula()));
+    ASSERT_FALSE(w.replayed);
+  }
+
+  FakeCatalogStore store_;
+  FakeClock clock_;
+  NodeCore core_;
+};
+
+TEST_F(NodeCoreTest, CreateProductSetsDefaultsAndBookkeeping) {
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> w, core_.CreateProduct(CreateGula()));
+  EXPECT_FALSE(w.replayed);
+  EXPECT_EQ(w.value.upt_code(), "SMS-LP-LAHAT");
+  EXPECT_EQ(w.value.status(), v1::PRODUCT_STATUS_ACTIVE);
+  EXPECT_EQ(w.value.version(), 1);
+  EXPECT_EQ(w.value.created_at_unix_ms(), absl::ToUnixMillis(kNow));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(v1::Product got, core_.GetProduct(kProductId));
+  EXPECT_EQ(got.name(), "Gula Semut Jahe Merah");
+  EXPECT_EQ(core_.GetNodeInfo().last_seq(), 1u);
+  EXPECT_EQ(core_.GetNodeInfo().counts().products(), 1);
+}
+
+TEST_F(NodeCoreTest, InvalidRequestWritesNothing) {
+  v1::CreateProductRequest req = CreateGula();
+  req.mutable_product()->clear_name();
+  EXPECT_THAT(core_.CreateProduct(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("product.name")));
+  v1::RecordBatchRequest batch = Batch("SMS-LP-LAHAT-B1");
+  batch.mutable_batch()->set_qty_rejected(50);
+  EXPECT_THAT(core_.RecordBatch(batch).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("batch.qty_rejected")));
+  EXPECT_EQ(store_.put_count(), 0);
+}
+
+TEST_F(NodeCoreTest, RetryWithSameRequestIdReturnsFirstResultAndWritesNothing) {
+  CreateProduct();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> first,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-42")));
+  EXPECT_FALSE(first.replayed);
+  const int puts = store_.put_count();
+  clock_.Advance(absl::Minutes(5));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> retry,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-42")));
+  EXPECT_TRUE(retry.replayed);
+  EXPECT_EQ(retry.value.recorded_at_unix_ms(), first.value.recorded_at_unix_ms());
+  EXPECT_EQ(store_.put_count(), puts);
+}
+
+TEST_F(NodeCoreTest, RetryAfterStateChangeStillReturnsFirstResult) {
+  CreateProduct();
+  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
+  v1::RetireProductRequest retire;
+  retire.set_product_id(kProductId);
+  retire.set_reason("resep diganti");
+  ASSERT_THAT(core_.RetireProduct(retire), IsOk());
+  // A fresh batch is refused now, but the retry of the acknowledged one is not.
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B2")).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("discontinued")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> retry,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")));
+  EXPECT_TRUE(retry.replayed);
+}
+
+TEST_F(NodeCoreTest, RequestIdReusedWithOtherPayloadIsAlreadyExists) {
+  CreateProduct();
+  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
+  const int puts = store_.put_count();
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B9", "req-1")).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("request_id req-1")));
+  EXPECT_EQ(store_.put_count(), puts);
+  EXPECT_THAT(core_.GetBatch("SMS-LP-LAHAT-B9").status(), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(NodeCoreTest, SameIdSamePayloadIsReplayOtherPayloadIsAlreadyExists) {
+  CreateProduct();
+  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")), IsOk());
+  const int puts = store_.put_count();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> again,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "", 99)).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("batch SMS-LP-LAHAT-B1")));
+  EXPECT_EQ(store_.put_count(), puts);
+  // The same holds for products.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> p, core_.CreateProduct(CreateGula()));
+  EXPECT_TRUE(p.replayed);
+  v1::CreateProductRequest other = CreateGula();
+  other.mutable_product()->set_name("Gula Aren");
+  EXPECT_THAT(core_.CreateProduct(other).status(), StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_F(NodeCoreTest, BatchNeedsExistingActiveProductAndKnownSku) {
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(kProductId)));
+  CreateProduct();
+  v1::RecordBatchRequest bad_sku = Batch("SMS-LP-LAHAT-B1");
+  bad_sku.mutable_batch()->set_sku_code("GSJM999");
+  EXPECT_THAT(core_.RecordBatch(bad_sku).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("batch.sku_code: \"GSJM999\" is not a SKU")));
+  v1::UpdateProductRequest pause;
+  *pause.mutable_product() = core_.GetProduct(kProductId).value();
+  pause.mutable_product()->set_status(v1::PRODUCT_STATUS_PAUSED);
+  ASSERT_THAT(core_.UpdateProduct(pause), IsOk());
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused")));
+  // Sales of a paused product are fine (stock is still sold).
+  v1::RecordSaleRequest sale;
+  sale.mutable_sale()->set_sale_id("SMS-LP-LAHAT-S1");
+  sale.mutable_sale()->set_product_id(kProductId);
+  sale.mutable_sale()->set_sale_date("2026-11-20");
+  sale.mutable_sale()->set_qty(2.5);
+  sale.mutable_sale()->set_unit(v1::UNIT_PCS);
+  sale.mutable_sale()->set_unit_price_idr(30000);
+  sale.mutable_sale()->set_channel(v1::CHANNEL_STAFF_ODOPP);
+  sale.mutable_sale()->set_buyer_region(v1::BUYER_REGION_SAME_REGENCY);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Sale> s, core_.RecordSale(sale));
+  EXPECT_EQ(s.value.revenue_idr(), 75000);  // computed from qty * unit price
+}
+
+TEST_F(NodeCoreTest, UpdateProductVersioningAndPreconditions) {
+  CreateProduct();
+  v1::UpdateProductRequest update;
+  *update.mutable_product() = core_.GetProduct(kProductId).value();
+  update.mutable_product()->set_story("Diolah warga binaan Lapas Lahat dari gula aren petani lokal.");
+  update.set_expected_version(1);
+  clock_.Advance(absl::Hours(1));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> w, core_.UpdateProduct(update));
+  EXPECT_EQ(w.value.version(), 2);
+  EXPECT_EQ(w.value.created_at_unix_ms(), absl::ToUnixMillis(kNow));
+  EXPECT_EQ(w.value.updated_at_unix_ms(), absl::ToUnixMillis(kNow + absl::Hours(1)));
+  // Stale expected_version: Aborted, nothing written.
+  const int puts = store_.put_count();
+  update.mutable_product()->set_brand("Lahat");
+  EXPECT_THAT(core_.UpdateProduct(update).status(),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 2, not 1")));
+  EXPECT_EQ(store_.put_count(), puts);
+  // Unknown product.
+  v1::UpdateProductRequest unknown = update;
+  unknown.mutable_product()->set_product_id("SMS-LP-LAHAT-NOPE");
+  unknown.set_expected_version(0);
+  EXPECT_THAT(core_.UpdateProduct(unknown).status(), StatusIs(absl::StatusCode::kNotFound));
+  // DISCONTINUED only through Retire.
+  update.set_expected_version(0);
+  update.mutable_product()->set_status(v1::PRODUCT_STATUS_DISCONTINUED);
+  EXPECT_THAT(core_.UpdateProduct(update).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RetireProduct")));
+}
+
+TEST_F(NodeCoreTest, RetireIsTerminal) {
+  CreateProduct();
+  v1::RetireProductRequest retire;
+  retire.set_product_id(kProductId);
+  EXPECT_THAT(core_.RetireProduct(retire).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  retire.set_reason("bahan baku tidak tersedia");
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> w, core_.RetireProduct(retire));
+  EXPECT_EQ(w.value.status(), v1::PRODUCT_STATUS_DISCONTINUED);
+  EXPECT_EQ(w.value.retired_reason(), "bahan baku tidak tersedia");
+  EXPECT_THAT(core_.RetireProduct(retire).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already discontinued")));
+  v1::UpdateProductRequest update;
+  *update.mutable_product() = w.value;
+  update.mutable_product()->set_status(v1::PRODUCT_STATUS_ACTIVE);
+  EXPECT_THAT(core_.UpdateProduct(update).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST_F(NodeCoreTest, StoreFailurePropagatesAndRecordsNothing) {
+  CreateProduct();
+  store_.FailNextCall(absl::UnavailableError("store closing"));
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-7")).status(),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(core_.GetBatch("SMS-LP-LAHAT-B1").status(), StatusIs(absl::StatusCode::kNotFound));
+  // The retry is a first attempt, not a replay.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> w,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-7")));
+  EXPECT_FALSE(w.replayed);
+}
+
+TEST_F(NodeCoreTest, ListArgumentsAreValidated) {
+  v1::ListRecordsRequest req;
+  req.set_page_size(1001);
+  EXPECT_THAT(core_.ListBatches(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  req.set_page_size(10);
+  req.set_from_date("2026-05-01");
+  req.set_to_date("2026-04-01");
+  EXPECT_THAT(core_.ListSales(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date")));
+  req.set_to_date("2026-04-31");
+  EXPECT_THAT(core_.ListSales(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date: must be a real")));
+}
+
+}  // namespace
+}  // namespace unggul::node

@@ -1,0 +1,151 @@
+// upt-node: the UPT's system of record. Composition root: flags -> store -> core -> gRPC server.
+// Exits non-zero on bad configuration. SIGTERM/SIGINT drain in-flight RPCs (up to
+// --drain_timeout) before RocksDB closes.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/log/log.h"
+#include "common/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "services/node/core/node_core.h"
+#include "services/node/grpc/upt_node_service.h"
+#include "services/node/store/rocksdb_catalog_store.h"
+
+ABSL_FLAG(std::string, upt_code, "",
+          "Required. This node's UPT code from the Kanwil registry, e.g. SMS-LP-LAHAT. Fixed when "
+          "the database is created; a later start with another code is refused.");
+ABSL_FLAG(std::string, data_dir, "",
+          "Required. Directory of the node's RocksDB database; created when missing.");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7401",
+          "host:port of the gRPC API. Port 0 picks a free port (see --port_file).");
+ABSL_FLAG(std::string, port_file, "",
+          "When set, the bound port is written to this file once the server accepts calls.");
+ABSL_FLAG(bool, sync_writes, true,
+          "fsync the write-ahead log before acknowledging each write. Off: a power loss or "
+          "kernel crash may lose the last acknowledged writes (a process crash does not).");
+ABSL_FLAG(int, max_threads, 16, "Upper bound on gRPC server threads serving unary calls.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled.");
+ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
+ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "upt-node: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "services/node/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
+  absl::SetProgramUsageMessage(
+      "UPT node of Unggul: products, batches, sales, certifications and trainings of one UPT.\n"
+      "Usage: upt-node --upt_code=SMS-LP-LAHAT --data_dir=/var/lib/unggul/node [flags]\n"
+      "Flags may also come from a file: --flagfile=/etc/unggul/node.flags (one --flag=value a "
+      "line).");
+  absl::ParseCommandLine(argc, argv);
+
+  if (absl::Status s = unggul::log::Init(absl::GetFlag(FLAGS_log_format),
+                                         absl::GetFlag(FLAGS_log_level));
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  const std::string upt_code = absl::GetFlag(FLAGS_upt_code);
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (upt_code.empty()) return Fail("--upt_code is required");
+  if (data_dir.empty()) return Fail("--data_dir is required");
+  if (absl::GetFlag(FLAGS_max_threads) < 2) return Fail("--max_threads must be >= 2");
+
+  // Signals are taken by a dedicated thread (sigwait), so block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  unggul::SystemClock clock;
+  unggul::node::RocksDbCatalogStore::Options options;
+  options.path = data_dir;
+  options.upt_code = upt_code;
+  options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  options.now_unix_ms = absl::ToUnixMillis(clock.Now());
+  absl::StatusOr<std::unique_ptr<unggul::node::RocksDbCatalogStore>> store =
+      unggul::node::RocksDbCatalogStore::Open(options);
+  if (!store.ok()) return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
+
+  unggul::node::NodeCore core(**store, clock);
+  unggul::node::UptNodeServiceImpl service(core);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  grpc::ResourceQuota quota("upt-node");
+  quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(4 << 20);
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+  }
+  const unggul::node::StoreInfo info = (*store)->Info();
+  unggul::log::Info("upt-node serving",
+                    {{"upt", upt_code},
+                     {"port", absl::StrCat(port)},
+                     {"incarnation", info.incarnation_id},
+                     {"last_seq", absl::StrCat(info.last_seq)},
+                     {"sync_writes", options.sync_writes ? "true" : "false"}});
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << port << "\n";
+      if (!out) return Fail(absl::StrCat("cannot write --port_file ", port_file));
+    }
+    if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
+      return Fail(absl::StrCat("cannot write --port_file ", port_file));
+    }
+  }
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    unggul::log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server->GetHealthCheckService()->SetServingStatus(false);
+    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_drain_timeout)));
+  });
+  server->Wait();
+  signal_thread.join();
+  server.reset();
+  store->reset();  // RocksDB closes only after every call has finished
+  unggul::log::Info("upt-node stopped", {{"upt", upt_code}});
+  return 0;
+}

@@ -1,0 +1,157 @@
+#include "services/node/store/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace unggul::node {
+namespace {
+
+absl::Status CheckText(absl::string_view value, absl::string_view what) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": must not be empty"));
+  if (value.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": must not contain NUL"));
+  }
+  return absl::OkStatus();
+}
+
+void AppendText(std::string& out, absl::string_view text) {
+  out.append(text.data(), text.size());
+  out.push_back('\0');
+}
+
+void AppendU32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+void AppendU64(std::string& out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+uint64_t ReadBigEndian(absl::string_view bytes) {
+  uint64_t v = 0;
+  for (unsigned char c : bytes) v = (v << 8) | c;
+  return v;
+}
+
+// Reads a 0x00-terminated, non-empty text component at `pos`; advances `pos` past the NUL.
+bool ReadText(absl::string_view in, size_t& pos, std::string& out) {
+  const size_t end = in.find('\0', pos);
+  if (end == absl::string_view::npos || end == pos) return false;
+  out = std::string(in.substr(pos, end - pos));
+  pos = end + 1;
+  return true;
+}
+
+absl::Status Malformed(absl::string_view what, absl::string_view encoded) {
+  return absl::DataLossError(absl::StrCat("malformed ", what, " key (", encoded.size(), " bytes)"));
+}
+
+bool ValidKind(uint8_t k) { return k >= 1 && k <= 5; }
+
+}  // namespace
+
+absl::StatusOr<RecordKey> RecordKey::Create(absl::string_view id) {
+  if (absl::Status s = CheckText(id, "record id"); !s.ok()) return s;
+  return RecordKey(std::string(id));
+}
+
+absl::StatusOr<RecordKey> RecordKey::Decode(absl::string_view encoded) {
+  size_t pos = 0;
+  std::string id;
+  if (!ReadText(encoded, pos, id) || pos != encoded.size()) return Malformed("record", encoded);
+  return RecordKey(std::move(id));
+}
+
+std::string RecordKey::Encode() const {
+  std::string out;
+  AppendText(out, id_);
+  return out;
+}
+
+absl::StatusOr<IndexKey> IndexKey::Create(RecordKind kind, absl::string_view product_id,
+                                          int32_t day, absl::string_view id) {
+  if (absl::Status s = CheckText(product_id, "product id"); !s.ok()) return s;
+  if (absl::Status s = CheckText(id, "record id"); !s.ok()) return s;
+  if (day < 0) return absl::InvalidArgumentError("index day: must be >= 0");
+  return IndexKey(kind, std::string(product_id), day, std::string(id));
+}
+
+absl::StatusOr<IndexKey> IndexKey::Decode(absl::string_view encoded) {
+  if (encoded.empty() || !ValidKind(static_cast<uint8_t>(encoded[0]))) {
+    return Malformed("index", encoded);
+  }
+  size_t pos = 1;
+  std::string product_id;
+  std::string id;
+  if (!ReadText(encoded, pos, product_id) || encoded.size() < pos + 4) {
+    return Malformed("index", encoded);
+  }
+  const uint64_t day = ReadBigEndian(encoded.substr(pos, 4));
+  pos += 4;
+  if (day > 0x7fffffffULL || !ReadText(encoded, pos, id) || pos != encoded.size()) {
+    return Malformed("index", encoded);
+  }
+  return IndexKey(static_cast<RecordKind>(encoded[0]), std::move(product_id),
+                  static_cast<int32_t>(day), std::move(id));
+}
+
+absl::StatusOr<std::string> IndexKey::Prefix(RecordKind kind, absl::string_view product_id) {
+  if (absl::Status s = CheckText(product_id, "product id"); !s.ok()) return s;
+  std::string out(1, static_cast<char>(kind));
+  AppendText(out, product_id);
+  return out;
+}
+
+absl::StatusOr<std::string> IndexKey::SeekKey(RecordKind kind, absl::string_view product_id,
+                                              int32_t day) {
+  if (day < 0) return absl::InvalidArgumentError("index day: must be >= 0");
+  absl::StatusOr<std::string> out = Prefix(kind, product_id);
+  if (!out.ok()) return out;
+  AppendU32(*out, static_cast<uint32_t>(day));
+  return out;
+}
+
+std::string IndexKey::Encode() const {
+  std::string out(1, static_cast<char>(kind_));
+  AppendText(out, product_id_);
+  AppendU32(out, static_cast<uint32_t>(day_));
+  AppendText(out, id_);
+  return out;
+}
+
+absl::StatusOr<ChangelogKey> ChangelogKey::Create(uint64_t seq) {
+  if (seq == 0) return absl::InvalidArgumentError("changelog seq: must be >= 1");
+  return ChangelogKey(seq);
+}
+
+absl::StatusOr<ChangelogKey> ChangelogKey::Decode(absl::string_view encoded) {
+  if (encoded.size() != 8) return Malformed("changelog", encoded);
+  const uint64_t seq = ReadBigEndian(encoded);
+  if (seq == 0) return Malformed("changelog", encoded);
+  return ChangelogKey(seq);
+}
+
+std::string ChangelogKey::Encode() const {
+  std::string out;
+  AppendU64(out, seq_);
+  return out;
+}
+
+absl::StatusOr<RequestKey> RequestKey::Create(absl::string_view request_id) {
+  if (absl::Status s = CheckText(request_id, "request id"); !s.ok()) return s;
+  return RequestKey(std::string(request_id));
+}
+
+absl::StatusOr<RequestKey> RequestKey::Decode(absl::string_view encoded) {
+  size_t pos = 0;
+  std::string id;
+  if (!ReadText(encoded, pos, id) || pos != encoded.size()) return Malformed("request", encoded);
+  return RequestKey(std::move(id));
+}
+
+std::string RequestKey::Encode() const {
+  std::string out;
+  AppendText(out, request_id_);
+  return out;
+}
+
+}  // namespace unggul::node

@@ -1,0 +1,434 @@
+#include "services/node/store/rocksdb_catalog_store.h"
+
+#include <random>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/rocksdb/owned_rocks_db.h"
+#include "common/rocksdb/rocks_status.h"
+#include "common/status/status_macros.h"
+#include "common/time/dates.h"
+#include "rocksdb/write_batch.h"
+#include "unggul/node/storage/v1/storage.pb.h"
+
+namespace unggul::node {
+namespace {
+
+constexpr absl::string_view kProductsCf = "products";
+constexpr absl::string_view kBatchesCf = "batches";
+constexpr absl::string_view kSalesCf = "sales";
+constexpr absl::string_view kCertificationsCf = "certifications";
+constexpr absl::string_view kTrainingsCf = "trainings";
+constexpr absl::string_view kByProductCf = "by_product";
+constexpr absl::string_view kChangelogCf = "changelog";
+constexpr absl::string_view kRequestsCf = "requests";
+constexpr absl::string_view kMetaCf = "meta";
+
+constexpr char kTokenVersion = 1;
+constexpr char kModePrimary = 0;
+constexpr char kModeIndex = 1;
+
+absl::string_view CfFor(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kProduct: return kProductsCf;
+    case RecordKind::kBatch: return kBatchesCf;
+    case RecordKind::kSale: return kSalesCf;
+    case RecordKind::kCertification: return kCertificationsCf;
+    case RecordKind::kTraining: return kTrainingsCf;
+  }
+  return kProductsCf;
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+void Bump(v1::RecordCounts& counts, RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kProduct: counts.set_products(counts.products() + 1); break;
+    case RecordKind::kBatch: counts.set_batches(counts.batches() + 1); break;
+    case RecordKind::kSale: counts.set_sales(counts.sales() + 1); break;
+    case RecordKind::kCertification:
+      counts.set_certifications(counts.certifications() + 1);
+      break;
+    case RecordKind::kTraining: counts.set_trainings(counts.trainings() + 1); break;
+  }
+}
+
+std::string NewIncarnationId() {
+  std::random_device rd;
+  std::string bytes;
+  for (int i = 0; i < 4; ++i) {
+    const uint32_t v = rd();
+    for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+  }
+  return absl::BytesToHexString(bytes);
+}
+
+// The index key of a dated record with a product; nullopt for products and trainings without
+// a product.
+absl::StatusOr<std::optional<std::string>> IndexKeyFor(const v1::Record& record,
+                                                       RecordKind kind) {
+  if (kind == RecordKind::kProduct) return std::optional<std::string>();
+  const std::string product_id = RecordProductId(record);
+  if (product_id.empty()) return std::optional<std::string>();
+  UNGGUL_ASSIGN_OR_RETURN(int32_t day, ParseDate(RecordDate(record), "record date"));
+  UNGGUL_ASSIGN_OR_RETURN(IndexKey key, IndexKey::Create(kind, product_id, day, RecordId(record)));
+  return std::optional<std::string>(key.Encode());
+}
+
+absl::StatusOr<v1::Record> DecodeRecord(absl::string_view bytes, absl::string_view what) {
+  storage::v1::StoredRecord stored;
+  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("undecodable stored record ", what));
+  }
+  return std::move(*stored.mutable_record());
+}
+
+std::string MakeToken(RecordKind kind, char mode, absl::string_view last_key) {
+  std::string raw;
+  raw.push_back(kTokenVersion);
+  raw.push_back(static_cast<char>(kind));
+  raw.push_back(mode);
+  raw.append(last_key.data(), last_key.size());
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::string> ParseToken(absl::string_view token, RecordKind kind, char mode) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 4 || raw[0] != kTokenVersion ||
+      raw[1] != static_cast<char>(kind) || raw[2] != mode) {
+    return absl::InvalidArgumentError(
+        "page_token: not a token from a previous page of this list with the same filters");
+  }
+  return raw.substr(3);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
+    const Options& options) {
+  if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
+  const std::vector<std::string> cfs = {
+      std::string(kProductsCf),  std::string(kBatchesCf),   std::string(kSalesCf),
+      std::string(kCertificationsCf), std::string(kTrainingsCf), std::string(kByProductCf),
+      std::string(kChangelogCf), std::string(kRequestsCf),  std::string(kMetaCf)};
+  UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
+                          OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
+
+  storage::v1::StoredMeta meta;
+  storage::v1::StoredCounts stored_counts;
+  std::string value;
+  rocksdb::Status s =
+      db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), ToSlice(MetaKey::kMeta), &value);
+  uint64_t last_seq = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->db().NewIterator(rocksdb::ReadOptions(), db->cf(kChangelogCf)));
+    it->SeekToLast();
+    if (it->Valid()) {
+      UNGGUL_ASSIGN_OR_RETURN(ChangelogKey key, ChangelogKey::Decode(ToView(it->key())));
+      last_seq = key.seq();
+    }
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan changelog"));
+  }
+  if (s.IsNotFound()) {
+    if (last_seq != 0) {
+      return absl::DataLossError(
+          absl::StrCat("open ", options.path, ": changelog present but metadata missing"));
+    }
+    meta.set_format_version(kFormatVersion);
+    meta.set_incarnation_id(NewIncarnationId());
+    meta.set_upt_code(options.upt_code);
+    meta.set_created_at_unix_ms(options.now_unix_ms);
+    rocksdb::WriteBatch wb;
+    rocksdb::Status ws =
+        wb.Put(db->cf(kMetaCf), ToSlice(MetaKey::kMeta), meta.SerializeAsString());
+    if (ws.ok()) {
+      ws = wb.Put(db->cf(kMetaCf), ToSlice(MetaKey::kCounts), stored_counts.SerializeAsString());
+    }
+    rocksdb::WriteOptions sync_options;
+    sync_options.sync = true;
+    if (ws.ok()) ws = db->db().Write(sync_options, &wb);
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(ws, "create metadata"));
+  } else {
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
+    if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable node metadata");
+    if (meta.format_version() > kFormatVersion) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("database format ", meta.format_version(),
+                       " is newer than this binary supports (", kFormatVersion, ")"));
+    }
+    if (meta.upt_code() != options.upt_code) {
+      return absl::FailedPreconditionError(absl::StrCat("database at ", options.path,
+                                                        " belongs to UPT ", meta.upt_code(),
+                                                        ", not ", options.upt_code));
+    }
+    s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), ToSlice(MetaKey::kCounts), &value);
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read counts"));
+    if (!stored_counts.ParseFromString(value)) {
+      return absl::DataLossError("undecodable record counts");
+    }
+  }
+  v1::RecordCounts counts;
+  counts.set_products(stored_counts.products());
+  counts.set_batches(stored_counts.batches());
+  counts.set_sales(stored_counts.sales());
+  counts.set_certifications(stored_counts.certifications());
+  counts.set_trainings(stored_counts.trainings());
+  return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
+      std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
+      std::move(counts), last_seq + 1, options.sync_writes));
+}
+
+RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
+                                         std::string incarnation_id, uint32_t format_version,
+                                         v1::RecordCounts counts, uint64_t next_seq,
+                                         bool sync_writes)
+    : db_(std::move(db)),
+      upt_code_(std::move(upt_code)),
+      incarnation_id_(std::move(incarnation_id)),
+      format_version_(format_version),
+      sync_writes_(sync_writes),
+      next_seq_(next_seq),
+      counts_(std::move(counts)) {}
+
+RocksDbCatalogStore::~RocksDbCatalogStore() = default;
+
+StoreInfo RocksDbCatalogStore::Info() const {
+  StoreInfo info;
+  info.upt_code = upt_code_;
+  info.incarnation_id = incarnation_id_;
+  info.format_version = format_version_;
+  info.sync_writes = sync_writes_;
+  absl::MutexLock lock(&write_mu_);
+  info.last_seq = next_seq_ - 1;
+  info.counts = counts_;
+  return info;
+}
+
+absl::StatusOr<v1::Record> RocksDbCatalogStore::Get(RecordKind kind, absl::string_view id) const {
+  UNGGUL_ASSIGN_OR_RETURN(RecordKey key, RecordKey::Create(id));
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(CfFor(kind)), key.Encode(), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("get ", RecordKindName(kind), " ", id)));
+  return DecodeRecord(value, id);
+}
+
+absl::StatusOr<std::optional<RequestOutcome>> RocksDbCatalogStore::GetRequest(
+    absl::string_view request_id) const {
+  UNGGUL_ASSIGN_OR_RETURN(RequestKey key, RequestKey::Create(request_id));
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRequestsCf), key.Encode(), &value);
+  if (s.IsNotFound()) return std::optional<RequestOutcome>();
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("get request ", request_id)));
+  storage::v1::StoredRequest stored;
+  if (!stored.ParseFromString(value)) {
+    return absl::DataLossError(absl::StrCat("undecodable request outcome ", request_id));
+  }
+  RequestOutcome outcome;
+  outcome.fingerprint = stored.fingerprint();
+  outcome.seq = stored.seq();
+  outcome.result = std::move(*stored.mutable_result());
+  return std::optional<RequestOutcome>(std::move(outcome));
+}
+
+absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
+                                                  absl::string_view request_id,
+                                                  absl::string_view fingerprint,
+                                                  int64_t at_unix_ms) {
+  const std::optional<RecordKind> kind = KindOf(record);
+  if (!kind) return absl::InvalidArgumentError("record: no kind set");
+  const std::string id = RecordId(record);
+  UNGGUL_ASSIGN_OR_RETURN(RecordKey key, RecordKey::Create(id));
+  UNGGUL_ASSIGN_OR_RETURN(std::optional<std::string> index_key, IndexKeyFor(record, *kind));
+  std::optional<RequestKey> request_key;
+  if (!request_id.empty()) {
+    UNGGUL_ASSIGN_OR_RETURN(RequestKey rk, RequestKey::Create(request_id));
+    request_key = std::move(rk);
+  }
+  rocksdb::ColumnFamilyHandle* cf = db_->cf(CfFor(*kind));
+  const std::string what = absl::StrCat("put ", RecordKindName(*kind), " ", id);
+
+  absl::MutexLock lock(&write_mu_);  // seq assignment and write are one step
+  const uint64_t seq = next_seq_;
+  UNGGUL_ASSIGN_OR_RETURN(ChangelogKey change_key, ChangelogKey::Create(seq));
+
+  // The previous version decides whether counts grow and whether an old index entry goes.
+  std::string old_value;
+  rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), cf, key.Encode(), &old_value);
+  const bool existed = s.ok();
+  if (!existed && !s.IsNotFound()) return FromRocksStatus(s, what);
+  std::optional<std::string> old_index_key;
+  if (existed) {
+    UNGGUL_ASSIGN_OR_RETURN(v1::Record old, DecodeRecord(old_value, id));
+    UNGGUL_ASSIGN_OR_RETURN(old_index_key, IndexKeyFor(old, *kind));
+  }
+
+  storage::v1::StoredRecord stored;
+  stored.set_seq(seq);
+  *stored.mutable_record() = record;
+  storage::v1::StoredChange change;
+  change.set_seq(seq);
+  change.set_written_at_unix_ms(at_unix_ms);
+  *change.mutable_record() = record;
+  change.set_request_id(request_id.data(), request_id.size());
+  v1::RecordCounts counts = counts_;
+  if (!existed) Bump(counts, *kind);
+  storage::v1::StoredCounts stored_counts;
+  stored_counts.set_products(counts.products());
+  stored_counts.set_batches(counts.batches());
+  stored_counts.set_sales(counts.sales());
+  stored_counts.set_certifications(counts.certifications());
+  stored_counts.set_trainings(counts.trainings());
+
+  rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
+  s = wb.Put(cf, key.Encode(), stored.SerializeAsString());
+  if (s.ok() && old_index_key && old_index_key != index_key) {
+    s = wb.Delete(db_->cf(kByProductCf), *old_index_key);
+  }
+  if (s.ok() && index_key) s = wb.Put(db_->cf(kByProductCf), *index_key, rocksdb::Slice());
+  if (failpoint_ == Failpoint::kAfterRecordBeforeChangelog) {
+    failpoint_ = Failpoint::kNone;
+    return absl::InternalError(absl::StrCat(what, ": injected failure before changelog"));
+  }
+  if (s.ok()) s = wb.Put(db_->cf(kChangelogCf), change_key.Encode(), change.SerializeAsString());
+  if (s.ok()) s = wb.Put(db_->cf(kMetaCf), ToSlice(MetaKey::kCounts), stored_counts.SerializeAsString());
+  if (s.ok() && request_key) {
+    storage::v1::StoredRequest outcome;
+    outcome.set_fingerprint(fingerprint.data(), fingerprint.size());
+    outcome.set_seq(seq);
+    *outcome.mutable_result() = record;
+    outcome.set_at_unix_ms(at_unix_ms);
+    s = wb.Put(db_->cf(kRequestsCf), request_key->Encode(), outcome.SerializeAsString());
+  }
+  if (failpoint_ == Failpoint::kBeforeCommit) {
+    failpoint_ = Failpoint::kNone;
+    return absl::InternalError(absl::StrCat(what, ": injected failure before commit"));
+  }
+  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, what));
+  ++next_seq_;
+  counts_ = std::move(counts);
+  return seq;
+}
+
+absl::StatusOr<ListPage> RocksDbCatalogStore::List(const ListQuery& query) const {
+  if (query.page_size < 1 || query.page_size > 1000) {
+    return absl::InvalidArgumentError("page_size: must be 1..1000");
+  }
+  const bool by_index = !query.product_id.empty() && query.kind != RecordKind::kProduct;
+  const char mode = by_index ? kModeIndex : kModePrimary;
+  std::optional<std::string> after;
+  if (!query.page_token.empty()) {
+    UNGGUL_ASSIGN_OR_RETURN(std::string last, ParseToken(query.page_token, query.kind, mode));
+    after = std::move(last);
+  }
+  rocksdb::ManagedSnapshot snapshot(&db_->db());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+  rocksdb::ColumnFamilyHandle* record_cf = db_->cf(CfFor(query.kind));
+
+  auto in_range = [&](const v1::Record& record) -> absl::StatusOr<bool> {
+    if (!query.from_day && !query.to_day) return true;
+    if (query.kind == RecordKind::kProduct) return true;
+    UNGGUL_ASSIGN_OR_RETURN(int32_t day, ParseDate(RecordDate(record), "record date"));
+    return (!query.from_day || day >= *query.from_day) && (!query.to_day || day <= *query.to_day);
+  };
+
+  ListPage page;
+  std::string prefix;
+  std::unique_ptr<rocksdb::Iterator> it;
+  if (by_index) {
+    UNGGUL_ASSIGN_OR_RETURN(prefix, IndexKey::Prefix(query.kind, query.product_id));
+    if (after && !absl::StartsWith(*after, prefix)) {
+      return absl::InvalidArgumentError(
+          "page_token: not a token from a previous page of this list with the same filters");
+    }
+    it.reset(db_->db().NewIterator(read_options, db_->cf(kByProductCf)));
+    std::string start = prefix;
+    if (query.from_day) {
+      UNGGUL_ASSIGN_OR_RETURN(start, IndexKey::SeekKey(query.kind, query.product_id,
+                                                       std::max(0, *query.from_day)));
+    }
+    it->Seek(after ? ToSlice(*after) : ToSlice(start));
+  } else {
+    it.reset(db_->db().NewIterator(read_options, record_cf));
+    if (after) {
+      it->Seek(ToSlice(*after));
+    } else {
+      it->SeekToFirst();
+    }
+  }
+  if (after && it->Valid() && ToView(it->key()) == *after) it->Next();
+
+  for (; it->Valid(); it->Next()) {
+    const absl::string_view key_bytes = ToView(it->key());
+    v1::Record record;
+    if (by_index) {
+      if (!absl::StartsWith(key_bytes, prefix)) break;
+      UNGGUL_ASSIGN_OR_RETURN(IndexKey index, IndexKey::Decode(key_bytes));
+      if (query.to_day && index.day() > *query.to_day) break;
+      UNGGUL_ASSIGN_OR_RETURN(RecordKey rk, RecordKey::Create(index.id()));
+      std::string value;
+      rocksdb::Status s = db_->db().Get(read_options, record_cf, rk.Encode(), &value);
+      if (s.IsNotFound()) {
+        return absl::DataLossError(absl::StrCat("index entry without record ", index.id()));
+      }
+      UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "list"));
+      UNGGUL_ASSIGN_OR_RETURN(record, DecodeRecord(value, index.id()));
+    } else {
+      UNGGUL_ASSIGN_OR_RETURN(record, DecodeRecord(ToView(it->value()), "in list"));
+      if (!query.product_id.empty() && RecordProductId(record) != query.product_id) continue;
+    }
+    UNGGUL_ASSIGN_OR_RETURN(bool keep, in_range(record));
+    if (!keep || (query.filter && !query.filter(record))) continue;
+    page.records.push_back(std::move(record));
+    if (static_cast<int>(page.records.size()) == query.page_size) {
+      const std::string last(key_bytes);
+      it->Next();
+      const bool more = it->Valid() && (!by_index || absl::StartsWith(ToView(it->key()), prefix));
+      if (more) page.next_page_token = MakeToken(query.kind, mode, last);
+      break;
+    }
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list"));
+  return page;
+}
+
+absl::StatusOr<std::vector<ChangeEntry>> RocksDbCatalogStore::ReadChanges(uint64_t after_seq,
+                                                                          size_t max) const {
+  std::vector<ChangeEntry> out;
+  UNGGUL_ASSIGN_OR_RETURN(ChangelogKey start, ChangelogKey::Create(after_seq + 1));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kChangelogCf)));
+  const std::string start_key = start.Encode();
+  for (it->Seek(start_key); it->Valid() && out.size() < max; it->Next()) {
+    UNGGUL_ASSIGN_OR_RETURN(ChangelogKey key, ChangelogKey::Decode(ToView(it->key())));
+    storage::v1::StoredChange change;
+    if (!change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("undecodable changelog entry ", key.seq()));
+    }
+    ChangeEntry entry;
+    entry.seq = key.seq();
+    entry.written_at_unix_ms = change.written_at_unix_ms();
+    entry.record = std::move(*change.mutable_record());
+    entry.request_id = std::move(*change.mutable_request_id());
+    out.push_back(std::move(entry));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read changelog"));
+  return out;
+}
+
+void RocksDbCatalogStore::SetFailpointForTest(Failpoint failpoint) {
+  absl::MutexLock lock(&write_mu_);
+  failpoint_ = failpoint;
+}
+
+}  // namespace unggul::node
