@@ -19,10 +19,14 @@ std::atomic<Level> g_level{Level::kInfo};
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -31,11 +35,21 @@ void AppendJsonString(std::string& out, absl::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           static const char* kHex = "0123456789abcdef";
@@ -81,7 +95,8 @@ void Emit(Level level, absl::string_view msg, Fields fields) {
   const Format format = g_format.load();
   std::string line;
   if (format == Format::kJson) {
-    line = "{\"ts\":\"" + Timestamp() + "\"," + FormatLineForTest(format, level, msg, fields).substr(1);
+    line = "{\"ts\":\"" + Timestamp() + "\"," +
+           FormatLineForTest(format, level, msg, fields).substr(1);
   } else {
     line = Timestamp() + " " + FormatLineForTest(format, level, msg, fields);
   }

@@ -6,9 +6,10 @@ namespace unggul::log {
 namespace {
 
 TEST(LogTest, JsonLineEscapesEveryField) {
-  EXPECT_EQ(FormatLineForTest(Format::kJson, Level::kWarn, "stream \"closed\"",
-                              {{"upt", "SMS-LP-LAHAT"}, {"why", "line1\nline2"}}),
-            R"({"level":"warn","msg":"stream \"closed\"","upt":"SMS-LP-LAHAT","why":"line1\nline2"})");
+  EXPECT_EQ(
+      FormatLineForTest(Format::kJson, Level::kWarn, "stream \"closed\"",
+                        {{"upt", "SMS-LP-LAHAT"}, {"why", "line1\nline2"}}),
+      R"({"level":"warn","msg":"stream \"closed\"","upt":"SMS-LP-LAHAT","why":"line1\nline2"})");
 }
 
 TEST(LogTest, TextLineQuotesValuesWithSpaces) {

@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace unggul {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {

@@ -11,11 +11,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define UNGGUL_RETURN_IF_ERROR(expr)                                        \
-  do {                                                                      \
-    if (::absl::Status unggul_status_ = (expr); !unggul_status_.ok()) {     \
-      return unggul_status_;                                                \
-    }                                                                       \
+#define UNGGUL_RETURN_IF_ERROR(expr)                                    \
+  do {                                                                  \
+    if (::absl::Status unggul_status_ = (expr); !unggul_status_.ok()) { \
+      return unggul_status_;                                            \
+    }                                                                   \
   } while (false)
 
 #define UNGGUL_STATUS_CONCAT_INNER_(a, b) a##b
@@ -30,9 +30,9 @@
   lhs = *std::move(statusor)
 
 // Aborts with a message when a broken invariant is found (STYLE.md §5).
-#define UNGGUL_CHECK(cond)                                                            \
-  do {                                                                                \
-    if (!(cond)) ::unggul::internal::CheckFailed(__FILE__, __LINE__, #cond);          \
+#define UNGGUL_CHECK(cond)                                                   \
+  do {                                                                       \
+    if (!(cond)) ::unggul::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (false)
 
 namespace unggul::internal {

@@ -39,8 +39,7 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& s = GetStatus(arg);
   *result_listener << "status is " << s;
   return s.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, std::string(s.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(message_matcher, std::string(s.message()), result_listener);
 }
 
 }  // namespace unggul::testing
@@ -48,9 +47,10 @@ MATCHER_P2(StatusIs, code, message_matcher,
 #define UNGGUL_EXPECT_OK(expr) EXPECT_THAT((expr), ::unggul::testing::IsOk())
 #define UNGGUL_ASSERT_OK(expr) ASSERT_THAT((expr), ::unggul::testing::IsOk())
 
-#define UNGGUL_ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  UNGGUL_ASSERT_OK_AND_ASSIGN_IMPL_(UNGGUL_STATUS_CONCAT_(unggul_test_statusor_, __LINE__), lhs, expr)
-#define UNGGUL_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr)   \
-  auto statusor = (expr);                                         \
+#define UNGGUL_ASSERT_OK_AND_ASSIGN(lhs, expr)                                                   \
+  UNGGUL_ASSERT_OK_AND_ASSIGN_IMPL_(UNGGUL_STATUS_CONCAT_(unggul_test_statusor_, __LINE__), lhs, \
+                                    expr)
+#define UNGGUL_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr)     \
+  auto statusor = (expr);                                          \
   ASSERT_TRUE(statusor.ok()) << "status is " << statusor.status(); \
   lhs = *std::move(statusor)

@@ -41,8 +41,8 @@ absl::StatusOr<int32_t> ParseDate(absl::string_view text, absl::string_view fiel
 std::string FormatDate(int32_t day) {
   const absl::CivilDay civil = kEpoch + day;
   char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", static_cast<int>(civil.year()),
-                civil.month(), civil.day());
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", static_cast<int>(civil.year()), civil.month(),
+                civil.day());
   return buf;
 }
 

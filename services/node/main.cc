@@ -3,6 +3,7 @@
 // --drain_timeout) before RocksDB closes.
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -38,7 +39,9 @@ ABSL_FLAG(std::string, data_dir, "",
 ABSL_FLAG(std::string, listen, "127.0.0.1:7401",
           "host:port of the gRPC API. Port 0 picks a free port (see --port_file).");
 ABSL_FLAG(std::string, port_file, "",
-          "When set, the bound port is written to this file once the server accepts calls.");
+          "When set, the bound port is written to this file once the server accepts calls. A FIFO "
+          "gets it written directly (a supervisor can block reading it); a regular file is "
+          "replaced atomically.");
 ABSL_FLAG(bool, sync_writes, true,
           "fsync the write-ahead log before acknowledging each write. Off: a power loss or "
           "kernel crash may lose the last acknowledged writes (a process crash does not).");
@@ -71,8 +74,8 @@ int main(int argc, char** argv) {
       "line).");
   absl::ParseCommandLine(argc, argv);
 
-  if (absl::Status s = unggul::log::Init(absl::GetFlag(FLAGS_log_format),
-                                         absl::GetFlag(FLAGS_log_level));
+  if (absl::Status s =
+          unggul::log::Init(absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_level));
       !s.ok()) {
     return Fail(std::string(s.message()));
   }
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
   options.now_unix_ms = absl::ToUnixMillis(clock.Now());
   absl::StatusOr<std::unique_ptr<unggul::node::RocksDbCatalogStore>> store =
       unggul::node::RocksDbCatalogStore::Open(options);
-  if (!store.ok()) return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
+  if (!store.ok())
+    return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
 
   unggul::node::NodeCore core(**store, clock);
   unggul::node::UptNodeServiceImpl service(core);
@@ -117,21 +121,29 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
   }
   const unggul::node::StoreInfo info = (*store)->Info();
-  unggul::log::Info("upt-node serving",
-                    {{"upt", upt_code},
-                     {"port", absl::StrCat(port)},
-                     {"incarnation", info.incarnation_id},
-                     {"last_seq", absl::StrCat(info.last_seq)},
-                     {"sync_writes", options.sync_writes ? "true" : "false"}});
+  unggul::log::Info("upt-node serving", {{"upt", upt_code},
+                                         {"port", absl::StrCat(port)},
+                                         {"incarnation", info.incarnation_id},
+                                         {"last_seq", absl::StrCat(info.last_seq)},
+                                         {"sync_writes", options.sync_writes ? "true" : "false"}});
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    const std::string tmp = port_file + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << port << "\n";
+    // A FIFO (or /dev/stdout) gets the port written straight in, so a supervisor can block on
+    // reading it; a regular file is replaced atomically.
+    struct stat st {};
+    if (stat(port_file.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+      std::ofstream out(port_file);
+      out << port << std::endl;
       if (!out) return Fail(absl::StrCat("cannot write --port_file ", port_file));
-    }
-    if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-      return Fail(absl::StrCat("cannot write --port_file ", port_file));
+    } else {
+      const std::string tmp = port_file + ".tmp";
+      {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << port << "\n";
+        if (!out) return Fail(absl::StrCat("cannot write --port_file ", port_file));
+      }
+      if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
+        return Fail(absl::StrCat("cannot write --port_file ", port_file));
+      }
     }
   }
 

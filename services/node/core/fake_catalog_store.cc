@@ -35,13 +35,21 @@ StoreInfo FakeCatalogStore::Info() const {
   info.format_version = 1;
   for (const auto& [key, record] : records_) {
     switch (key.first) {
-      case RecordKind::kProduct: info.counts.set_products(info.counts.products() + 1); break;
-      case RecordKind::kBatch: info.counts.set_batches(info.counts.batches() + 1); break;
-      case RecordKind::kSale: info.counts.set_sales(info.counts.sales() + 1); break;
+      case RecordKind::kProduct:
+        info.counts.set_products(info.counts.products() + 1);
+        break;
+      case RecordKind::kBatch:
+        info.counts.set_batches(info.counts.batches() + 1);
+        break;
+      case RecordKind::kSale:
+        info.counts.set_sales(info.counts.sales() + 1);
+        break;
       case RecordKind::kCertification:
         info.counts.set_certifications(info.counts.certifications() + 1);
         break;
-      case RecordKind::kTraining: info.counts.set_trainings(info.counts.trainings() + 1); break;
+      case RecordKind::kTraining:
+        info.counts.set_trainings(info.counts.trainings() + 1);
+        break;
     }
   }
   return info;
@@ -68,8 +76,7 @@ absl::StatusOr<std::optional<RequestOutcome>> FakeCatalogStore::GetRequest(
 
 absl::StatusOr<uint64_t> FakeCatalogStore::Put(const v1::Record& record,
                                                absl::string_view request_id,
-                                               absl::string_view fingerprint,
-                                               int64_t at_unix_ms) {
+                                               absl::string_view fingerprint, int64_t at_unix_ms) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = TakeFailure(); !s.ok()) return s;
   const std::optional<RecordKind> kind = KindOf(record);

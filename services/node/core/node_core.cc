@@ -44,13 +44,20 @@ bool SameContent(v1::Record a, v1::Record b) {
         r->mutable_product()->clear_created_at_unix_ms();
         r->mutable_product()->clear_updated_at_unix_ms();
         break;
-      case v1::Record::kBatch: r->mutable_batch()->clear_recorded_at_unix_ms(); break;
-      case v1::Record::kSale: r->mutable_sale()->clear_recorded_at_unix_ms(); break;
+      case v1::Record::kBatch:
+        r->mutable_batch()->clear_recorded_at_unix_ms();
+        break;
+      case v1::Record::kSale:
+        r->mutable_sale()->clear_recorded_at_unix_ms();
+        break;
       case v1::Record::kCertification:
         r->mutable_certification()->clear_recorded_at_unix_ms();
         break;
-      case v1::Record::kTraining: r->mutable_training()->clear_recorded_at_unix_ms(); break;
-      case v1::Record::KIND_NOT_SET: break;
+      case v1::Record::kTraining:
+        r->mutable_training()->clear_recorded_at_unix_ms();
+        break;
+      case v1::Record::KIND_NOT_SET:
+        break;
     }
   }
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
@@ -66,16 +73,18 @@ bool HasSku(const v1::Product& product, absl::string_view sku_code) {
 absl::Status CheckSku(absl::string_view field, const v1::Product& product,
                       absl::string_view sku_code) {
   if (sku_code.empty() || HasSku(product, sku_code)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(field, ": \"", sku_code,
-                                                 "\" is not a SKU of product ",
-                                                 product.product_id()));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": \"", sku_code, "\" is not a SKU of product ", product.product_id()));
 }
 
 const char* StatusWord(v1::ProductStatus status) {
   switch (status) {
-    case v1::PRODUCT_STATUS_PAUSED: return "paused";
-    case v1::PRODUCT_STATUS_DISCONTINUED: return "discontinued";
-    default: return "not active";
+    case v1::PRODUCT_STATUS_PAUSED:
+      return "paused";
+    case v1::PRODUCT_STATUS_DISCONTINUED:
+      return "discontinued";
+    default:
+      return "not active";
   }
 }
 
@@ -119,8 +128,8 @@ absl::StatusOr<std::optional<v1::Record>> NodeCore::Replay(absl::string_view req
   UNGGUL_ASSIGN_OR_RETURN(std::optional<RequestOutcome> outcome, store_.GetRequest(request_id));
   if (!outcome) return std::optional<v1::Record>();
   if (outcome->fingerprint != fingerprint) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "request_id ", request_id, " was already used for a different request"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id ", request_id, " was already used for a different request"));
   }
   return std::optional<v1::Record>(std::move(outcome->result));
 }
@@ -178,8 +187,7 @@ absl::StatusOr<Written<v1::Product>> NodeCore::UpdateProduct(
   if (product.upt_code().empty()) product.set_upt_code(ctx.upt_code);
   UNGGUL_RETURN_IF_ERROR(ValidateProduct(product, ctx));
   if (product.status() == v1::PRODUCT_STATUS_DISCONTINUED) {
-    return absl::InvalidArgumentError(
-        "product.status: DISCONTINUED is set only by RetireProduct");
+    return absl::InvalidArgumentError("product.status: DISCONTINUED is set only by RetireProduct");
   }
   if (request.expected_version() < 0) {
     return absl::InvalidArgumentError("expected_version: must be >= 0");
@@ -289,8 +297,9 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutable(v1::Record record,
   return WriteImmutableLocked(std::move(record), request_id, fingerprint);
 }
 
-absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(
-    v1::Record record, absl::string_view request_id, const std::string& fingerprint) {
+absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record record,
+                                                                   absl::string_view request_id,
+                                                                   const std::string& fingerprint) {
   UNGGUL_ASSIGN_OR_RETURN(std::optional<v1::Record> replay, Replay(request_id, fingerprint));
   if (replay) return Written<v1::Record>{*std::move(replay), true};
 
@@ -303,9 +312,9 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(
     switch (kind) {
       case RecordKind::kBatch:
         if (product.status() != v1::PRODUCT_STATUS_ACTIVE) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "product ", product_id, " is ", StatusWord(product.status()),
-              "; batches need an ACTIVE product"));
+          return absl::FailedPreconditionError(absl::StrCat("product ", product_id, " is ",
+                                                            StatusWord(product.status()),
+                                                            "; batches need an ACTIVE product"));
         }
         UNGGUL_RETURN_IF_ERROR(CheckSku("batch.sku_code", product, record.batch().sku_code()));
         break;
@@ -325,20 +334,27 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(
   absl::StatusOr<v1::Record> existing = store_.Get(kind, id);
   if (existing.ok()) {
     if (SameContent(record, *existing)) return Written<v1::Record>{*std::move(existing), true};
-    return absl::AlreadyExistsError(absl::StrCat(RecordKindName(kind), " ", id,
-                                                 " already exists with other content"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(RecordKindName(kind), " ", id, " already exists with other content"));
   }
   if (!absl::IsNotFound(existing.status())) return existing.status();
 
   const int64_t now = absl::ToUnixMillis(clock_.Now());
   switch (kind) {
-    case RecordKind::kBatch: record.mutable_batch()->set_recorded_at_unix_ms(now); break;
-    case RecordKind::kSale: record.mutable_sale()->set_recorded_at_unix_ms(now); break;
+    case RecordKind::kBatch:
+      record.mutable_batch()->set_recorded_at_unix_ms(now);
+      break;
+    case RecordKind::kSale:
+      record.mutable_sale()->set_recorded_at_unix_ms(now);
+      break;
     case RecordKind::kCertification:
       record.mutable_certification()->set_recorded_at_unix_ms(now);
       break;
-    case RecordKind::kTraining: record.mutable_training()->set_recorded_at_unix_ms(now); break;
-    case RecordKind::kProduct: break;
+    case RecordKind::kTraining:
+      record.mutable_training()->set_recorded_at_unix_ms(now);
+      break;
+    case RecordKind::kProduct:
+      break;
   }
   UNGGUL_RETURN_IF_ERROR(store_.Put(record, request_id, fingerprint, now).status());
   return Written<v1::Record>{std::move(record), false};
@@ -375,9 +391,9 @@ absl::StatusOr<Written<v1::ProductionBatch>> NodeCore::RecordBatch(
   UNGGUL_RETURN_IF_ERROR(ValidateBatch(request.batch(), Context()));
   v1::Record record;
   *record.mutable_batch() = request.batch();
-  UNGGUL_ASSIGN_OR_RETURN(Written<v1::Record> w,
-                          WriteImmutable(std::move(record), request.request_id(),
-                                         Fingerprint(request)));
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::ProductionBatch>{std::move(*w.value.mutable_batch()), w.replayed};
 }
 
@@ -409,9 +425,9 @@ absl::StatusOr<Written<v1::Sale>> NodeCore::RecordSale(const v1::RecordSaleReque
     }
     sale->set_revenue_idr(static_cast<int64_t>(revenue));
   }
-  UNGGUL_ASSIGN_OR_RETURN(Written<v1::Record> w,
-                          WriteImmutable(std::move(record), request.request_id(),
-                                         Fingerprint(request)));
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::Sale>{std::move(*w.value.mutable_sale()), w.replayed};
 }
 
@@ -436,9 +452,9 @@ absl::StatusOr<Written<v1::Certification>> NodeCore::RecordCertification(
   UNGGUL_RETURN_IF_ERROR(ValidateCertification(request.certification(), Context()));
   v1::Record record;
   *record.mutable_certification() = request.certification();
-  UNGGUL_ASSIGN_OR_RETURN(Written<v1::Record> w,
-                          WriteImmutable(std::move(record), request.request_id(),
-                                         Fingerprint(request)));
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::Certification>{std::move(*w.value.mutable_certification()), w.replayed};
 }
 
@@ -469,9 +485,9 @@ absl::StatusOr<Written<v1::Training>> NodeCore::RecordTraining(
   UNGGUL_RETURN_IF_ERROR(ValidateTraining(request.training(), Context()));
   v1::Record record;
   *record.mutable_training() = request.training();
-  UNGGUL_ASSIGN_OR_RETURN(Written<v1::Record> w,
-                          WriteImmutable(std::move(record), request.request_id(),
-                                         Fingerprint(request)));
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::Training>{std::move(*w.value.mutable_training()), w.replayed};
 }
 

@@ -178,7 +178,8 @@ TEST_F(NodeCoreTest, UpdateProductVersioningAndPreconditions) {
   CreateProduct();
   v1::UpdateProductRequest update;
   *update.mutable_product() = core_.GetProduct(kProductId).value();
-  update.mutable_product()->set_story("Diolah warga binaan Lapas Lahat dari gula aren petani lokal.");
+  update.mutable_product()->set_story(
+      "Diolah warga binaan Lapas Lahat dari gula aren petani lokal.");
   update.set_expected_version(1);
   clock_.Advance(absl::Hours(1));
   UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Product> w, core_.UpdateProduct(update));

@@ -5,8 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 
@@ -26,7 +26,11 @@ int64_t Utf8Length(absl::string_view s) {
   int64_t n = 0;
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return -1;
     for (size_t j = 1; j < len; ++j) {
       if ((static_cast<unsigned char>(s[i + j]) >> 6) != 0x2) return -1;
@@ -185,7 +189,8 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       // d8-9 product seq, d10-13 producer seq, d14-15 expiry year (DOMAIN.md §2.4).
       if (compact.size() != 15 || !AllDigits(compact)) {
         return Bad(field, absl::StrCat("P-IRT number must have 15 digits (e.g. "
-                                       "\"2091604010123-29\"), got \"", number, "\""));
+                                       "\"2091604010123-29\"), got \"",
+                                       number, "\""));
       }
       const int packaging = compact[0] - '0';
       if (packaging < 1 || packaging > 8) {
@@ -207,8 +212,8 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       absl::string_view rest = compact;
       absl::ConsumePrefix(&rest, "BPOMRI");
       if (!absl::ConsumePrefix(&rest, "MD") || rest.size() != 12 || !AllDigits(rest)) {
-        return Bad(field, absl::StrCat("BPOM MD number must be \"MD\" + 12 digits, got \"",
-                                       number, "\""));
+        return Bad(field,
+                   absl::StrCat("BPOM MD number must be \"MD\" + 12 digits, got \"", number, "\""));
       }
       return absl::OkStatus();
     }
@@ -216,8 +221,8 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       absl::string_view rest = compact;
       if (!absl::ConsumePrefix(&rest, "ID") || rest.size() < 8 || rest.size() > 30 ||
           !AllDigits(rest)) {
-        return Bad(field, absl::StrCat("halal number must be \"ID\" + 8..30 digits, got \"",
-                                       number, "\""));
+        return Bad(field, absl::StrCat("halal number must be \"ID\" + 8..30 digits, got \"", number,
+                                       "\""));
       }
       return absl::OkStatus();
     }
@@ -243,9 +248,9 @@ absl::Status ValidateProduct(const v1::Product& p, const ValidationContext& ctx)
   UNGGUL_RETURN_IF_ERROR(CheckText("product.subcategory", p.subcategory(), 0, 80));
   UNGGUL_RETURN_IF_ERROR(CheckText("product.description", p.description(), 0, 2000, true));
   UNGGUL_RETURN_IF_ERROR(CheckText("product.story", p.story(), 0, 4000, true));
-  UNGGUL_RETURN_IF_ERROR(CheckDate("product.launch_date", p.launch_date(), false, true, ctx).status());
   UNGGUL_RETURN_IF_ERROR(
-      CheckEnum("product.status", p.status(), v1::ProductStatus_IsValid, false));
+      CheckDate("product.launch_date", p.launch_date(), false, true, ctx).status());
+  UNGGUL_RETURN_IF_ERROR(CheckEnum("product.status", p.status(), v1::ProductStatus_IsValid, false));
   UNGGUL_RETURN_IF_ERROR(CheckText("product.retired_reason", p.retired_reason(), 0, 500));
   if (p.skus_size() > 50) return Bad("product.skus", "must have at most 50 SKUs");
   std::set<std::string> codes;
@@ -254,9 +259,8 @@ absl::Status ValidateProduct(const v1::Product& p, const ValidationContext& ctx)
     const std::string f = absl::StrCat("product.skus[", i, "]");
     UNGGUL_RETURN_IF_ERROR(CheckCode(absl::StrCat(f, ".sku_code"), sku.sku_code(), 32));
     if (!codes.insert(sku.sku_code()).second) {
-      return Bad(absl::StrCat(f, ".sku_code"),
-                 absl::StrCat("must be unique within the product, \"", sku.sku_code(),
-                              "\" repeats"));
+      return Bad(absl::StrCat(f, ".sku_code"), absl::StrCat("must be unique within the product, \"",
+                                                            sku.sku_code(), "\" repeats"));
     }
     UNGGUL_RETURN_IF_ERROR(CheckQty(absl::StrCat(f, ".net_content"), sku.net_content(), true));
     UNGGUL_RETURN_IF_ERROR(CheckEnum(absl::StrCat(f, ".net_content_unit"), sku.net_content_unit(),
@@ -278,7 +282,8 @@ absl::Status ValidateBatch(const v1::ProductionBatch& b, const ValidationContext
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("batch.batch_code", b.batch_code(), ctx));
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("batch.product_id", b.product_id(), ctx));
   if (!b.sku_code().empty()) UNGGUL_RETURN_IF_ERROR(CheckCode("batch.sku_code", b.sku_code(), 32));
-  UNGGUL_ASSIGN_OR_RETURN(int32_t start, CheckDate("batch.start_date", b.start_date(), true, true, ctx));
+  UNGGUL_ASSIGN_OR_RETURN(int32_t start,
+                          CheckDate("batch.start_date", b.start_date(), true, true, ctx));
   UNGGUL_ASSIGN_OR_RETURN(int32_t end, CheckDate("batch.end_date", b.end_date(), false, true, ctx));
   UNGGUL_RETURN_IF_ERROR(CheckNotBefore("batch.end_date", end, "start_date", start));
   UNGGUL_RETURN_IF_ERROR(CheckQty("batch.qty_produced", b.qty_produced(), true));
@@ -298,13 +303,12 @@ absl::Status ValidateBatch(const v1::ProductionBatch& b, const ValidationContext
     const v1::MaterialInput& in = b.inputs(i);
     const std::string f = absl::StrCat("batch.inputs[", i, "]");
     UNGGUL_RETURN_IF_ERROR(CheckText(absl::StrCat(f, ".material"), in.material(), 1, 80));
-    UNGGUL_RETURN_IF_ERROR(CheckEnum(absl::StrCat(f, ".origin_type"), in.origin_type(),
-                                     v1::OriginType_IsValid, true));
+    UNGGUL_RETURN_IF_ERROR(
+        CheckEnum(absl::StrCat(f, ".origin_type"), in.origin_type(), v1::OriginType_IsValid, true));
     UNGGUL_RETURN_IF_ERROR(
         CheckRegencyCode(absl::StrCat(f, ".origin_regency_code"), in.origin_regency_code()));
     UNGGUL_RETURN_IF_ERROR(CheckQty(absl::StrCat(f, ".qty"), in.qty(), true));
-    UNGGUL_RETURN_IF_ERROR(
-        CheckEnum(absl::StrCat(f, ".unit"), in.unit(), v1::Unit_IsValid, true));
+    UNGGUL_RETURN_IF_ERROR(CheckEnum(absl::StrCat(f, ".unit"), in.unit(), v1::Unit_IsValid, true));
     UNGGUL_RETURN_IF_ERROR(CheckMoney(absl::StrCat(f, ".cost_idr"), in.cost_idr()));
     UNGGUL_RETURN_IF_ERROR(CheckText(absl::StrCat(f, ".supplier_ref"), in.supplier_ref(), 0, 80));
   }
@@ -352,10 +356,10 @@ absl::Status ValidateCertification(const v1::Certification& c, const ValidationC
   UNGGUL_RETURN_IF_ERROR(ValidateCertificateNumber("certification.number", c.type(), c.number()));
   UNGGUL_RETURN_IF_ERROR(CheckText("certification.issuer", c.issuer(), 1, 120));
   UNGGUL_RETURN_IF_ERROR(CheckText("certification.holder", c.holder(), 0, 120));
-  UNGGUL_ASSIGN_OR_RETURN(int32_t issued, CheckDate("certification.issued_date", c.issued_date(),
-                                                    true, true, ctx));
-  UNGGUL_ASSIGN_OR_RETURN(int32_t until, CheckDate("certification.valid_until", c.valid_until(),
-                                                   false, false, ctx));
+  UNGGUL_ASSIGN_OR_RETURN(int32_t issued,
+                          CheckDate("certification.issued_date", c.issued_date(), true, true, ctx));
+  UNGGUL_ASSIGN_OR_RETURN(
+      int32_t until, CheckDate("certification.valid_until", c.valid_until(), false, false, ctx));
   UNGGUL_RETURN_IF_ERROR(CheckNotBefore("certification.valid_until", until, "issued_date", issued));
   std::set<std::string> seen;
   for (int i = 0; i < c.scope_skus_size(); ++i) {

@@ -15,8 +15,8 @@
 namespace unggul::node {
 
 struct ValidationContext {
-  std::string upt_code;  // the node's UPT; record ids must start with "<upt_code>-"
-  int32_t today = 0;     // Jakarta calendar day, days since the epoch
+  std::string upt_code;         // the node's UPT; record ids must start with "<upt_code>-"
+  int32_t today = 0;            // Jakarta calendar day, days since the epoch
   int32_t max_future_days = 1;  // clock skew allowed for "not in the future"
 };
 

@@ -173,14 +173,16 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ProductIdLowercase",
              Product([](v1::Product& p) { p.set_product_id("SMS-LP-LAHAT-gula"); }),
              "product.product_id: must use only A-Z 0-9 . _ -"},
-        Case{"ProductIdTooLong",
-             Product([](v1::Product& p) { p.set_product_id("SMS-LP-LAHAT-" + std::string(60, 'A')); }),
+        Case{"ProductIdTooLong", Product([](v1::Product& p) {
+               p.set_product_id("SMS-LP-LAHAT-" + std::string(60, 'A'));
+             }),
              "product.product_id: must be at most 64 characters"},
         Case{"ProductUptCode", Product([](v1::Product& p) { p.set_upt_code("SMS-LP-SEKAYU"); }),
              "product.upt_code: must be this node's UPT"},
         Case{"ProductNameMissing", Product([](v1::Product& p) { p.clear_name(); }),
              "product.name: is required"},
-        Case{"ProductNameTooLong", Product([](v1::Product& p) { p.set_name(std::string(121, 'x')); }),
+        Case{"ProductNameTooLong",
+             Product([](v1::Product& p) { p.set_name(std::string(121, 'x')); }),
              "product.name: must be at most 120 characters"},
         Case{"ProductNameControl", Product([](v1::Product& p) { p.set_name("Gula\x01"); }),
              "product.name: must not contain control characters"},
@@ -190,13 +192,16 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ProductCategoryUnknown",
              Product([](v1::Product& p) { p.set_category(static_cast<v1::Category>(99)); }),
              "product.category: unknown value 99"},
-        Case{"ProductLaunchFuture", Product([](v1::Product& p) { p.set_launch_date("2026-12-25"); }),
+        Case{"ProductLaunchFuture",
+             Product([](v1::Product& p) { p.set_launch_date("2026-12-25"); }),
              "product.launch_date: must not be in the future"},
-        Case{"ProductLaunchMalformed", Product([](v1::Product& p) { p.set_launch_date("17/08/2024"); }),
+        Case{"ProductLaunchMalformed",
+             Product([](v1::Product& p) { p.set_launch_date("17/08/2024"); }),
              "product.launch_date: must be a date YYYY-MM-DD"},
         Case{"SkuDuplicate", Product([](v1::Product& p) { *p.add_skus() = p.skus(0); }),
              "product.skus[1].sku_code: must be unique"},
-        Case{"SkuNetContent", Product([](v1::Product& p) { p.mutable_skus(0)->set_net_content(0); }),
+        Case{"SkuNetContent",
+             Product([](v1::Product& p) { p.mutable_skus(0)->set_net_content(0); }),
              "product.skus[0].net_content: must be > 0"},
         Case{"SkuUnit",
              Product([](v1::Product& p) { p.mutable_skus(0)->clear_net_content_unit(); }),
@@ -211,10 +216,13 @@ INSTANTIATE_TEST_SUITE_P(
              "batch.product_id: is required"},
         Case{"BatchStartMissing", Batch([](v1::ProductionBatch& b) { b.clear_start_date(); }),
              "batch.start_date: is required"},
-        Case{"BatchStartFuture",
-             Batch([](v1::ProductionBatch& b) { b.set_start_date("2026-12-01"); b.clear_end_date(); }),
+        Case{"BatchStartFuture", Batch([](v1::ProductionBatch& b) {
+               b.set_start_date("2026-12-01");
+               b.clear_end_date();
+             }),
              "batch.start_date: must not be in the future"},
-        Case{"BatchEndBeforeStart", Batch([](v1::ProductionBatch& b) { b.set_end_date("2026-11-01"); }),
+        Case{"BatchEndBeforeStart",
+             Batch([](v1::ProductionBatch& b) { b.set_end_date("2026-11-01"); }),
              "batch.end_date: must be on or after start_date"},
         Case{"BatchQtyZero", Batch([](v1::ProductionBatch& b) { b.set_qty_produced(0); }),
              "batch.qty_produced: must be > 0"},
@@ -239,10 +247,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"BatchInputOrigin",
              Batch([](v1::ProductionBatch& b) { b.mutable_inputs(0)->clear_origin_type(); }),
              "batch.inputs[0].origin_type: is required"},
-        Case{"BatchInputRegency",
-             Batch([](v1::ProductionBatch& b) { b.mutable_inputs(0)->set_origin_regency_code("1604"); }),
+        Case{"BatchInputRegency", Batch([](v1::ProductionBatch& b) {
+               b.mutable_inputs(0)->set_origin_regency_code("1604");
+             }),
              "batch.inputs[0].origin_regency_code: must be a regency code NN.NN"},
-        Case{"BatchInputQty", Batch([](v1::ProductionBatch& b) { b.mutable_inputs(0)->set_qty(-2); }),
+        Case{"BatchInputQty",
+             Batch([](v1::ProductionBatch& b) { b.mutable_inputs(0)->set_qty(-2); }),
              "batch.inputs[0].qty: must be > 0"},
         Case{"BatchInputCost",
              Batch([](v1::ProductionBatch& b) { b.mutable_inputs(0)->set_cost_idr(-5); }),
@@ -281,20 +291,17 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"CertPirtProvince",
              Cert([](v1::Certification& c) { c.set_number("2090004010123-29"); }),
              "P-IRT digits 4-5 (province) must be 11..96"},
-        Case{"CertHalal",
-             Cert([](v1::Certification& c) {
+        Case{"CertHalal", Cert([](v1::Certification& c) {
                c.set_type(v1::CERTIFICATION_TYPE_HALAL);
                c.set_number("HALAL-123");
              }),
              "halal number must be \"ID\" + 8..30 digits"},
-        Case{"CertNib",
-             Cert([](v1::Certification& c) {
+        Case{"CertNib", Cert([](v1::Certification& c) {
                c.set_type(v1::CERTIFICATION_TYPE_NIB);
                c.set_number("12345678901");
              }),
              "NIB must have 13 digits"},
-        Case{"CertBpom",
-             Cert([](v1::Certification& c) {
+        Case{"CertBpom", Cert([](v1::Certification& c) {
                c.set_type(v1::CERTIFICATION_TYPE_BPOM_MD);
                c.set_number("MD 1234");
              }),
@@ -303,8 +310,7 @@ INSTANTIATE_TEST_SUITE_P(
              "certification.issuer: is required"},
         Case{"CertValidity", Cert([](v1::Certification& c) { c.set_valid_until("2020-01-01"); }),
              "certification.valid_until: must be on or after issued_date"},
-        Case{"TrainingParticipants",
-             Training([](v1::Training& t) { t.set_participants_count(0); }),
+        Case{"TrainingParticipants", Training([](v1::Training& t) { t.set_participants_count(0); }),
              "training.participants_count: must be 1..10000"},
         Case{"TrainingCompleted", Training([](v1::Training& t) { t.set_completed_count(13); }),
              "training.completed_count: must be 0..participants_count (12), got 13"},
@@ -326,10 +332,11 @@ TEST(ValidationTest, OneDayOfClockSkewIsAccepted) {
 TEST(ValidationTest, CertificateNumberLayouts) {
   EXPECT_THAT(ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_SPP_IRT, "209160401012329"),
               IsOk());
-  EXPECT_THAT(
-      ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_HALAL, "ID33110000662051022"), IsOk());
-  EXPECT_THAT(ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_BPOM_MD, "BPOM RI MD 224510001234"),
+  EXPECT_THAT(ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_HALAL, "ID33110000662051022"),
               IsOk());
+  EXPECT_THAT(
+      ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_BPOM_MD, "BPOM RI MD 224510001234"),
+      IsOk());
   EXPECT_THAT(ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_NIB, "9120001234567"), IsOk());
   EXPECT_THAT(ValidateCertificateNumber("n", v1::CERTIFICATION_TYPE_MEREK, "IDM000123456"), IsOk());
 }

@@ -108,9 +108,9 @@ grpc::Status UptNodeServiceImpl::ListSales(grpc::ServerContext*,
                [&](v1::ListSalesResponse r) { *response = std::move(r); });
 }
 
-grpc::Status UptNodeServiceImpl::RecordCertification(
-    grpc::ServerContext*, const v1::RecordCertificationRequest* request,
-    v1::CertificationResponse* response) {
+grpc::Status UptNodeServiceImpl::RecordCertification(grpc::ServerContext*,
+                                                     const v1::RecordCertificationRequest* request,
+                                                     v1::CertificationResponse* response) {
   return Reply(core_.RecordCertification(*request), [&](Written<v1::Certification> w) {
     *response->mutable_certification() = std::move(w.value);
     response->set_replayed(w.replayed);

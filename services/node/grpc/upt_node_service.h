@@ -33,8 +33,7 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
                            v1::ListBatchesResponse*) override;
   grpc::Status RecordSale(grpc::ServerContext*, const v1::RecordSaleRequest*,
                           v1::SaleResponse*) override;
-  grpc::Status GetSale(grpc::ServerContext*, const v1::GetSaleRequest*,
-                       v1::SaleResponse*) override;
+  grpc::Status GetSale(grpc::ServerContext*, const v1::GetSaleRequest*, v1::SaleResponse*) override;
   grpc::Status ListSales(grpc::ServerContext*, const v1::ListRecordsRequest*,
                          v1::ListSalesResponse*) override;
   grpc::Status RecordCertification(grpc::ServerContext*, const v1::RecordCertificationRequest*,

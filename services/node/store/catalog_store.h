@@ -20,8 +20,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/node/store/keys.h"
-#include "unggul/node/v1/records.pb.h"
 #include "unggul/node/v1/node_service.pb.h"
+#include "unggul/node/v1/records.pb.h"
 
 namespace unggul::node {
 

@@ -52,8 +52,8 @@ class RecordKey {
 class IndexKey {
  public:
   // InvalidArgument if an id is empty or contains '\0', or day < 0.
-  static absl::StatusOr<IndexKey> Create(RecordKind kind, absl::string_view product_id,
-                                         int32_t day, absl::string_view id);
+  static absl::StatusOr<IndexKey> Create(RecordKind kind, absl::string_view product_id, int32_t day,
+                                         absl::string_view id);
   static absl::StatusOr<IndexKey> Decode(absl::string_view encoded);  // DataLoss if malformed
   // kind | product_id | 0x00. InvalidArgument like Create.
   static absl::StatusOr<std::string> Prefix(RecordKind kind, absl::string_view product_id);
@@ -79,7 +79,7 @@ class IndexKey {
 // Key of one changelog entry. Layout: seq (u64 BE); seq >= 1.
 class ChangelogKey {
  public:
-  static absl::StatusOr<ChangelogKey> Create(uint64_t seq);           // InvalidArgument if 0
+  static absl::StatusOr<ChangelogKey> Create(uint64_t seq);               // InvalidArgument if 0
   static absl::StatusOr<ChangelogKey> Decode(absl::string_view encoded);  // DataLoss if malformed
   std::string Encode() const;
   uint64_t seq() const { return seq_; }

@@ -30,9 +30,9 @@ TEST(RecordKeyTest, RejectsBadInput) {
 }
 
 TEST(IndexKeyTest, RoundTrip) {
-  UNGGUL_ASSERT_OK_AND_ASSIGN(
-      IndexKey key, IndexKey::Create(RecordKind::kBatch, "SMS-LP-LAHAT-GSJM", 20458,
-                                     "SMS-LP-LAHAT-GSJM250-260105-01"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(IndexKey key,
+                              IndexKey::Create(RecordKind::kBatch, "SMS-LP-LAHAT-GSJM", 20458,
+                                               "SMS-LP-LAHAT-GSJM250-260105-01"));
   UNGGUL_ASSERT_OK_AND_ASSIGN(IndexKey decoded, IndexKey::Decode(key.Encode()));
   EXPECT_EQ(decoded.kind(), RecordKind::kBatch);
   EXPECT_EQ(decoded.product_id(), "SMS-LP-LAHAT-GSJM");
@@ -71,8 +71,7 @@ TEST(IndexKeyTest, RejectsBadInput) {
   EXPECT_THAT(IndexKey::Decode("").status(), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(IndexKey::Decode(good.substr(0, good.size() - 1)).status(),
               StatusIs(absl::StatusCode::kDataLoss));
-  EXPECT_THAT(IndexKey::Decode(good.substr(0, 4)).status(),
-              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(IndexKey::Decode(good.substr(0, 4)).status(), StatusIs(absl::StatusCode::kDataLoss));
   std::string bad_kind = good;
   bad_kind[0] = 9;
   EXPECT_THAT(IndexKey::Decode(bad_kind).status(), StatusIs(absl::StatusCode::kDataLoss));
@@ -97,8 +96,7 @@ TEST(RequestKeyTest, RoundTripAndBadInput) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(RequestKey d, RequestKey::Decode(k.Encode()));
   EXPECT_EQ(d.request_id(), "import:batch:42");
   EXPECT_THAT(RequestKey::Create("").status(), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(RequestKey::Decode("no-terminator").status(),
-              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(RequestKey::Decode("no-terminator").status(), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 }  // namespace

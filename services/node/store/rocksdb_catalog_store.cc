@@ -32,11 +32,16 @@ constexpr char kModeIndex = 1;
 
 absl::string_view CfFor(RecordKind kind) {
   switch (kind) {
-    case RecordKind::kProduct: return kProductsCf;
-    case RecordKind::kBatch: return kBatchesCf;
-    case RecordKind::kSale: return kSalesCf;
-    case RecordKind::kCertification: return kCertificationsCf;
-    case RecordKind::kTraining: return kTrainingsCf;
+    case RecordKind::kProduct:
+      return kProductsCf;
+    case RecordKind::kBatch:
+      return kBatchesCf;
+    case RecordKind::kSale:
+      return kSalesCf;
+    case RecordKind::kCertification:
+      return kCertificationsCf;
+    case RecordKind::kTraining:
+      return kTrainingsCf;
   }
   return kProductsCf;
 }
@@ -46,13 +51,21 @@ absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.d
 
 void Bump(v1::RecordCounts& counts, RecordKind kind) {
   switch (kind) {
-    case RecordKind::kProduct: counts.set_products(counts.products() + 1); break;
-    case RecordKind::kBatch: counts.set_batches(counts.batches() + 1); break;
-    case RecordKind::kSale: counts.set_sales(counts.sales() + 1); break;
+    case RecordKind::kProduct:
+      counts.set_products(counts.products() + 1);
+      break;
+    case RecordKind::kBatch:
+      counts.set_batches(counts.batches() + 1);
+      break;
+    case RecordKind::kSale:
+      counts.set_sales(counts.sales() + 1);
+      break;
     case RecordKind::kCertification:
       counts.set_certifications(counts.certifications() + 1);
       break;
-    case RecordKind::kTraining: counts.set_trainings(counts.trainings() + 1); break;
+    case RecordKind::kTraining:
+      counts.set_trainings(counts.trainings() + 1);
+      break;
   }
 }
 
@@ -68,8 +81,7 @@ std::string NewIncarnationId() {
 
 // The index key of a dated record with a product; nullopt for products and trainings without
 // a product.
-absl::StatusOr<std::optional<std::string>> IndexKeyFor(const v1::Record& record,
-                                                       RecordKind kind) {
+absl::StatusOr<std::optional<std::string>> IndexKeyFor(const v1::Record& record, RecordKind kind) {
   if (kind == RecordKind::kProduct) return std::optional<std::string>();
   const std::string product_id = RecordProductId(record);
   if (product_id.empty()) return std::optional<std::string>();
@@ -111,9 +123,9 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     const Options& options) {
   if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
   const std::vector<std::string> cfs = {
-      std::string(kProductsCf),  std::string(kBatchesCf),   std::string(kSalesCf),
+      std::string(kProductsCf),       std::string(kBatchesCf),   std::string(kSalesCf),
       std::string(kCertificationsCf), std::string(kTrainingsCf), std::string(kByProductCf),
-      std::string(kChangelogCf), std::string(kRequestsCf),  std::string(kMetaCf)};
+      std::string(kChangelogCf),      std::string(kRequestsCf),  std::string(kMetaCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
 
@@ -143,8 +155,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     meta.set_upt_code(options.upt_code);
     meta.set_created_at_unix_ms(options.now_unix_ms);
     rocksdb::WriteBatch wb;
-    rocksdb::Status ws =
-        wb.Put(db->cf(kMetaCf), ToSlice(MetaKey::kMeta), meta.SerializeAsString());
+    rocksdb::Status ws = wb.Put(db->cf(kMetaCf), ToSlice(MetaKey::kMeta), meta.SerializeAsString());
     if (ws.ok()) {
       ws = wb.Put(db->cf(kMetaCf), ToSlice(MetaKey::kCounts), stored_counts.SerializeAsString());
     }
@@ -156,9 +167,9 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable node metadata");
     if (meta.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database format ", meta.format_version(),
-                       " is newer than this binary supports (", kFormatVersion, ")"));
+      return absl::FailedPreconditionError(absl::StrCat("database format ", meta.format_version(),
+                                                        " is newer than this binary supports (",
+                                                        kFormatVersion, ")"));
     }
     if (meta.upt_code() != options.upt_code) {
       return absl::FailedPreconditionError(absl::StrCat("database at ", options.path,
@@ -299,7 +310,8 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
     return absl::InternalError(absl::StrCat(what, ": injected failure before changelog"));
   }
   if (s.ok()) s = wb.Put(db_->cf(kChangelogCf), change_key.Encode(), change.SerializeAsString());
-  if (s.ok()) s = wb.Put(db_->cf(kMetaCf), ToSlice(MetaKey::kCounts), stored_counts.SerializeAsString());
+  if (s.ok())
+    s = wb.Put(db_->cf(kMetaCf), ToSlice(MetaKey::kCounts), stored_counts.SerializeAsString());
   if (s.ok() && request_key) {
     storage::v1::StoredRequest outcome;
     outcome.set_fingerprint(fingerprint.data(), fingerprint.size());
@@ -354,8 +366,8 @@ absl::StatusOr<ListPage> RocksDbCatalogStore::List(const ListQuery& query) const
     it.reset(db_->db().NewIterator(read_options, db_->cf(kByProductCf)));
     std::string start = prefix;
     if (query.from_day) {
-      UNGGUL_ASSIGN_OR_RETURN(start, IndexKey::SeekKey(query.kind, query.product_id,
-                                                       std::max(0, *query.from_day)));
+      UNGGUL_ASSIGN_OR_RETURN(
+          start, IndexKey::SeekKey(query.kind, query.product_id, std::max(0, *query.from_day)));
     }
     it->Seek(after ? ToSlice(*after) : ToSlice(start));
   } else {

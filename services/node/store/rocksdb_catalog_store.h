@@ -22,8 +22,8 @@ class RocksDbCatalogStore final : public CatalogStore {
   static constexpr uint32_t kFormatVersion = 1;
 
   struct Options {
-    std::string path;      // database directory; created when missing
-    std::string upt_code;  // the UPT that owns the database
+    std::string path;         // database directory; created when missing
+    std::string upt_code;     // the UPT that owns the database
     bool sync_writes = true;  // fsync the WAL before a write returns
     int64_t now_unix_ms = 0;  // creation time recorded in a new database
   };

@@ -63,12 +63,12 @@ TEST_F(StoreTest, WriteReopenReadBack) {
     UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
     incarnation = store->Info().incarnation_id;
     EXPECT_EQ(incarnation.size(), 32u);
-    UNGGUL_ASSERT_OK_AND_ASSIGN(uint64_t s1, store->Put(Product(kProduct, "Gula Semut Jahe Merah"),
-                                                        "", "", 1));
+    UNGGUL_ASSERT_OK_AND_ASSIGN(uint64_t s1,
+                                store->Put(Product(kProduct, "Gula Semut Jahe Merah"), "", "", 1));
     EXPECT_EQ(s1, 1u);
     UNGGUL_ASSERT_OK_AND_ASSIGN(
-        uint64_t s2, store->Put(Batch("SMS-LP-LAHAT-B1", kProduct, "2026-01-05", 22.5), "req-1",
-                                "fp", 2));
+        uint64_t s2,
+        store->Put(Batch("SMS-LP-LAHAT-B1", kProduct, "2026-01-05", 22.5), "req-1", "fp", 2));
     EXPECT_EQ(s2, 2u);
   }
   UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
@@ -101,8 +101,9 @@ TEST_F(StoreTest, ChangelogIsDenseAndCarriesEveryWrite) {
   ASSERT_TRUE(store->Put(Product(kProduct, "v1"), "", "", 10).ok());
   ASSERT_TRUE(store->Put(Product(kProduct, "v2"), "", "", 11).ok());  // replace
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store->Put(Batch(absl::StrCat("SMS-LP-LAHAT-B", i), kProduct, "2026-01-05", 1),
-                           "", "", 12 + i)
+    ASSERT_TRUE(store
+                    ->Put(Batch(absl::StrCat("SMS-LP-LAHAT-B", i), kProduct, "2026-01-05", 1), "",
+                          "", 12 + i)
                     .ok());
   }
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<ChangeEntry> all, store->ReadChanges(0, 100));
@@ -142,8 +143,8 @@ TEST_F(StoreTest, FailureInsideTheWriteLeavesNeitherRecordNorChangelog) {
       q.product_id = kProduct;
       EXPECT_TRUE(store->List(q)->records.empty());
       // The next write takes the next dense seq.
-      UNGGUL_ASSERT_OK_AND_ASSIGN(uint64_t seq, store->Put(Batch("SMS-LP-LAHAT-B2", kProduct,
-                                                                 "2026-01-06", 5), "", "", 3));
+      UNGGUL_ASSERT_OK_AND_ASSIGN(
+          uint64_t seq, store->Put(Batch("SMS-LP-LAHAT-B2", kProduct, "2026-01-06", 5), "", "", 3));
       EXPECT_EQ(seq, 2u);
     }
     UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbCatalogStore::Open(options));
@@ -162,10 +163,11 @@ TEST_F(StoreTest, ListByProductInDateOrderWithRangeAndPaging) {
   const char* dates[] = {"2026-03-01", "2026-01-15", "2026-02-10", "2026-01-02", "2026-04-30"};
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
-        store->Put(Batch(absl::StrCat("SMS-LP-LAHAT-B", i), kProduct, dates[i], 1), "", "", 2).ok());
+        store->Put(Batch(absl::StrCat("SMS-LP-LAHAT-B", i), kProduct, dates[i], 1), "", "", 2)
+            .ok());
   }
-  ASSERT_TRUE(store->Put(Batch("SMS-LP-LAHAT-X", "SMS-LP-LAHAT-OTHER", "2026-01-20", 1), "", "", 3)
-                  .ok());
+  ASSERT_TRUE(
+      store->Put(Batch("SMS-LP-LAHAT-X", "SMS-LP-LAHAT-OTHER", "2026-01-20", 1), "", "", 3).ok());
 
   ListQuery q;
   q.kind = RecordKind::kBatch;
@@ -180,8 +182,8 @@ TEST_F(StoreTest, ListByProductInDateOrderWithRangeAndPaging) {
     ++pages;
   } while (!q.page_token.empty() && pages < 10);
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(seen, (std::vector<std::string>{"2026-01-02", "2026-01-15", "2026-02-10",
-                                            "2026-03-01", "2026-04-30"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"2026-01-02", "2026-01-15", "2026-02-10", "2026-03-01",
+                                            "2026-04-30"}));
 
   ListQuery ranged;
   ranged.kind = RecordKind::kBatch;
@@ -226,8 +228,9 @@ TEST_F(StoreTest, RefusesDatabaseOfAnotherUpt) {
   RocksDbCatalogStore::Options options;
   options.path = dir_.path() + "/db";
   options.upt_code = "SMS-LP-PAGARALAM";
-  EXPECT_THAT(RocksDbCatalogStore::Open(options).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("SMS-LP-LAHAT")));
+  EXPECT_THAT(
+      RocksDbCatalogStore::Open(options).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("SMS-LP-LAHAT")));
 }
 
 // A child process writes with sync_writes and reports each acknowledged write on a pipe; the

@@ -1,0 +1,91 @@
+#include "services/cli/csv.h"
+
+#include "common/testing/status_matchers.h"
+#include "gtest/gtest.h"
+#include "services/cli/record_csv.h"
+#include "unggul/node/v1/records.pb.h"
+
+namespace unggul::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::unggul::testing::StatusIs;
+
+TEST(CsvTest, QuotesNewlinesAndLineNumbers) {
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      std::vector<CsvRow> rows,
+      ParseCsv("a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\n\n2,\"multi\nline\",z\n3,,\n"));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].line, 1);
+  EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"1", "x, y", "say \"hi\""}));
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[2].line, 4);  // blank line 3 skipped
+  EXPECT_EQ(rows[2].cells[1], "multi\nline");
+  EXPECT_EQ(rows[3].line, 6);
+  EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"3", "", ""}));
+}
+
+TEST(CsvTest, MalformedQuotingIsAnErrorWithLine) {
+  EXPECT_THAT(ParseCsv("a,b\n1,\"open\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2: unterminated")));
+  EXPECT_THAT(ParseCsv("a,b\n1,\"x\"y\n").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
+}
+
+TEST(CsvTest, EscapeRoundTrips) {
+  const std::string cell = "Kopi \"LAPAGA\", 200 g\nbubuk";
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<CsvRow> rows, ParseCsv(CsvEscape(cell) + ",x\n"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].cells[0], cell);
+  EXPECT_EQ(CsvEscape("plain"), "plain");
+}
+
+TEST(RecordCsvTest, EnumNamesShortFullAndCaseInsensitive) {
+  EXPECT_EQ(*ParseEnumName(node::v1::Unit_descriptor(), "kg", "unit"), node::v1::UNIT_KG);
+  EXPECT_EQ(*ParseEnumName(node::v1::Unit_descriptor(), "UNIT_M2", "unit"), node::v1::UNIT_M2);
+  EXPECT_EQ(*ParseEnumName(node::v1::Channel_descriptor(), "staff_odopp", "channel"),
+            node::v1::CHANNEL_STAFF_ODOPP);
+  EXPECT_EQ(*ParseEnumName(node::v1::Unit_descriptor(), "", "unit"), 0);
+  EXPECT_THAT(ParseEnumName(node::v1::Unit_descriptor(), "kilo", "unit").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column unit: unknown value \"kilo\" (one of g, kg,")));
+  EXPECT_THAT(ParseEnumName(node::v1::Unit_descriptor(), "UNSPECIFIED", "unit").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(EnumShortName(node::v1::Category_descriptor(), node::v1::CATEGORY_PANGAN_OLAHAN),
+            "PANGAN_OLAHAN");
+}
+
+TEST(RecordCsvTest, HeaderChecks) {
+  CsvRow header{1, {"batch_code", "product_id", "start_date", "qty_produced", "unit", "colour"}};
+  EXPECT_THAT(ReadHeader(ImportKind::kBatches, header).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown column \"colour\"")));
+  CsvRow missing{1, {"batch_code", "product_id", "start_date", "unit"}};
+  EXPECT_THAT(ReadHeader(ImportKind::kBatches, missing).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("missing required column \"qty_produced\"")));
+}
+
+TEST(RecordCsvTest, BatchRowWithInputs) {
+  CsvRow header{1, {"batch_code", "product_id", "start_date", "qty_produced", "unit", "inputs"}};
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ColumnIndex columns, ReadHeader(ImportKind::kBatches, header));
+  CsvRow row{2,
+             {"SMS-LP-LAHAT-B1", "SMS-LP-LAHAT-GSJM", "2026-10-05", "24.5", "kg",
+              "gula aren|LOCAL_FARMER|16.04|22|kg|330000|Kelompok Tani Aren Lahat;"
+              "jahe merah|SAE_INTERNAL|16.04|3|kg|0|"}};
+  UNGGUL_ASSERT_OK_AND_ASSIGN(node::v1::Record record,
+                              RecordFromRow(ImportKind::kBatches, columns, row));
+  const node::v1::ProductionBatch& b = record.batch();
+  EXPECT_DOUBLE_EQ(b.qty_produced(), 24.5);
+  ASSERT_EQ(b.inputs_size(), 2);
+  EXPECT_EQ(b.inputs(0).origin_type(), node::v1::ORIGIN_TYPE_LOCAL_FARMER);
+  EXPECT_EQ(b.inputs(0).cost_idr(), 330000);
+  EXPECT_EQ(b.inputs(0).supplier_ref(), "Kelompok Tani Aren Lahat");
+  EXPECT_EQ(b.inputs(1).origin_type(), node::v1::ORIGIN_TYPE_SAE_INTERNAL);
+  row.cells[3] = "24,5";
+  EXPECT_THAT(RecordFromRow(ImportKind::kBatches, columns, row).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column qty_produced: must be a number")));
+}
+
+}  // namespace
+}  // namespace unggul::cli

@@ -1,0 +1,1629 @@
+#include "services/cli/fixture.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/status/status_macros.h"
+
+namespace unggul::cli {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic randomness and integer helpers.
+
+// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and identical on every platform, unlike the
+// standard distributions.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform integer in [lo, hi]; lo when hi <= lo. The modulo bias is negligible here.
+  int64_t Uniform(int64_t lo, int64_t hi) {
+    if (hi <= lo) return lo;
+    return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
+  }
+
+  // True with probability percent/100.
+  bool Percent(int percent) { return Uniform(0, 99) < percent; }
+
+  // Index drawn with the given non-negative weights; -1 when they sum to 0.
+  int Weighted(const std::vector<int>& weights) {
+    int64_t total = 0;
+    for (int w : weights) total += w;
+    if (total <= 0) return -1;
+    int64_t r = Uniform(0, total - 1);
+    for (size_t i = 0; i < weights.size(); ++i) {
+      if (r < weights[i]) return static_cast<int>(i);
+      r -= weights[i];
+    }
+    return static_cast<int>(weights.size()) - 1;
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// FNV-1a, 64 bit: a stable per-UPT / per-product seed offset.
+uint64_t StableHash(absl::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {  // b > 0
+  int64_t q = a / b;
+  if (a % b != 0 && a < 0) --q;
+  return q;
+}
+
+// Rounds a non-negative quantity to the nearest multiple of `step`.
+int64_t RoundToStep(int64_t x, int64_t step) { return (x + step / 2) / step * step; }
+
+// Quantities are integer tenths; formatted with at most one decimal ("22.5", "40").
+std::string FormatTenths(int64_t tenths) {
+  if (tenths % 10 == 0) return absl::StrCat(tenths / 10);
+  return absl::StrCat(tenths / 10, ".", tenths % 10);
+}
+
+std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+std::string Yymmdd(absl::CivilDay day) {
+  return absl::StrFormat("%02d%02d%02d", static_cast<int>(day.year() % 100), day.month(),
+                         day.day());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar: the window, Lebaran (Idulfitri) and Hari Bakti Pemasyarakatan.
+
+struct Window {
+  absl::CivilDay first;
+  absl::CivilDay last;
+  absl::CivilMonth first_month;
+  absl::CivilMonth last_month;
+  int64_t days() const { return last - first + 1; }
+};
+
+// Idulfitri 1447 H (2026-03-20, Indonesian government calendar); other years are reached in
+// steps of a mean lunar year of 354.367 days, which is within a day or so of the official dates
+// (2024-04-10, 2025-03-31, 2027-03-10).
+constexpr absl::CivilDay kLebaranAnchor(2026, 3, 20);
+constexpr int64_t kLunarYearMilliDays = 354367;
+constexpr int kLebaranSeasonDays = 40;  // Ramadan plus the days of buying before it
+
+absl::CivilDay LebaranNumber(int64_t k) {
+  return kLebaranAnchor + FloorDiv(k * kLunarYearMilliDays + 500, 1000);
+}
+
+// Ramadan / pre-Lebaran buying season: the 40 days before Idulfitri.
+bool InLebaranSeason(absl::CivilDay day) {
+  const int64_t k0 = FloorDiv((day - kLebaranAnchor) * 1000, kLunarYearMilliDays);
+  for (int64_t k = k0; k <= k0 + 1; ++k) {
+    const absl::CivilDay lebaran = LebaranNumber(k);
+    if (day >= lebaran - kLebaranSeasonDays && day <= lebaran - 1) return true;
+  }
+  return false;
+}
+
+// Exhibition season around Hari Bakti Pemasyarakatan (27 April): 20 April .. 2 May.
+bool InHbpSeason(absl::CivilDay day) {
+  return (day.month() == 4 && day.day() >= 20) || (day.month() == 5 && day.day() <= 2);
+}
+
+absl::StatusOr<Window> MakeWindow(const FixtureOptions& options) {
+  const std::string& m = options.end_month;
+  auto bad = [&m]() {
+    return absl::InvalidArgumentError(
+        absl::StrCat("end_month must be YYYY-MM with year 2000..2099, got \"", m, "\""));
+  };
+  if (m.size() != 7 || m[4] != '-') return bad();
+  for (int i : {0, 1, 2, 3, 5, 6}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(m[i]))) return bad();
+  }
+  const int year = (m[0] - '0') * 1000 + (m[1] - '0') * 100 + (m[2] - '0') * 10 + (m[3] - '0');
+  const int month = (m[5] - '0') * 10 + (m[6] - '0');
+  if (year < 2000 || year > 2099 || month < 1 || month > 12) return bad();
+  if (options.months < 1 || options.months > 36) {
+    return absl::InvalidArgumentError(absl::StrCat("months must be 1..36, got ", options.months));
+  }
+  Window w;
+  w.last_month = absl::CivilMonth(year, month);
+  w.first_month = w.last_month - (options.months - 1);
+  w.first = absl::CivilDay(w.first_month);
+  w.last = absl::CivilDay(w.last_month + 1) - 1;
+  return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry (DOMAIN.md §1.4 rows 1–21).
+
+const RegistryUpt* FindUpt(absl::string_view code) {
+  for (const RegistryUpt& u : SumselRegistry()) {
+    if (u.upt_code == code) return &u;
+  }
+  return nullptr;
+}
+
+// Sumsel regency codes (Kemendagri) used for buyers elsewhere in the province.
+constexpr const char* kSumselRegencies[] = {"16.01", "16.02", "16.03", "16.04", "16.05", "16.06",
+                                            "16.07", "16.08", "16.09", "16.10", "16.11", "16.12",
+                                            "16.13", "16.71", "16.72", "16.73", "16.74"};
+constexpr const char* kPalembang = "16.71";
+
+// ---------------------------------------------------------------------------------------------
+// What each producing UPT makes (DOMAIN.md §2.7 "Sumsel fixture set").
+
+enum class Model {
+  kMonthly,  // a monthly quantity split into several batches
+  kCycle,    // one harvest every `cycle_days`
+  kService,  // no batches, sales only (JASA)
+};
+
+struct SkuSpec {
+  const char* code;
+  const char* net_content;  // as written in products.csv
+  const char* net_unit;
+  const char* packaging;
+  int64_t price_idr;
+  int64_t item_milli;  // thousandths of a batch unit in one sale unit (0 for services)
+  int weight;          // share of production and of sales
+};
+
+struct InputSpec {
+  const char* material;
+  const char* origin_type;
+  const char* regency;
+  const char* unit;
+  int64_t permille;   // input units per 1000 batch units
+  int64_t price_idr;  // per input unit
+  const char* supplier_ref;
+};
+
+struct ChannelShare {
+  const char* channel;
+  int weight;
+  int size_pct;  // sale size relative to the product's base size
+};
+
+struct ProductSpec {
+  const char* suffix = "";  // product_id = upt_code + "-" + suffix
+  const char* name = "";
+  const char* brand = "";
+  const char* category = "";
+  const char* subcategory = "";
+  const char* description = "";
+  const char* story = "";
+  int launch_days_before = 365;  // before the window's first day
+  std::vector<SkuSpec> skus = {};
+  // Production. Quantities in tenths of `batch_unit`.
+  Model model = Model::kMonthly;
+  const char* batch_unit = "pcs";
+  bool batch_per_sku = true;  // else a harvest: no sku_code, batch code uses `suffix`
+  int batches_min = 0, batches_max = 0;
+  int64_t month_min = 0, month_max = 0;
+  int cycle_days = 0, cycle_jitter = 0;
+  int64_t batch_min = 0, batch_max = 0;
+  int64_t step = 10;
+  int duration_min = 1, duration_max = 1;
+  int reject_permille_max = 0;
+  int shelf_days = 0;  // 0 = keeps
+  bool print_expiry = false;
+  int prod_lebaran_pct = 100;
+  std::vector<InputSpec> inputs = {};
+  int64_t overhead_idr = 0;  // per batch unit: packaging, gas, electricity
+  int inmates_min = 0, inmates_max = 0;
+  const char* workshop = "";
+  int staff_no = 1;
+  // Sales.
+  const char* sale_unit = "pcs";
+  bool whole_items = true;
+  int sales_per_week_tenths = 0;
+  int demand_lebaran_pct = 100;
+  bool exhibits = false;
+  std::vector<ChannelShare> channels = {};
+  int same_regency_pct = 50, same_province_pct = 45;  // rest out of province
+  std::vector<const char*> out_regencies = {};
+  int64_t service_min = 0, service_max = 0;  // tenths per sale (kService)
+};
+
+struct CertSpec {
+  const char* id_suffix;  // certification_id = upt_code + "-" + id_suffix
+  const char* product_suffix;
+  const char* type;
+  const char* number_base;  // SPP_IRT: 13 digits (+ expiry year); HALAL: digits (+ MMYY)
+  const char* issuer;
+  const char* holder;  // "" = the UPT itself
+  int issued_days_before_end;
+  int valid_years;  // 0 = no expiry
+  const char* scope_skus;
+};
+
+struct TrainingSpec {
+  const char* program;
+  const char* provider;
+  const char* product_suffix;  // "" = none
+  const char* scheme;
+  int days_min, days_max;
+  int participants_min, participants_max;
+};
+
+struct UptSpec {
+  const char* upt_code;
+  const char* staff_code;  // for staff refs and invoice numbers, e.g. "LHT"
+  std::vector<ProductSpec> products;
+  std::vector<CertSpec> certs;
+  std::vector<TrainingSpec> trainings;
+};
+
+std::vector<ChannelShare> RetailFoodChannels() {
+  return {{"VISITOR_COUNTER", 35, 100},
+          {"STAFF_ODOPP", 25, 60},
+          {"KANWIL_GALLERY", 10, 200},
+          {"MARKETPLACE", 15, 100},
+          {"CONSIGNMENT_SHOP", 15, 300}};
+}
+std::vector<ChannelShare> CoffeeChannels() {
+  return {{"VISITOR_COUNTER", 25, 100},
+          {"STAFF_ODOPP", 20, 60},
+          {"KANWIL_GALLERY", 10, 200},
+          {"MARKETPLACE", 25, 100},
+          {"CONSIGNMENT_SHOP", 20, 300}};
+}
+std::vector<ChannelShare> CraftChannels() {
+  return {{"VISITOR_COUNTER", 30, 100}, {"STAFF_ODOPP", 15, 100}, {"KANWIL_GALLERY", 20, 150},
+          {"MARKETPLACE", 20, 100},     {"E_KATALOG", 5, 500},    {"INSTITUTIONAL_B2B", 10, 400}};
+}
+std::vector<ChannelShare> FurnitureChannels() {
+  return {{"VISITOR_COUNTER", 30, 100},
+          {"STAFF_ODOPP", 20, 100},
+          {"KANWIL_GALLERY", 15, 100},
+          {"E_KATALOG", 15, 300},
+          {"INSTITUTIONAL_B2B", 20, 300}};
+}
+std::vector<ChannelShare> B2bChannels() {
+  return {{"INSTITUTIONAL_B2B", 80, 100}, {"E_KATALOG", 20, 120}};
+}
+std::vector<ChannelShare> FreshChannels() {
+  return {{"VISITOR_COUNTER", 30, 100},
+          {"STAFF_ODOPP", 30, 50},
+          {"CONSIGNMENT_SHOP", 15, 200},
+          {"INSTITUTIONAL_B2B", 25, 500}};
+}
+std::vector<ChannelShare> ServiceChannels() {
+  return {{"VISITOR_COUNTER", 60, 100}, {"STAFF_ODOPP", 40, 100}};
+}
+
+const std::vector<UptSpec>& FixtureSpecs() {
+  static const auto* const kSpecs = new std::vector<UptSpec>{
+      // Lapas Kelas IIA Lahat (16.04).
+      {.upt_code = "SMS-LP-LAHAT",
+       .staff_code = "LHT",
+       .products =
+           {{.suffix = "GSJM",
+             .name = "Gula Semut Jahe Merah",
+             .category = "PANGAN_OLAHAN",
+             .subcategory = "gula palma",
+             .description = "Gula aren semut (butiran) dengan jahe merah, tanpa pengawet. "
+                            "Standing pouch 250 g dan 500 g.",
+             .story = "Dibuat di bengkel kerja Lapas Kelas IIA Lahat dari gula aren petani "
+                      "Lahat dan jahe merah hasil SAE, sebagai bagian dari program pembinaan "
+                      "kemandirian.",
+             .launch_days_before = 700,
+             .skus = {{"GSJM250", "250", "g", "PLASTIC", 30000, 250, 70},
+                      {"GSJM500", "500", "g", "PLASTIC", 55000, 500, 30}},
+             .batch_unit = "kg",
+             .batches_min = 4,
+             .batches_max = 6,
+             .month_min = 950,
+             .month_max = 1100,
+             .step = 5,
+             .duration_min = 1,
+             .duration_max = 2,
+             .reject_permille_max = 25,
+             .shelf_days = 365,
+             .print_expiry = true,
+             .inputs = {{"gula aren", "LOCAL_FARMER", "16.04", "kg", 1150, 16000,
+                         "Kelompok Tani Aren Lahat"},
+                        {"jahe merah", "SAE_INTERNAL", "16.04", "kg", 120, 0, "SAE Lapas Lahat"}},
+             .overhead_idr = 2500,
+             .inmates_min = 6,
+             .inmates_max = 10,
+             .workshop = "BENGKEL-GULA-SEMUT",
+             .staff_no = 7,
+             .sales_per_week_tenths = 60,
+             .demand_lebaran_pct = 130,
+             .exhibits = true,
+             .channels = RetailFoodChannels(),
+             .same_regency_pct = 55,
+             .same_province_pct = 40,
+             .out_regencies = {"31.71", "18.71"}}},
+       .certs = {{"CERT-PIRT-GSJM", "GSJM", "SPP_IRT", "2091604010123",
+                  "Dinas Kesehatan Kabupaten Lahat", "", 700, 5, "GSJM250;GSJM500"},
+                 {"CERT-HALAL-GSJM", "GSJM", "HALAL", "1611000023417", "BPJPH Kementerian Agama",
+                  "", 640, 0, ""},
+                 {"CERT-NIB-GSJM", "GSJM", "NIB", "2411220034567", "Lembaga OSS",
+                  "Koperasi Pegawai Lapas Kelas IIA Lahat", 760, 0, ""}},
+       .trainings = {{"Pengolahan gula semut jahe merah", "Dinas Koperasi dan UKM Kabupaten Lahat",
+                      "GSJM", "ATTENDANCE", 3, 5, 12, 20},
+                     {"Penyuluhan Keamanan Pangan (PKP-IRT)", "Dinas Kesehatan Kabupaten Lahat",
+                      "GSJM", "ATTENDANCE", 1, 2, 8, 15},
+                     {"Budidaya jahe merah dalam polybag", "Dinas Pertanian Kabupaten Lahat", "",
+                      "NONE", 2, 3, 10, 20}}},
+
+      // Lapas Kelas III Pagar Alam (16.73).
+      {.upt_code = "SMS-LP-PAGARALAM",
+       .staff_code = "PGA",
+       .products = {{.suffix = "KOPI",
+                     .name = "Kopi LAPAGA",
+                     .brand = "LAPAGA",
+                     .category = "MINUMAN",
+                     .subcategory = "kopi robusta",
+                     .description = "Kopi robusta Pagar Alam, sangrai sedang: bubuk 200 g dan biji "
+                                    "sangrai 250 g.",
+                     .story =
+                         "Biji kopi dibeli langsung dari kelompok tani mitra di Pagar Alam, "
+                         "disangrai dan dikemas di rumah sangrai lapas. Dijual di Palembang dan "
+                         "di luar Sumatera Selatan, antara lain Lampung dan Bangka.",
+                     .launch_days_before = 900,
+                     .skus = {{"LPG-BK200", "200", "g", "ALUMINIUM_FOIL", 45000, 200, 60},
+                              {"LPG-BJ250", "250", "g", "ALUMINIUM_FOIL", 60000, 250, 40}},
+                     .batch_unit = "kg",
+                     .batches_min = 5,
+                     .batches_max = 7,
+                     .month_min = 500,
+                     .month_max = 700,
+                     .step = 10,
+                     .reject_permille_max = 20,
+                     .shelf_days = 180,
+                     .print_expiry = true,
+                     .inputs = {{"biji kopi mentah", "LOCAL_FARMER", "16.73", "kg", 1250, 38000,
+                                 "Kelompok Tani Kopi Dempo"}},
+                     .overhead_idr = 4000,
+                     .inmates_min = 4,
+                     .inmates_max = 7,
+                     .workshop = "RUMAH-SANGRAI",
+                     .staff_no = 3,
+                     .sales_per_week_tenths = 60,
+                     .exhibits = true,
+                     .channels = CoffeeChannels(),
+                     .same_regency_pct = 30,
+                     .same_province_pct = 35,
+                     .out_regencies = {"18.71", "19.71", "19.01"}}},
+       .certs = {{"CERT-PIRT-KOPI", "KOPI", "SPP_IRT", "5101673010045",
+                  "Dinas Kesehatan Kota Pagar Alam", "", 800, 5, ""},
+                 {"CERT-HALAL-KOPI", "KOPI", "HALAL", "1611000031052", "BPJPH Kementerian Agama",
+                  "", 560, 0, ""},
+                 {"CERT-MEREK-LAPAGA", "KOPI", "MEREK", "IDM001123456", "DJKI Kementerian Hukum",
+                  "", 420, 10, ""}},
+       .trainings = {{"Teknik sangrai kopi", "Dinas Perindustrian dan Perdagangan Kota Pagar Alam",
+                      "KOPI", "ATTENDANCE", 3, 5, 8, 15},
+                     {"Barista dasar", "UPTD Balai Latihan Kerja Provinsi Sumatera Selatan", "KOPI",
+                      "BNSP_COMPETENCY", 5, 10, 10, 16},
+                     {"Penyuluhan Keamanan Pangan (PKP-IRT)", "Dinas Kesehatan Kota Pagar Alam",
+                      "KOPI", "ATTENDANCE", 1, 2, 8, 12}}},
+
+      // Rutan Kelas I Palembang (16.71).
+      {.upt_code = "SMS-RT-PALEMBANG",
+       .staff_code = "RTP",
+       .products = {{.suffix = "KOPI",
+                     .name = "Kopi Ratu Lembang",
+                     .brand = "Ratu Lembang",
+                     .category = "MINUMAN",
+                     .subcategory = "kopi bubuk",
+                     .description = "Kopi bubuk robusta sangrai sedang, kemasan 100 g dan 250 g.",
+                     .story =
+                         "Ratu Lembang berarti Rutan Satu Palembang. Kopi disangrai dan digiling "
+                         "di dapur produksi rutan oleh warga binaan yang mengikuti kegiatan kerja.",
+                     .launch_days_before = 1100,
+                     .skus = {{"RLB-100", "100", "g", "PLASTIC", 18000, 100, 50},
+                              {"RLB-250", "250", "g", "PLASTIC", 40000, 250, 50}},
+                     .batch_unit = "kg",
+                     .batches_min = 3,
+                     .batches_max = 5,
+                     .month_min = 300,
+                     .month_max = 450,
+                     .step = 10,
+                     .reject_permille_max = 20,
+                     .shelf_days = 180,
+                     .print_expiry = true,
+                     .inputs = {{"biji kopi mentah", "LOCAL_FARMER", "16.03", "kg", 1250, 36000,
+                                 "Kelompok Tani Kopi Semendo"}},
+                     .overhead_idr = 3500,
+                     .inmates_min = 3,
+                     .inmates_max = 6,
+                     .workshop = "DAPUR-KOPI",
+                     .staff_no = 12,
+                     .sales_per_week_tenths = 40,
+                     .exhibits = true,
+                     .channels = CoffeeChannels(),
+                     .same_regency_pct = 60,
+                     .same_province_pct = 35,
+                     .out_regencies = {"31.71"}}},
+       .certs = {{"CERT-PIRT-KOPI", "KOPI", "SPP_IRT", "2101671020087",
+                  "Dinas Kesehatan Kota Palembang", "", 600, 5, ""}},
+       .trainings = {{"Pengolahan kopi bubuk", "Dinas Perindustrian Kota Palembang", "KOPI",
+                      "ATTENDANCE", 2, 4, 10, 20},
+                     {"Penyuluhan Keamanan Pangan (PKP-IRT)", "Dinas Kesehatan Kota Palembang",
+                      "KOPI", "ATTENDANCE", 1, 2, 8, 15}}},
+
+      // Lapas Perempuan Kelas IIA Palembang (16.71).
+      {.upt_code = "SMS-LPP-PALEMBANG",
+       .staff_code = "LPP",
+       .products = {{.suffix = "KUE",
+                     .name = "Kue Kering Hampers",
+                     .category = "PANGAN_OLAHAN",
+                     .subcategory = "kue kering",
+                     .description = "Nastar, putri salju dan kue kacang dalam toples; dipesan juga "
+                                    "sebagai hampers Lebaran.",
+                     .story = "Dipanggang di dapur pelatihan Lapas Perempuan Palembang. Pesanan "
+                              "memuncak menjelang Idulfitri, ketika dapur bekerja dua giliran.",
+                     .launch_days_before = 1000,
+                     .skus = {{"NST-500", "500", "g", "PLASTIC", 90000, 1000, 40},
+                              {"PSJ-400", "400", "g", "PLASTIC", 80000, 1000, 30},
+                              {"KCG-500", "500", "g", "PLASTIC", 70000, 1000, 30}},
+                     .batch_unit = "toples",
+                     .batches_min = 3,
+                     .batches_max = 4,
+                     .month_min = 600,
+                     .month_max = 900,
+                     .step = 10,
+                     .duration_min = 2,
+                     .duration_max = 3,
+                     .reject_permille_max = 30,
+                     .shelf_days = 90,
+                     .print_expiry = true,
+                     .prod_lebaran_pct = 700,
+                     .inputs = {{"tepung terigu", "MARKET_LOCAL", "16.71", "kg", 250, 13000,
+                                 "Toko Bahan Kue Pasar 16 Ilir"},
+                                {"mentega", "MARKET_LOCAL", "16.71", "kg", 150, 45000,
+                                 "Toko Bahan Kue Pasar 16 Ilir"},
+                                {"gula halus", "MARKET_LOCAL", "16.71", "kg", 100, 18000,
+                                 "Toko Bahan Kue Pasar 16 Ilir"},
+                                {"telur ayam", "MARKET_LOCAL", "16.71", "kg", 80, 28000,
+                                 "Agen Telur Plaju"}},
+                     .overhead_idr = 8000,
+                     .inmates_min = 8,
+                     .inmates_max = 15,
+                     .workshop = "DAPUR-PELATIHAN",
+                     .staff_no = 4,
+                     .sale_unit = "toples",
+                     .sales_per_week_tenths = 25,
+                     .demand_lebaran_pct = 700,
+                     .exhibits = true,
+                     .channels = RetailFoodChannels(),
+                     .same_regency_pct = 60,
+                     .same_province_pct = 35,
+                     .out_regencies = {"31.71"}}},
+       .certs = {{"CERT-PIRT-KUE", "KUE", "SPP_IRT", "2061671030112",
+                  "Dinas Kesehatan Kota Palembang", "", 500, 5, ""},
+                 {"CERT-HALAL-KUE", "KUE", "HALAL", "1611000040288", "BPJPH Kementerian Agama", "",
+                  450, 0, ""}},
+       .trainings = {{"Tata boga: kue kering", "UPTD Balai Latihan Kerja Provinsi Sumatera Selatan",
+                      "KUE", "BNSP_COMPETENCY", 5, 10, 12, 20},
+                     {"Menjahit dasar", "Dinas Tenaga Kerja Kota Palembang", "", "ATTENDANCE", 5,
+                      10, 10, 20},
+                     {"Pengemasan dan pemasaran daring", "Dinas Koperasi dan UKM Kota Palembang",
+                      "KUE", "ATTENDANCE", 1, 2, 15, 25}}},
+
+      // Lapas Kelas IIA Banyuasin (16.07).
+      {.upt_code = "SMS-LP-BANYUASIN",
+       .staff_code = "BYA",
+       .products =
+           {{.suffix = "TJ",
+             .name = "Tas Jumputan",
+             .category =
+                 "TEKSTIL_KONVEKSI",
+             .subcategory =
+                 "tas kain",
+             .description =
+                 "Tas jinjing dan tas selempang dari kain jumputan khas Palembang.",
+             .story = "Dijahit di bengkel jahit Lapas Kelas IIA Banyuasin; motif jumputan, "
+                      "warna dan ukuran mengikuti pesanan.",
+             .launch_days_before = 600,
+             .skus = {{"TJ-TOTE", "1", "pcs", "PLASTIC", 95000, 1000, 60},
+                      {"TJ-SLING", "1", "pcs", "PLASTIC", 65000, 1000, 40}},
+             .batches_min =
+                 3,
+             .batches_max =
+                 5,
+             .month_min = 300,
+             .month_max = 450,
+             .duration_min = 5,
+             .duration_max = 10,
+             .reject_permille_max = 60,
+             .inputs = {{"kain jumputan", "MARKET_LOCAL", "16.71", "m", 1200,
+                         35000, "Sentra Jumputan Tuan Kentang"},
+                        {"ritsleting", "MARKET_LOCAL", "16.07", "pcs", 1000, 3000,
+                         "Toko Jahit Pangkalan Balai"}},
+             .overhead_idr = 8000,
+             .inmates_min =
+                 5,
+             .inmates_max =
+                 8,
+             .workshop =
+                 "BENGKEL-JAHIT",
+             .staff_no =
+                 5,
+             .sales_per_week_tenths = 30,
+             .exhibits =
+                 true,
+             .channels =
+                 CraftChannels(),
+             .out_regencies = {"31.71"}},
+            {.suffix = "AYAM",
+             .name = "Ayam Pedaging SAE",
+             .category =
+                 "PETERNAKAN",
+             .subcategory =
+                 "ayam broiler",
+             .description =
+                 "Ayam pedaging hidup dari kandang SAE, bobot sekitar 2 kg, dijual "
+                 "per ekor.",
+             .story = "Kandang SAE dikelola warga binaan asimilasi dari DOC sampai panen, "
+                      "bagian dari program ketahanan pangan pemasyarakatan.",
+             .launch_days_before = 200,
+             .skus = {{"AYAM-EKOR", "1", "ekor", "NONE", 45000, 1000, 100}},
+             .model =
+                 Model::kCycle,
+             .batch_unit = "ekor",
+             .batch_per_sku = false,
+             .cycle_days = 35,
+             .cycle_jitter = 4,
+             .batch_min = 2500,
+             .batch_max = 4000,
+             .duration_min = 1,
+             .duration_max = 2,
+             .reject_permille_max = 40,
+             .shelf_days = 14,
+             .inputs = {{"DOC ayam pedaging", "MARKET_LOCAL", "16.07", "ekor", 1050, 7500,
+                         "Toko Sarana Peternakan Pangkalan Balai"},
+                        {"pakan ayam", "MARKET_LOCAL", "16.07", "kg", 3200, 8500,
+                         "Toko Sarana Peternakan Pangkalan Balai"}},
+             .overhead_idr = 1500,
+             .inmates_min = 4,
+             .inmates_max = 6,
+             .workshop = "SAE-KANDANG-AYAM",
+             .staff_no = 11,
+             .sale_unit = "ekor",
+             .sales_per_week_tenths = 25,
+             .channels = FreshChannels(),
+             .same_regency_pct = 70,
+             .same_province_pct = 30}},
+       .certs = {},
+       .trainings = {{"Menjahit tas kain", "UPTD Balai Latihan Kerja Provinsi Sumatera Selatan",
+                      "TJ", "BNSP_COMPETENCY", 5, 10, 10, 16},
+                     {"Budidaya ayam pedaging", "Dinas Pertanian Kabupaten Banyuasin", "AYAM",
+                      "ATTENDANCE", 2, 3, 10, 20}}},
+
+      // Lapas Kelas IIB Sekayu (16.06).
+      {.upt_code = "SMS-LP-SEKAYU",
+       .staff_code = "SKY",
+       .products = {{.suffix = "KRS",
+                     .name = "Kursi Rotan",
+                     .category = "MEBEL_LOGAM",
+                     .subcategory = "kursi",
+                     .description =
+                         "Kursi rotan anyaman untuk teras dan ruang tamu; juga kursi goyang.",
+                     .story =
+                         "Dianyam di bengkel rotan Lapas Sekayu dari rotan Musi Banyuasin, dan "
+                         "ikut dipamerkan di bazar produk warga binaan di Palembang.",
+                     .launch_days_before = 800,
+                     .skus = {{"KRS-TERAS", "1", "pcs", "NONE", 450000, 1000, 70},
+                              {"KRS-GOYANG", "1", "pcs", "NONE", 750000, 1000, 30}},
+                     .batches_min = 2,
+                     .batches_max = 3,
+                     .month_min = 100,
+                     .month_max = 160,
+                     .duration_min = 10,
+                     .duration_max = 20,
+                     .reject_permille_max = 80,
+                     .inputs = {{"rotan", "LOCAL_FARMER", "16.06", "kg", 6000, 12000,
+                                 "Pengepul Rotan Sungai Lilin"},
+                                {"pernis", "MARKET_LOCAL", "16.06", "l", 500, 60000,
+                                 "Toko Bangunan Sekayu"}},
+                     .overhead_idr = 15000,
+                     .inmates_min = 4,
+                     .inmates_max = 8,
+                     .workshop = "BENGKEL-ROTAN",
+                     .staff_no = 2,
+                     .sales_per_week_tenths = 15,
+                     .exhibits = true,
+                     .channels = FurnitureChannels(),
+                     .same_regency_pct = 45,
+                     .same_province_pct = 50,
+                     .out_regencies = {"15.71"}},
+                    {.suffix = "TSR",
+                     .name = "Tudung Saji Rotan",
+                     .category = "KERAJINAN",
+                     .subcategory = "anyaman rotan",
+                     .description = "Tudung saji anyaman rotan, diameter 40 cm dan 60 cm.",
+                     .story = "Anyaman rotan dari bengkel kerja Lapas Sekayu; bahan dari pengepul "
+                              "rotan setempat.",
+                     .launch_days_before = 800,
+                     .skus = {{"TSR-40", "1", "pcs", "NONE", 45000, 1000, 60},
+                              {"TSR-60", "1", "pcs", "NONE", 75000, 1000, 40}},
+                     .batches_min = 2,
+                     .batches_max = 4,
+                     .month_min = 400,
+                     .month_max = 600,
+                     .duration_min = 5,
+                     .duration_max = 10,
+                     .reject_permille_max = 50,
+                     .inputs = {{"rotan", "LOCAL_FARMER", "16.06", "kg", 800, 12000,
+                                 "Pengepul Rotan Sungai Lilin"}},
+                     .overhead_idr = 3000,
+                     .inmates_min = 4,
+                     .inmates_max = 8,
+                     .workshop = "BENGKEL-ROTAN",
+                     .staff_no = 2,
+                     .sales_per_week_tenths = 30,
+                     .exhibits = true,
+                     .channels = CraftChannels(),
+                     .out_regencies = {"15.71"}}},
+       .certs = {},
+       .trainings = {{"Anyaman rotan", "Dinas Perindustrian Kabupaten Musi Banyuasin", "TSR",
+                      "ATTENDANCE", 5, 8, 12, 20},
+                     {"Finishing mebel rotan", "UPTD Balai Latihan Kerja Provinsi Sumatera Selatan",
+                      "KRS", "BNSP_COMPETENCY", 5, 10, 8, 16}}},
+
+      // Lapas Kelas IIB Muara Enim (16.03).
+      {.upt_code = "SMS-LP-MUARAENIM",
+       .staff_code = "MEN",
+       .products = {{.suffix = "PVB",
+                     .name = "Paving Blok FABA",
+                     .category = "BAHAN_BANGUNAN",
+                     .subcategory = "paving blok",
+                     .description =
+                         "Paving blok tebal 6 cm dengan campuran FABA (fly ash dan bottom "
+                         "ash) PLTU, dijual per m2.",
+                     .story = "Dicetak di bengkel paving lapas bersama mitra pembangkit listrik: "
+                              "limbah FABA dimanfaatkan, warga binaan mendapat pelatihan kerja.",
+                     .launch_days_before = 700,
+                     .skus = {{"PVB-6CM", "1", "m2", "NONE", 85000, 1000, 100}},
+                     .batch_unit = "m2",
+                     .batches_min = 2,
+                     .batches_max = 4,
+                     .month_min = 3000,
+                     .month_max = 4500,
+                     .duration_min = 3,
+                     .duration_max = 6,
+                     .reject_permille_max = 30,
+                     .inputs = {{"FABA", "DONATION", "16.03", "kg", 30000, 0,
+                                 "PLN Nusantara Power UBP Bukit Asam"},
+                                {"semen", "MARKET_LOCAL", "16.03", "kg", 15000, 1500,
+                                 "Toko Bangunan Muara Enim"},
+                                {"pasir", "MARKET_LOCAL", "16.03", "kg", 80000, 150,
+                                 "Toko Bangunan Muara Enim"}},
+                     .overhead_idr = 5000,
+                     .inmates_min = 8,
+                     .inmates_max = 12,
+                     .workshop = "BENGKEL-PAVING",
+                     .staff_no = 6,
+                     .sale_unit = "m2",
+                     .sales_per_week_tenths = 10,
+                     .channels = B2bChannels(),
+                     .same_regency_pct = 40,
+                     .same_province_pct = 60},
+                    {.suffix = "ROTI",
+                     .name = "Roti Sapena",
+                     .brand = "Sapena Bakery",
+                     .category = "PANGAN_OLAHAN",
+                     .subcategory = "roti",
+                     .description = "Roti manis isi dan roti tawar, dipanggang setiap pekan.",
+                     .story =
+                         "Sapena Bakery adalah dapur roti Lapas Muara Enim; roti dijual kepada "
+                         "pengunjung, pegawai dan warung sekitar.",
+                     .launch_days_before = 500,
+                     .skus = {{"ROTI-MANIS", "70", "g", "PLASTIC", 5000, 1000, 70},
+                              {"ROTI-TAWAR", "400", "g", "PLASTIC", 16000, 1000, 30}},
+                     .batches_min = 5,
+                     .batches_max = 7,
+                     .month_min = 2500,
+                     .month_max = 3500,
+                     .reject_permille_max = 30,
+                     .shelf_days = 5,
+                     .print_expiry = true,
+                     .inputs = {{"tepung terigu", "MARKET_LOCAL", "16.03", "kg", 50, 13000,
+                                 "Toko Sembako Muara Enim"},
+                                {"gula pasir", "MARKET_LOCAL", "16.03", "kg", 10, 16000,
+                                 "Toko Sembako Muara Enim"},
+                                {"mentega dan ragi", "MARKET_LOCAL", "16.03", "kg", 10, 40000,
+                                 "Toko Sembako Muara Enim"}},
+                     .overhead_idr = 800,
+                     .inmates_min = 3,
+                     .inmates_max = 5,
+                     .workshop = "SAPENA-BAKERY",
+                     .staff_no = 9,
+                     .sales_per_week_tenths = 60,
+                     .channels = FreshChannels(),
+                     .same_regency_pct = 85,
+                     .same_province_pct = 15}},
+       .certs = {{"CERT-HALAL-ROTI", "ROTI", "HALAL", "1611000052730", "BPJPH Kementerian Agama",
+                  "", 380, 0, ""}},
+       .trainings = {{"Produksi paving blok FABA", "PLN Nusantara Power UBP Bukit Asam", "PVB",
+                      "ATTENDANCE", 2, 4, 15, 25},
+                     {"Tata boga: roti", "UPTD Balai Latihan Kerja Provinsi Sumatera Selatan",
+                      "ROTI", "BNSP_COMPETENCY", 5, 10, 8, 16},
+                     {"Hidroponik sayuran", "Dinas Pertanian Kabupaten Muara Enim", "", "NONE", 2,
+                      3, 10, 20}}},
+
+      // Lapas Kelas IIA Lubuklinggau (16.74).
+      {.upt_code = "SMS-LP-LUBUKLINGGAU",
+       .staff_code = "LLG",
+       .products = {{.suffix = "DDG",
+                     .name = "Dandang Aluminium",
+                     .category = "MEBEL_LOGAM",
+                     .subcategory = "peralatan dapur",
+                     .description = "Dandang (pengukus) aluminium, diameter 30 cm dan 40 cm.",
+                     .story =
+                         "Bengkel logam Lapas Lubuklinggau mengolah lembaran aluminium menjadi "
+                         "dandang, kukusan dan saringan, bagian dari gerakan One Prison One "
+                         "Product.",
+                     .launch_days_before = 900,
+                     .skus = {{"DDG-30", "1", "pcs", "NONE", 150000, 1000, 60},
+                              {"DDG-40", "1", "pcs", "NONE", 225000, 1000, 40}},
+                     .batches_min = 2,
+                     .batches_max = 4,
+                     .month_min = 250,
+                     .month_max = 400,
+                     .duration_min = 5,
+                     .duration_max = 8,
+                     .reject_permille_max = 60,
+                     .inputs = {{"lembaran aluminium", "MARKET_LOCAL", "16.74", "kg", 1800, 55000,
+                                 "Toko Logam Lubuklinggau"}},
+                     .overhead_idr = 10000,
+                     .inmates_min = 4,
+                     .inmates_max = 7,
+                     .workshop = "BENGKEL-LOGAM",
+                     .staff_no = 8,
+                     .sales_per_week_tenths = 30,
+                     .exhibits = true,
+                     .channels = FurnitureChannels(),
+                     .out_regencies = {"17.71", "15.71"}},
+                    {.suffix = "LELE",
+                     .name = "Lele SAE",
+                     .category = "PERIKANAN",
+                     .subcategory = "ikan lele",
+                     .description = "Lele segar hasil kolam SAE, dijual per kg.",
+                     .story =
+                         "Kolam SAE Lapas Lubuklinggau pernah memanen 1,7 ton lele dalam satu kali "
+                         "panen; hasilnya dijual ke pasar, warung dan dapur umum.",
+                     .launch_days_before = 400,
+                     .skus = {{"LELE-KG", "1", "kg", "NONE", 25000, 1000, 100}},
+                     .model = Model::kCycle,
+                     .batch_unit = "kg",
+                     .batch_per_sku = false,
+                     .cycle_days = 45,
+                     .cycle_jitter = 5,
+                     .batch_min = 9000,
+                     .batch_max = 17000,
+                     .duration_min = 1,
+                     .duration_max = 2,
+                     .reject_permille_max = 20,
+                     .shelf_days = 21,
+                     .inputs = {{"benih lele", "MARKET_LOCAL", "16.74", "ekor", 8000, 250,
+                                 "Balai Benih Ikan Lubuklinggau"},
+                                {"pakan pelet", "MARKET_LOCAL", "16.74", "kg", 1100, 11000,
+                                 "Toko Pakan Ikan Lubuklinggau"}},
+                     .overhead_idr = 500,
+                     .inmates_min = 5,
+                     .inmates_max = 8,
+                     .workshop = "SAE-KOLAM-LELE",
+                     .staff_no = 14,
+                     .sale_unit = "kg",
+                     .whole_items = false,
+                     .sales_per_week_tenths = 25,
+                     .channels = FreshChannels(),
+                     .same_regency_pct = 75,
+                     .same_province_pct = 25}},
+       .certs = {},
+       .trainings = {{"Kerajinan aluminium", "Balai Latihan Kerja Kota Lubuklinggau", "DDG",
+                      "BNSP_COMPETENCY", 5, 10, 10, 16},
+                     {"Budidaya lele sistem bioflok", "Dinas Perikanan Kota Lubuklinggau", "LELE",
+                      "ATTENDANCE", 2, 3, 12, 20}}},
+
+      // Lapas Kelas IIA Tanjung Raja (16.10).
+      {.upt_code = "SMS-LP-TANJUNGRAJA",
+       .staff_code = "TJR",
+       .products = {{.suffix = "LMP",
+                     .name = "Lampion Spons",
+                     .category = "KERAJINAN",
+                     .subcategory = "dekorasi",
+                     .description = "Lampion hias dari spons, dicat tangan; Rp 80.000 per buah.",
+                     .story = "Kerajinan spons dari bengkel kerja Lapas Tanjung Raja: lampion, "
+                              "bingkai dan miniatur.",
+                     .launch_days_before = 650,
+                     .skus = {{"LMP-SPONS", "1", "pcs", "PLASTIC", 80000, 1000, 100}},
+                     .batches_min = 3,
+                     .batches_max = 5,
+                     .month_min = 400,
+                     .month_max = 600,
+                     .duration_min = 5,
+                     .duration_max = 10,
+                     .reject_permille_max = 50,
+                     .inputs = {{"spons", "MARKET_LOCAL", "16.71", "pcs", 3000, 6000,
+                                 "Toko Kerajinan Palembang"},
+                                {"lem dan cat", "MARKET_LOCAL", "16.10", "l", 100, 50000,
+                                 "Toko Bangunan Tanjung Raja"}},
+                     .overhead_idr = 5000,
+                     .inmates_min = 5,
+                     .inmates_max = 9,
+                     .workshop = "BENGKEL-KERAJINAN",
+                     .staff_no = 3,
+                     .sales_per_week_tenths = 40,
+                     .exhibits = true,
+                     .channels = CraftChannels(),
+                     .out_regencies = {"31.71"}}},
+       .certs = {},
+       .trainings = {{"Kerajinan spons", "Dinas Perindustrian Kabupaten Ogan Ilir", "LMP",
+                      "ATTENDANCE", 3, 5, 10, 20}}},
+
+      // Lapas Kelas III Surulangun Rawas (16.13).
+      {.upt_code = "SMS-LP-SURULANGUN",
+       .staff_code = "SRL",
+       .products = {{.suffix = "TMP",
+                     .name = "Tempe",
+                     .category = "PANGAN_OLAHAN",
+                     .subcategory = "tempe",
+                     .description = "Tempe kedelai bungkus daun, sekitar 250 g per bungkus.",
+                     .story =
+                         "Dibuat di dapur tempe Lapas Surulangun Rawas untuk pengunjung, pegawai "
+                         "dan warung sekitar.",
+                     .launch_days_before = 450,
+                     .skus = {{"TMP-BKS", "250", "g", "OTHER", 5000, 1000, 100}},
+                     .batch_unit = "bungkus",
+                     .batches_min = 4,
+                     .batches_max = 5,
+                     .month_min = 3000,
+                     .month_max = 4000,
+                     .duration_min = 3,
+                     .duration_max = 3,
+                     .reject_permille_max = 30,
+                     .shelf_days = 4,
+                     .print_expiry = true,
+                     .inputs = {{"kedelai", "MARKET_LOCAL", "16.13", "kg", 120, 12000,
+                                 "Toko Sembako Surulangun"},
+                                {"ragi tempe", "MARKET_LOCAL", "16.13", "kg",
+                                 2, 40000, "Toko Sembako Surulangun"}},
+                     .overhead_idr = 500,
+                     .inmates_min = 3,
+                     .inmates_max = 5,
+                     .workshop = "DAPUR-TEMPE",
+                     .staff_no = 5,
+                     .sale_unit = "bungkus",
+                     .sales_per_week_tenths = 60,
+                     .channels = FreshChannels(),
+                     .same_regency_pct = 90,
+                     .same_province_pct = 10},
+                    {.suffix = "JMR",
+                     .name = "Jamur Tiram",
+                     .category = "PERTANIAN",
+                     .subcategory = "jamur",
+                     .description = "Jamur tiram segar dari kumbung SAE, dijual per kg.",
+                     .story =
+                         "Kumbung jamur dikelola warga binaan; baglog dibeli dari kelompok tani "
+                         "setempat.",
+                     .launch_days_before = 450,
+                     .skus = {{"JMR-KG", "1", "kg", "NONE", 30000, 1000, 100}},
+                     .batch_unit = "kg",
+                     .batch_per_sku = false,
+                     .batches_min = 2,
+                     .batches_max = 3,
+                     .month_min = 600,
+                     .month_max = 900,
+                     .step = 5,
+                     .reject_permille_max = 50,
+                     .shelf_days = 4,
+                     .inputs = {{"baglog jamur", "MARKET_LOCAL", "16.13", "pcs",
+                                 3000, 3000, "Kelompok Tani Jamur Rupit"}},
+                     .overhead_idr = 500,
+                     .inmates_min = 3,
+                     .inmates_max = 4,
+                     .workshop = "KUMBUNG-JAMUR",
+                     .staff_no = 6,
+                     .sale_unit = "kg",
+                     .whole_items = false,
+                     .sales_per_week_tenths = 50,
+                     .channels = FreshChannels(),
+                     .same_regency_pct = 90,
+                     .same_province_pct = 10},
+                    {.suffix = "LDR",
+                     .name = "Laundry Kiloan",
+                     .category = "JASA",
+                     .subcategory = "laundry",
+                     .description =
+                         "Jasa cuci dan setrika kiloan untuk pegawai dan keluarga pengunjung.",
+                     .story =
+                         "Unit laundry Lapas Surulangun Rawas melatih warga binaan mengelola usaha "
+                         "jasa.",
+                     .launch_days_before = 500,
+                     .skus = {{"LDR-KG", "1", "kg_cucian", "NONE", 7000, 0, 100}},
+                     .model = Model::kService,
+                     .sale_unit = "kg_cucian",
+                     .whole_items = false,
+                     .sales_per_week_tenths = 25,
+                     .channels = ServiceChannels(),
+                     .same_regency_pct = 100,
+                     .same_province_pct = 0,
+                     .service_min = 30,
+                     .service_max = 150}},
+       .certs = {{"CERT-HALAL-TMP", "TMP", "HALAL", "1611000067195", "BPJPH Kementerian Agama", "",
+                  300, 0, ""}},
+       .trainings = {{"Pengelasan SMAW", "Balai Latihan Kerja Kabupaten Musi Rawas Utara", "",
+                      "BNSP_COMPETENCY", 7, 10, 10, 16},
+                     {"Budidaya jamur tiram", "Dinas Pertanian Kabupaten Musi Rawas Utara", "JMR",
+                      "ATTENDANCE", 2, 3, 10, 20},
+                     {"Pembuatan tempe higienis", "Dinas Kesehatan Kabupaten Musi Rawas Utara",
+                      "TMP", "ATTENDANCE", 1, 2, 8, 15}}},
+  };
+  return *kSpecs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated rows.
+
+struct BatchRow {
+  std::string code;
+  std::string product_id;
+  int sku_index = 0;  // stock goes to this SKU
+  std::string sku_code;
+  absl::CivilDay start;
+  absl::CivilDay end;
+  int64_t produced = 0;  // tenths
+  int64_t rejected = 0;  // tenths
+  std::string unit;
+  std::string qc;
+  std::string expiry;
+  std::string workshop;
+  int64_t direct_cost = 0;
+  int inmates = 0;
+  int64_t person_days = 0;  // tenths
+  std::string supervisor;
+  std::string inputs;
+};
+
+struct SaleRow {
+  std::string id;
+  std::string product_id;
+  std::string sku_code;
+  absl::CivilDay date;
+  int64_t qty = 0;  // tenths
+  std::string unit;
+  int64_t unit_price = 0;
+  int64_t revenue = 0;
+  std::string channel;
+  std::string buyer_type;
+  std::string region;
+  std::string regency;
+  std::string invoice;
+  std::string payment;
+};
+
+std::string ProductId(const UptSpec& upt, const ProductSpec& p) {
+  return absl::StrCat(upt.upt_code, "-", p.suffix);
+}
+
+// Batches of one product, in generation (chronological) order.
+std::vector<BatchRow> GenerateBatches(const UptSpec& upt, const ProductSpec& p,
+                                      const Window& window, uint64_t seed,
+                                      std::map<std::string, int>& code_seq) {
+  std::vector<BatchRow> out;
+  if (p.model == Model::kService) return out;
+  const std::string product_id = ProductId(upt, p);
+  SplitMix64 rng(seed + StableHash(absl::StrCat(product_id, "/batches")));
+  std::vector<int> sku_weights;
+  for (const SkuSpec& s : p.skus) sku_weights.push_back(s.weight);
+
+  auto emit = [&](absl::CivilDay start, int64_t produced) {
+    const int duration = static_cast<int>(rng.Uniform(p.duration_min, p.duration_max));
+    absl::CivilDay end = start + (duration - 1);
+    if (end > window.last) {
+      end = window.last;
+      start = std::max(window.first, end - (duration - 1));
+    }
+    BatchRow b;
+    b.product_id = product_id;
+    b.sku_index = p.batch_per_sku ? rng.Weighted(sku_weights) : 0;
+    b.sku_code = p.batch_per_sku ? p.skus[b.sku_index].code : "";
+    const std::string prefix = absl::StrCat(
+        upt.upt_code, "-", p.batch_per_sku ? b.sku_code : p.suffix, "-", Yymmdd(start));
+    const int seq = ++code_seq[prefix];
+    b.code = absl::StrFormat("%s-%02d", prefix, seq);
+    b.start = start;
+    b.end = end;
+    b.produced = produced;
+    b.rejected = produced * rng.Uniform(0, p.reject_permille_max) / 1000;
+    if (p.whole_items) b.rejected = b.rejected / 10 * 10;
+    b.unit = p.batch_unit;
+    b.qc = b.rejected * 1000 > b.produced * 20 ? "PASSED_WITH_NOTES" : "PASSED";
+    if (p.print_expiry) b.expiry = FormatDay(end + p.shelf_days);
+    b.workshop = p.workshop;
+    std::vector<std::string> inputs;
+    int64_t cost = 0;
+    for (const InputSpec& in : p.inputs) {
+      int64_t qty = produced * in.permille * rng.Uniform(95, 105) / 100000;
+      const absl::string_view unit = in.unit;
+      if (unit == "pcs" || unit == "ekor") qty = RoundToStep(qty, 10);  // counted items
+      qty = std::max<int64_t>(unit == "pcs" || unit == "ekor" ? 10 : 1, qty);
+      const int64_t input_cost = qty * in.price_idr / 10;
+      cost += input_cost;
+      inputs.push_back(absl::StrCat(in.material, "|", in.origin_type, "|", in.regency, "|",
+                                    FormatTenths(qty), "|", in.unit, "|", input_cost, "|",
+                                    in.supplier_ref));
+    }
+    b.inputs = absl::StrJoin(inputs, ";");
+    b.direct_cost = cost + produced * p.overhead_idr / 10;
+    b.inmates = static_cast<int>(rng.Uniform(p.inmates_min, p.inmates_max));
+    b.person_days = b.inmates * duration * rng.Uniform(60, 100) / 10;
+    b.supervisor = absl::StrFormat("STAFF-%s-%02d", upt.staff_code,
+                                   p.staff_no + static_cast<int>(rng.Uniform(0, 1)));
+    out.push_back(std::move(b));
+  };
+
+  if (p.model == Model::kCycle) {
+    absl::CivilDay day = window.first + rng.Uniform(2, p.cycle_days - 1);
+    while (day + (p.duration_max - 1) <= window.last) {
+      emit(day, RoundToStep(rng.Uniform(p.batch_min, p.batch_max), p.step));
+      day += p.cycle_days + rng.Uniform(-p.cycle_jitter, p.cycle_jitter);
+    }
+    return out;
+  }
+
+  for (absl::CivilMonth m = window.first_month; m <= window.last_month; ++m) {
+    const absl::CivilDay month_first(m);
+    const absl::CivilDay month_last = absl::CivilDay(m + 1) - 1;
+    const int64_t days_in_month = month_last - month_first + 1;
+    // Seasonal products concentrate their extra output in the Lebaran season.
+    int64_t season_days = 0;
+    absl::CivilDay lo = month_first;
+    absl::CivilDay hi = month_last;
+    if (p.prod_lebaran_pct != 100) {
+      absl::CivilDay season_lo = month_last;
+      absl::CivilDay season_hi = month_first;
+      for (absl::CivilDay d = month_first; d <= month_last; ++d) {
+        if (!InLebaranSeason(d)) continue;
+        ++season_days;
+        season_lo = std::min(season_lo, d);
+        season_hi = std::max(season_hi, d);
+      }
+      if (season_days >= 7) {
+        lo = season_lo;
+        hi = season_hi;
+      }
+    }
+    const int64_t factor = 100 + (p.prod_lebaran_pct - 100) * season_days / days_in_month;
+    int64_t n = rng.Uniform(p.batches_min, p.batches_max);
+    if (factor > 100) n = std::min<int64_t>(n * factor / 100, 3 * p.batches_max);
+    const int64_t span = hi - lo + 1;
+    n = std::max<int64_t>(1, std::min(n, span));
+    int64_t target = RoundToStep(rng.Uniform(p.month_min, p.month_max) * factor / 100, p.step);
+    target = std::max(target, p.step * n);
+    int64_t remaining = target;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t q = remaining;
+      if (i < n - 1) {
+        q = RoundToStep(target * rng.Uniform(85, 115) / (100 * n), p.step);
+        q = std::clamp(q, p.step, remaining - p.step * (n - 1 - i));
+      }
+      remaining -= q;
+      const int64_t slot = span / n;
+      const absl::CivilDay start =
+          lo + span * i / n + rng.Uniform(0, std::max<int64_t>(0, slot - 1));
+      emit(start, q);
+    }
+  }
+  return out;
+}
+
+// Sale-event rate of a product on `day`, in thousandths of an event.
+int64_t RateMilli(const ProductSpec& p, absl::CivilDay day) {
+  int64_t rate = int64_t{p.sales_per_week_tenths} * 100 / 7;
+  if (InLebaranSeason(day)) rate = rate * p.demand_lebaran_pct / 100;
+  if (p.exhibits && InHbpSeason(day)) rate = rate * 2;
+  return rate;
+}
+
+struct Lot {
+  absl::CivilDay last_day;  // last day it may be sold
+  int64_t milli;            // thousandths of a batch unit
+};
+
+// Simulation state of one product while its sales are generated.
+struct ProductSim {
+  const ProductSpec* spec = nullptr;
+  std::string product_id;
+  std::vector<const BatchRow*> by_end;  // batches ordered by end date
+  size_t next_batch = 0;
+  std::vector<std::deque<Lot>> stock;  // per SKU, oldest first
+  int64_t base_tenths = 10;            // mean sale size in tenths of the sale unit
+};
+
+int64_t StockMilli(const std::deque<Lot>& lots) {
+  int64_t total = 0;
+  for (const Lot& l : lots) total += l.milli;
+  return total;
+}
+
+// The base sale size: about 90% of the good output sold over the expected sale events.
+int64_t BaseSaleTenths(const ProductSpec& p, const std::vector<const BatchRow*>& batches,
+                       const Window& window) {
+  if (p.model == Model::kService) return 0;
+  int64_t sale_tenths = 0;
+  std::vector<bool> covered(static_cast<size_t>(window.days()), false);
+  for (const BatchRow* b : batches) {
+    sale_tenths += (b->produced - b->rejected) * 100 * 10 / p.skus[b->sku_index].item_milli;
+    const absl::CivilDay until = p.shelf_days > 0 ? b->end + (p.shelf_days - 1) : window.last;
+    for (absl::CivilDay d = b->end; d <= until && d <= window.last; ++d) {
+      covered[static_cast<size_t>(d - window.first)] = true;
+    }
+  }
+  int64_t events_milli = 0;
+  for (int64_t i = 0; i < window.days(); ++i) {
+    if (covered[static_cast<size_t>(i)]) events_milli += RateMilli(p, window.first + i);
+  }
+  int64_t weight = 0;
+  int64_t weighted_size = 0;
+  for (const ChannelShare& c : p.channels) {
+    weight += c.weight;
+    weighted_size += int64_t{c.weight} * c.size_pct;
+  }
+  const int64_t mean_size_pct = weight > 0 ? weighted_size / weight : 100;
+  if (events_milli <= 0 || mean_size_pct <= 0) return 10;
+  return std::max<int64_t>(1, sale_tenths * 90000 / (events_milli * mean_size_pct));
+}
+
+const char* PickOtherSumselRegency(SplitMix64& rng, absl::string_view own) {
+  if (own != kPalembang && rng.Percent(50)) return kPalembang;
+  std::vector<const char*> others;
+  for (const char* r : kSumselRegencies) {
+    if (own != r) others.push_back(r);
+  }
+  return others[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(others.size()) - 1))];
+}
+
+// Fills channel-dependent buyer fields of a sale.
+void FillBuyer(const ProductSpec& p, const RegistryUpt& upt, SplitMix64& rng, SaleRow& s) {
+  const std::string& own = upt.regency_code;
+  const std::string& c = s.channel;
+  if (c == "STAFF_ODOPP") {
+    s.buyer_type = "STAFF";
+    s.region = "SAME_REGENCY";
+    s.regency = own;
+    s.payment = rng.Percent(70) ? "QRIS" : "CASH";
+    return;
+  }
+  if (c == "KANWIL_GALLERY" || c == "EXHIBITION") {
+    s.buyer_type = "INDIVIDUAL";
+    s.region = own == kPalembang ? "SAME_REGENCY" : "SAME_PROVINCE";
+    s.regency = kPalembang;
+    s.payment = rng.Percent(60) ? "CASH" : "QRIS";
+    return;
+  }
+  if (c == "VISITOR_COUNTER") {
+    s.buyer_type = "INDIVIDUAL";
+    if (rng.Percent(85)) {
+      s.region = "SAME_REGENCY";
+      s.regency = own;
+    } else {
+      s.region = "SAME_PROVINCE";
+      s.regency = PickOtherSumselRegency(rng, own);
+    }
+    s.payment = rng.Percent(60) ? "CASH" : "QRIS";
+    return;
+  }
+  // Open channels follow the product's regional mix.
+  const int64_t r = rng.Uniform(0, 99);
+  if (r < p.same_regency_pct) {
+    s.region = "SAME_REGENCY";
+    s.regency = own;
+  } else if (r < p.same_regency_pct + p.same_province_pct || p.out_regencies.empty()) {
+    s.region = "SAME_PROVINCE";
+    s.regency = PickOtherSumselRegency(rng, own);
+  } else {
+    s.region = "OUT_OF_PROVINCE";
+    s.regency = p.out_regencies[static_cast<size_t>(
+        rng.Uniform(0, static_cast<int64_t>(p.out_regencies.size()) - 1))];
+  }
+  if (c == "MARKETPLACE") {
+    s.buyer_type = "INDIVIDUAL";
+    s.payment = "TRANSFER";
+  } else if (c == "CONSIGNMENT_SHOP") {
+    s.buyer_type = "RESELLER";
+    s.payment = "TRANSFER";
+  } else if (c == "E_KATALOG") {
+    s.buyer_type = "GOVERNMENT";
+    s.payment = "INVOICE";
+  } else {  // INSTITUTIONAL_B2B
+    s.buyer_type = rng.Percent(50) ? "GOVERNMENT" : "BUSINESS";
+    s.payment = "INVOICE";
+  }
+}
+
+// Sales of all products of one UPT, simulated day by day against the stock the batches made.
+std::vector<SaleRow> GenerateSales(const UptSpec& upt, const RegistryUpt& reg,
+                                   const std::vector<BatchRow>& batches, const Window& window,
+                                   uint64_t seed) {
+  std::vector<ProductSim> sims;
+  std::vector<SplitMix64> rngs;
+  for (const ProductSpec& p : upt.products) {
+    ProductSim sim;
+    sim.spec = &p;
+    sim.product_id = ProductId(upt, p);
+    for (const BatchRow& b : batches) {
+      if (b.product_id == sim.product_id) sim.by_end.push_back(&b);
+    }
+    std::stable_sort(sim.by_end.begin(), sim.by_end.end(),
+                     [](const BatchRow* a, const BatchRow* b) { return a->end < b->end; });
+    sim.stock.resize(p.skus.size());
+    sim.base_tenths = BaseSaleTenths(p, sim.by_end, window);
+    sims.push_back(std::move(sim));
+    rngs.emplace_back(seed + StableHash(absl::StrCat(ProductId(upt, p), "/sales")));
+  }
+
+  std::vector<SaleRow> out;
+  std::map<int64_t, int> invoice_seq;  // per year
+  for (absl::CivilDay day = window.first; day <= window.last; ++day) {
+    int day_seq = 0;
+    for (size_t pi = 0; pi < sims.size(); ++pi) {
+      ProductSim& sim = sims[pi];
+      const ProductSpec& p = *sim.spec;
+      SplitMix64& rng = rngs[pi];
+      // Finished batches enter the stock; expired lots leave it.
+      while (sim.next_batch < sim.by_end.size() && sim.by_end[sim.next_batch]->end <= day) {
+        const BatchRow& b = *sim.by_end[sim.next_batch++];
+        const absl::CivilDay last_day =
+            p.shelf_days > 0 ? b.end + (p.shelf_days - 1) : absl::CivilDay(9999, 12, 31);
+        const int64_t good = (b.produced - b.rejected) * 100;
+        if (good > 0) sim.stock[static_cast<size_t>(b.sku_index)].push_back({last_day, good});
+      }
+      for (std::deque<Lot>& lots : sim.stock) {
+        while (!lots.empty() && lots.front().last_day < day) lots.pop_front();
+      }
+
+      const int64_t rate = RateMilli(p, day);
+      const int64_t events = rate / 1000 + (rng.Uniform(0, 999) < rate % 1000 ? 1 : 0);
+      for (int64_t e = 0; e < events; ++e) {
+        // Channel.
+        std::vector<ChannelShare> channels = p.channels;
+        if (p.exhibits && InHbpSeason(day)) {
+          int total = 0;
+          for (const ChannelShare& c : channels) total += c.weight;
+          channels.push_back({"EXHIBITION", total, 150});
+        }
+        std::vector<int> channel_weights;
+        for (const ChannelShare& c : channels) channel_weights.push_back(c.weight);
+        const ChannelShare& channel = channels[static_cast<size_t>(rng.Weighted(channel_weights))];
+
+        // SKU and quantity (tenths of the sale unit).
+        const int64_t min_qty = p.whole_items ? 10 : 1;
+        std::vector<int64_t> avail(p.skus.size(), 0);
+        std::vector<int> sku_weights(p.skus.size(), 0);
+        for (size_t si = 0; si < p.skus.size(); ++si) {
+          if (p.model == Model::kService) {
+            avail[si] = INT64_MAX;
+          } else {
+            avail[si] = StockMilli(sim.stock[si]) * 10 / p.skus[si].item_milli;
+            if (p.whole_items) avail[si] = avail[si] / 10 * 10;
+          }
+          if (avail[si] >= min_qty) sku_weights[si] = p.skus[si].weight;
+        }
+        const int sku = rng.Weighted(sku_weights);
+        if (sku < 0) continue;  // nothing to sell today
+        const SkuSpec& sku_spec = p.skus[static_cast<size_t>(sku)];
+        int64_t qty;
+        if (p.model == Model::kService) {
+          qty = rng.Uniform(p.service_min, p.service_max);
+        } else {
+          qty = sim.base_tenths * channel.size_pct * rng.Uniform(50, 150) / 10000;
+          if (p.whole_items) qty = RoundToStep(qty, 10);
+          qty = std::clamp(qty, min_qty, avail[static_cast<size_t>(sku)]);
+          // Take the stock, oldest lot first. Whole items and kg sales divide exactly.
+          int64_t need = qty * sku_spec.item_milli / 10;
+          std::deque<Lot>& lots = sim.stock[static_cast<size_t>(sku)];
+          while (need > 0) {
+            const int64_t take = std::min(need, lots.front().milli);
+            lots.front().milli -= take;
+            need -= take;
+            if (lots.front().milli == 0) lots.pop_front();
+          }
+        }
+
+        SaleRow s;
+        s.id = absl::StrFormat("%s-S-%s-%03d", upt.upt_code, Yymmdd(day), ++day_seq);
+        s.product_id = sim.product_id;
+        s.sku_code = sku_spec.code;
+        s.date = day;
+        s.qty = qty;
+        s.unit = p.sale_unit;
+        s.unit_price = sku_spec.price_idr;
+        s.revenue = (qty * sku_spec.price_idr + 5) / 10;
+        s.channel = channel.channel;
+        FillBuyer(p, reg, rng, s);
+        if (s.channel == "CONSIGNMENT_SHOP" || s.channel == "E_KATALOG" ||
+            s.channel == "INSTITUTIONAL_B2B") {
+          s.invoice = absl::StrFormat("INV/%s/%04d/%04d", upt.staff_code, day.year(),
+                                      ++invoice_seq[day.year()]);
+        }
+        out.push_back(std::move(s));
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV output (RFC 4180).
+
+std::string CsvCell(absl::string_view v) {
+  if (v.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+void AppendRow(std::string& csv, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) csv.push_back(',');
+    csv += CsvCell(cells[i]);
+  }
+  csv.push_back('\n');
+}
+
+absl::Status WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::InternalError(absl::StrCat("cannot open ", path.string()));
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
+  return absl::OkStatus();
+}
+
+absl::Status MakeDirs(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create directory ", dir.string(), ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+std::string RegistryCsv() {
+  std::string csv;
+  AppendRow(csv, {"upt_code", "official_name", "type", "subtype", "class", "regency_code",
+                  "kanwil_code", "needs_verification"});
+  for (const RegistryUpt& u : SumselRegistry()) {
+    AppendRow(csv, {u.upt_code, u.official_name, u.type, u.subtype, u.upt_class, u.regency_code,
+                    "SUMSEL", u.needs_verification ? "true" : "false"});
+  }
+  return csv;
+}
+
+std::string ProductsCsv(const UptSpec& upt, const Window& window) {
+  std::string csv;
+  AppendRow(csv, {"product_id", "name", "brand", "category", "subcategory", "description", "story",
+                  "launch_date", "status", "skus"});
+  for (const ProductSpec& p : upt.products) {
+    std::vector<std::string> skus;
+    for (const SkuSpec& s : p.skus) {
+      skus.push_back(absl::StrCat(s.code, "|", s.net_content, "|", s.net_unit, "|", s.packaging,
+                                  "|", s.price_idr));
+    }
+    AppendRow(
+        csv, {ProductId(upt, p), p.name, p.brand, p.category, p.subcategory, p.description, p.story,
+              FormatDay(window.first - p.launch_days_before), "ACTIVE", absl::StrJoin(skus, ";")});
+  }
+  return csv;
+}
+
+std::string BatchesCsv(const std::vector<BatchRow>& batches) {
+  std::string csv;
+  AppendRow(csv,
+            {"batch_code", "product_id", "sku_code", "start_date", "end_date", "qty_produced",
+             "qty_rejected", "unit", "qc_result", "expiry_date", "workshop_id", "direct_cost_idr",
+             "inmates_engaged_count", "inmate_person_days", "supervisor_staff_ref", "inputs"});
+  for (const BatchRow& b : batches) {
+    AppendRow(csv, {b.code, b.product_id, b.sku_code, FormatDay(b.start), FormatDay(b.end),
+                    FormatTenths(b.produced), FormatTenths(b.rejected), b.unit, b.qc, b.expiry,
+                    b.workshop, absl::StrCat(b.direct_cost), absl::StrCat(b.inmates),
+                    FormatTenths(b.person_days), b.supervisor, b.inputs});
+  }
+  return csv;
+}
+
+std::string SalesCsv(const std::vector<SaleRow>& sales) {
+  std::string csv;
+  AppendRow(csv, {"sale_id", "product_id", "sku_code", "sale_date", "qty", "unit", "unit_price_idr",
+                  "revenue_idr", "channel", "buyer_type", "buyer_region", "buyer_regency_code",
+                  "invoice_no", "payment_method"});
+  for (const SaleRow& s : sales) {
+    AppendRow(csv, {s.id, s.product_id, s.sku_code, FormatDay(s.date), FormatTenths(s.qty), s.unit,
+                    absl::StrCat(s.unit_price), absl::StrCat(s.revenue), s.channel, s.buyer_type,
+                    s.region, s.regency, s.invoice, s.payment});
+  }
+  return csv;
+}
+
+std::string CertificationsCsv(const UptSpec& upt, const RegistryUpt& reg, const Window& window) {
+  std::string csv;
+  AppendRow(csv, {"certification_id", "product_id", "type", "number", "issuer", "holder",
+                  "issued_date", "valid_until", "scope_skus"});
+  for (const CertSpec& c : upt.certs) {
+    const absl::CivilDay issued = window.last - c.issued_days_before_end;
+    std::string number = c.number_base;
+    const std::string type = c.type;
+    if (type == "SPP_IRT") {  // digits 14-15: the year the P-IRT expires
+      number = absl::StrFormat("%s-%02d", c.number_base,
+                               static_cast<int>((issued.year() + c.valid_years) % 100));
+    } else if (type == "HALAL") {  // "ID" + digits ending in the issue month and year
+      number = absl::StrFormat("ID%s%02d%02d", c.number_base, issued.month(),
+                               static_cast<int>(issued.year() % 100));
+    }
+    std::string valid_until;
+    if (c.valid_years > 0) {
+      // Same calendar day `valid_years` later, minus one day (29 Feb normalises to 1 Mar).
+      const absl::CivilDay same_day(issued.year() + c.valid_years, issued.month(), issued.day());
+      valid_until = FormatDay(same_day - 1);
+    }
+    AppendRow(csv, {absl::StrCat(upt.upt_code, "-", c.id_suffix),
+                    absl::StrCat(upt.upt_code, "-", c.product_suffix), c.type, number, c.issuer,
+                    *c.holder != '\0' ? std::string(c.holder) : reg.official_name,
+                    FormatDay(issued), valid_until, c.scope_skus});
+  }
+  return csv;
+}
+
+std::string TrainingsCsv(const UptSpec& upt, const Window& window, int months, uint64_t seed) {
+  struct Row {
+    absl::CivilDay start;
+    absl::CivilDay end;
+    const TrainingSpec* spec;
+    int participants, completed, certificates;
+  };
+  std::vector<Row> rows;
+  if (!upt.trainings.empty()) {
+    SplitMix64 rng(seed + StableHash(absl::StrCat(upt.upt_code, "/trainings")));
+    const int64_t per_year = rng.Uniform(1, 3);
+    const int64_t count = std::max<int64_t>(1, (per_year * months + 6) / 12);
+    const int64_t offset = rng.Uniform(0, static_cast<int64_t>(upt.trainings.size()) - 1);
+    for (int64_t i = 0; i < count; ++i) {
+      const TrainingSpec& t = upt.trainings[static_cast<size_t>(
+          (offset + i) % static_cast<int64_t>(upt.trainings.size()))];
+      const int64_t days = rng.Uniform(t.days_min, t.days_max);
+      const absl::CivilDay start =
+          window.first + rng.Uniform(0, std::max<int64_t>(0, window.days() - days));
+      Row row{start, std::min(window.last, start + (days - 1)), &t, 0, 0, 0};
+      row.participants = static_cast<int>(rng.Uniform(t.participants_min, t.participants_max));
+      row.completed = row.participants - static_cast<int>(rng.Uniform(0, row.participants / 5));
+      const std::string scheme = t.scheme;
+      if (scheme == "BNSP_COMPETENCY") {
+        row.certificates = row.completed - static_cast<int>(rng.Uniform(0, row.completed / 4));
+      } else if (scheme == "ATTENDANCE") {
+        row.certificates = row.completed;
+      }
+      rows.push_back(row);
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return a.start < b.start; });
+  }
+  std::string csv;
+  AppendRow(csv,
+            {"training_id", "product_id", "program_name", "provider", "start_date", "end_date",
+             "participants_count", "completed_count", "certificates_count", "certificate_scheme"});
+  std::map<std::string, int> seq;
+  for (const Row& r : rows) {
+    const std::string prefix = absl::StrCat(upt.upt_code, "-TRN-", Yymmdd(r.start));
+    const std::string product = *r.spec->product_suffix != '\0'
+                                    ? absl::StrCat(upt.upt_code, "-", r.spec->product_suffix)
+                                    : std::string();
+    AppendRow(csv,
+              {absl::StrFormat("%s-%02d", prefix, ++seq[prefix]), product, r.spec->program,
+               r.spec->provider, FormatDay(r.start), FormatDay(r.end), absl::StrCat(r.participants),
+               absl::StrCat(r.completed), absl::StrCat(r.certificates), r.spec->scheme});
+  }
+  return csv;
+}
+
+}  // namespace
+
+const std::vector<RegistryUpt>& SumselRegistry() {
+  static const auto* const kRegistry = new std::vector<RegistryUpt>{
+      {"SMS-LP-PALEMBANG", "Lapas Kelas I Palembang", "LAPAS", "", "I", "16.71", false},
+      {"SMS-LPN-PALEMBANG", "Lapas Narkotika Kelas IIA Palembang", "LAPAS", "narkotika", "IIA",
+       "16.07", true},
+      {"SMS-LPP-PALEMBANG", "Lapas Perempuan Kelas IIA Palembang", "LAPAS", "perempuan", "IIA",
+       "16.71", false},
+      {"SMS-LPKA-PALEMBANG", "LPKA Kelas I Palembang", "LPKA", "", "I", "16.71", false},
+      {"SMS-RT-PALEMBANG", "Rutan Kelas I Palembang", "RUTAN", "", "I", "16.71", false},
+      {"SMS-LP-BANYUASIN", "Lapas Kelas IIA Banyuasin", "LAPAS", "", "IIA", "16.07", false},
+      {"SMS-LP-TANJUNGRAJA", "Lapas Kelas IIA Tanjung Raja", "LAPAS", "", "IIA", "16.10", false},
+      {"SMS-LP-LAHAT", "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04", false},
+      {"SMS-LP-LUBUKLINGGAU", "Lapas Kelas IIA Lubuklinggau", "LAPAS", "", "IIA", "16.74", false},
+      {"SMS-LPN-MUARABELITI", "Lapas Narkotika Kelas IIA Muara Beliti", "LAPAS", "narkotika", "IIA",
+       "16.05", false},
+      {"SMS-LP-SEKAYU", "Lapas Kelas IIB Sekayu", "LAPAS", "", "IIB", "16.06", false},
+      {"SMS-LP-MUARAENIM", "Lapas Kelas IIB Muara Enim", "LAPAS", "", "IIB", "16.03", false},
+      {"SMS-LP-BATURAJA", "Lapas Kelas IIB Baturaja", "LAPAS", "", "IIB", "16.01", true},
+      {"SMS-RT-PRABUMULIH", "Rutan Kelas IIB Prabumulih", "RUTAN", "", "IIB", "16.72", false},
+      {"SMS-LP-SURULANGUN", "Lapas Kelas III Surulangun Rawas", "LAPAS", "", "III", "16.13", false},
+      {"SMS-LP-PAGARALAM", "Lapas Kelas III Pagar Alam", "LAPAS", "", "III", "16.73", false},
+      {"SMS-LP-KAYUAGUNG", "Lapas Kelas III Kayuagung", "LAPAS", "", "III", "16.02", true},
+      {"SMS-LP-MARTAPURA", "Lapas Kelas IIB Martapura", "LAPAS", "", "IIB", "16.09", false},
+      {"SMS-RT-MUARADUA", "Rutan Kelas IIB Muaradua", "RUTAN", "", "IIB", "16.08", false},
+      {"SMS-LPN-BANYUASIN", "Lapas Narkotika Kelas IIB Banyuasin", "LAPAS", "narkotika", "IIB",
+       "16.07", true},
+      {"SMS-BAPAS-PALEMBANG", "Bapas Kelas I Palembang", "BAPAS", "", "I", "16.71", false},
+  };
+  return *kRegistry;
+}
+
+absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& out_dir,
+                                                            const FixtureOptions& options) {
+  UNGGUL_ASSIGN_OR_RETURN(const Window window, MakeWindow(options));
+  const std::filesystem::path root(out_dir);
+  UNGGUL_RETURN_IF_ERROR(MakeDirs(root));
+  UNGGUL_RETURN_IF_ERROR(WriteFile(root / "registry.csv", RegistryCsv()));
+
+  std::vector<std::string> written;
+  for (const UptSpec& upt : FixtureSpecs()) {
+    const RegistryUpt* reg = FindUpt(upt.upt_code);
+    if (reg == nullptr) {
+      return absl::InternalError(absl::StrCat("fixture UPT ", upt.upt_code, " not in registry"));
+    }
+    const uint64_t seed = options.seed + StableHash(upt.upt_code);
+    std::map<std::string, int> code_seq;
+    std::vector<BatchRow> batches;
+    for (const ProductSpec& p : upt.products) {
+      std::vector<BatchRow> product_batches = GenerateBatches(upt, p, window, seed, code_seq);
+      for (BatchRow& b : product_batches) batches.push_back(std::move(b));
+    }
+    const std::vector<SaleRow> sales = GenerateSales(upt, *reg, batches, window, seed);
+    std::stable_sort(batches.begin(), batches.end(), [](const BatchRow& a, const BatchRow& b) {
+      if (a.start != b.start) return a.start < b.start;
+      return a.code < b.code;
+    });
+
+    const std::filesystem::path dir = root / upt.upt_code;
+    UNGGUL_RETURN_IF_ERROR(MakeDirs(dir));
+    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "products.csv", ProductsCsv(upt, window)));
+    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "batches.csv", BatchesCsv(batches)));
+    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "sales.csv", SalesCsv(sales)));
+    UNGGUL_RETURN_IF_ERROR(
+        WriteFile(dir / "certifications.csv", CertificationsCsv(upt, *reg, window)));
+    UNGGUL_RETURN_IF_ERROR(
+        WriteFile(dir / "trainings.csv", TrainingsCsv(upt, window, options.months, seed)));
+    written.push_back(upt.upt_code);
+  }
+  return written;
+}
+
+}  // namespace unggul::cli

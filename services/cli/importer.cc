@@ -1,0 +1,128 @@
+#include "services/cli/importer.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/cli/csv.h"
+
+namespace unggul::cli {
+namespace {
+
+namespace v1 = ::unggul::node::v1;
+
+struct Outcome {
+  absl::Status status;
+  bool replayed = false;
+};
+
+template <typename Response>
+Outcome ToOutcome(const absl::StatusOr<Response>& response) {
+  if (!response.ok()) return {response.status(), false};
+  return {absl::OkStatus(), response->replayed()};
+}
+
+std::string RecordIdOf(const v1::Record& r) {
+  switch (r.kind_case()) {
+    case v1::Record::kProduct:
+      return r.product().product_id();
+    case v1::Record::kBatch:
+      return r.batch().batch_code();
+    case v1::Record::kSale:
+      return r.sale().sale_id();
+    case v1::Record::kCertification:
+      return r.certification().certification_id();
+    case v1::Record::kTraining:
+      return r.training().training_id();
+    case v1::Record::KIND_NOT_SET:
+      break;
+  }
+  return "";
+}
+
+Outcome Write(ImportKind kind, const v1::Record& record, const std::string& request_id,
+              NodeClient& client) {
+  switch (kind) {
+    case ImportKind::kProducts: {
+      v1::CreateProductRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_product() = record.product();
+      return ToOutcome(client.CreateProduct(req));
+    }
+    case ImportKind::kBatches: {
+      v1::RecordBatchRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_batch() = record.batch();
+      return ToOutcome(client.RecordBatch(req));
+    }
+    case ImportKind::kSales: {
+      v1::RecordSaleRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_sale() = record.sale();
+      return ToOutcome(client.RecordSale(req));
+    }
+    case ImportKind::kCertifications: {
+      v1::RecordCertificationRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_certification() = record.certification();
+      return ToOutcome(client.RecordCertification(req));
+    }
+    case ImportKind::kTrainings: {
+      v1::RecordTrainingRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_training() = record.training();
+      return ToOutcome(client.RecordTraining(req));
+    }
+  }
+  return {absl::InternalError("unknown import kind"), false};
+}
+
+// The request id of an import row: stable across runs of the same file. Ids outside the id
+// alphabet are rejected by the node anyway, so they get no request id.
+std::string RequestIdFor(ImportKind kind, const std::string& id) {
+  if (id.empty() || id.size() > 100) return "";
+  for (char c : id) {
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return "";
+  }
+  return absl::StrCat("import:", ImportKindName(kind), ":", id);
+}
+
+}  // namespace
+
+absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_text,
+                                       NodeClient& client, const ProgressFn& progress) {
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ParseCsv(csv_text));
+  if (rows.empty()) return absl::InvalidArgumentError("line 1: the file has no header row");
+  UNGGUL_ASSIGN_OR_RETURN(ColumnIndex columns, ReadHeader(kind, rows[0]));
+
+  ImportReport report;
+  const int total = static_cast<int>(rows.size()) - 1;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const CsvRow& row = rows[i];
+    ++report.rows;
+    absl::StatusOr<v1::Record> record = RecordFromRow(kind, columns, row);
+    if (!record.ok()) {
+      report.errors.push_back({row.line, "", std::string(record.status().message())});
+    } else {
+      const std::string id = RecordIdOf(*record);
+      const Outcome outcome = Write(kind, *record, RequestIdFor(kind, id), client);
+      if (outcome.status.ok()) {
+        ++(outcome.replayed ? report.replayed : report.written);
+      } else if (absl::IsUnavailable(outcome.status) || absl::IsDeadlineExceeded(outcome.status)) {
+        return absl::Status(
+            outcome.status.code(),
+            absl::StrCat("node unreachable at line ", row.line, " (", report.written,
+                         " rows written so far; re-running the import is safe): ",
+                         outcome.status.message()));
+      } else {
+        report.errors.push_back({row.line, id,
+                                 absl::StrCat(absl::StatusCodeToString(outcome.status.code()), ": ",
+                                              outcome.status.message())});
+      }
+    }
+    if (progress) progress(report.rows, total);
+  }
+  return report;
+}
+
+}  // namespace unggul::cli

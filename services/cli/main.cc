@@ -1,0 +1,519 @@
+// unggulctl: the command-line client of Unggul (UPT node API for now; the Kanwil dashboard API
+// joins when the aggregator exists). Exit codes: 0 ok, 1 the call failed (message names the
+// gRPC code), 2 usage error, 3 import finished with rejected rows.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/cli/fixture.h"
+#include "services/cli/importer.h"
+#include "services/cli/node_client.h"
+#include "services/cli/output.h"
+#include "services/cli/record_csv.h"
+
+namespace unggul::cli {
+namespace {
+
+namespace v1 = ::unggul::node::v1;
+
+struct Globals {
+  std::string addr = "127.0.0.1:7401";
+  std::string output = "table";
+  double timeout_seconds = 10;
+  bool json() const { return output == "json"; }
+};
+
+// Exit code of the whole program, set by commands that succeed partially.
+int g_exit_code = 0;
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A record from --json TEXT or --file PATH (JSON, snake_case or lowerCamel field names).
+absl::Status ParseRecordJson(const std::string& json, const std::string& file,
+                             google::protobuf::Message* out) {
+  std::string text = json;
+  if (text.empty() && !file.empty()) {
+    UNGGUL_ASSIGN_OR_RETURN(text, ReadFile(file));
+  }
+  if (text.empty()) return absl::InvalidArgumentError("give the record with --json or --file");
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto s = google::protobuf::util::JsonStringToMessage(text, out, options);
+  if (!s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("record JSON: ", s.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+void PrintRecord(const Globals& g, const google::protobuf::Message& response,
+                 const google::protobuf::Message& record, bool replayed, bool is_write) {
+  if (g.json()) {
+    std::cout << ToJson(response) << "\n";
+    return;
+  }
+  std::cout << RenderDetail(record);
+  if (is_write) std::cout << (replayed ? "(already recorded; nothing written)\n" : "(written)\n");
+}
+
+template <typename Response, typename Item>
+void PrintList(const Globals& g, const Response& response,
+               const google::protobuf::RepeatedPtrField<Item>& items,
+               const std::vector<std::string>& header,
+               std::vector<std::string> (*row)(const Item&)) {
+  if (g.json()) {
+    std::cout << ToJson(response) << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const Item& item : items) rows.push_back(row(item));
+  std::cout << RenderTable(header, rows);
+  if (!response.next_page_token().empty()) {
+    std::cout << "next page: --page-token " << response.next_page_token() << "\n";
+  }
+}
+
+// Fetches every page when `all`, merging the items into the first response.
+template <typename Response, typename Request, typename Fetch, typename Items>
+absl::StatusOr<Response> FetchPages(Request request, bool all, Fetch fetch, Items items) {
+  UNGGUL_ASSIGN_OR_RETURN(Response first, fetch(request));
+  for (int pages = 1; all && !first.next_page_token().empty() && pages < 100000; ++pages) {
+    request.set_page_token(first.next_page_token());
+    UNGGUL_ASSIGN_OR_RETURN(Response next, fetch(request));
+    for (auto& item : *items(next)) *items(first)->Add() = std::move(item);
+    first.set_next_page_token(next.next_page_token());
+  }
+  return first;
+}
+
+struct ListFlags {
+  std::string product;
+  std::string from;
+  std::string to;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+
+  void Add(CLI::App* cmd, bool with_product_filters) {
+    if (with_product_filters) {
+      cmd->add_option("--product", product, "Only records of this product (date order)");
+      cmd->add_option("--from", from, "First date, YYYY-MM-DD (inclusive)");
+      cmd->add_option("--to", to, "Last date, YYYY-MM-DD (inclusive)");
+    }
+    cmd->add_option("--page-size", page_size, "Records per page, 1..1000 (default 100)");
+    cmd->add_option("--page-token", page_token, "Token printed after the previous page");
+    cmd->add_flag("--all", all, "Fetch every page");
+  }
+  v1::ListRecordsRequest Request() const {
+    v1::ListRecordsRequest r;
+    r.set_product_id(product);
+    r.set_from_date(from);
+    r.set_to_date(to);
+    r.set_page_size(page_size);
+    r.set_page_token(page_token);
+    return r;
+  }
+};
+
+struct WriteFlags {
+  std::string json;
+  std::string file;
+  std::string request_id;
+  void Add(CLI::App* cmd, const std::string& what) {
+    cmd->add_option("--json", json, "The " + what + " as JSON (fields as in records.proto)");
+    cmd->add_option("--file", file, "Read the " + what + " JSON from this file");
+    cmd->add_option("--request-id", request_id,
+                    "Idempotency key: a retry with the same key writes nothing twice");
+  }
+};
+
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
+  void Update(int done, int total) {
+    if (!enabled_ || total <= 0) return;
+    const int width = 30;
+    const int filled = static_cast<int>(static_cast<int64_t>(done) * width / total);
+    std::fprintf(stderr, "\r%-18s [%s%s] %d/%d", label_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done, total);
+    if (done == total) std::fputc('\n', stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string label_;
+  bool enabled_;
+};
+
+absl::Status ImportFiles(const Globals& g, NodeClient& client,
+                         const std::vector<std::pair<ImportKind, std::string>>& files) {
+  std::vector<std::string> json_files;
+  int rejected = 0;
+  for (const auto& [kind, path] : files) {
+    UNGGUL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ProgressBar bar(std::string(ImportKindName(kind)), !g.json() && isatty(STDERR_FILENO));
+    absl::StatusOr<ImportReport> report =
+        ImportCsv(kind, text, client, [&](int done, int total) { bar.Update(done, total); });
+    if (!report.ok()) {
+      return absl::Status(report.status().code(),
+                          absl::StrCat(path, ": ", report.status().message()));
+    }
+    rejected += static_cast<int>(report->errors.size());
+    if (g.json()) {
+      std::vector<std::string> errors;
+      for (const RowError& e : report->errors) {
+        errors.push_back(absl::StrCat("{\"line\": ", e.line, ", \"id\": ", JsonQuote(e.id),
+                                      ", \"reason\": ", JsonQuote(e.reason), "}"));
+      }
+      json_files.push_back(absl::StrCat(
+          "{\"file\": ", JsonQuote(path), ", \"kind\": \"", ImportKindName(kind),
+          "\", \"rows\": ", report->rows, ", \"written\": ", report->written,
+          ", \"replayed\": ", report->replayed, ", \"rejected\": ", report->errors.size(),
+          ", \"errors\": [", absl::StrJoin(errors, ", "), "]}"));
+    } else {
+      std::cout << absl::StrFormat("%s: %d rows, %d written, %d already present, %d rejected\n",
+                                   path, report->rows, report->written, report->replayed,
+                                   report->errors.size());
+      for (const RowError& e : report->errors) {
+        std::cout << absl::StrFormat("  %s:%d: %s%s\n", path, e.line,
+                                     e.id.empty() ? "" : e.id + ": ", e.reason);
+      }
+    }
+  }
+  if (g.json()) std::cout << "{\"files\": [" << absl::StrJoin(json_files, ", ") << "]}\n";
+  if (rejected > 0) g_exit_code = 3;
+  return absl::OkStatus();
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+int Main(int argc, char** argv) {
+  CLI::App app{"unggulctl: command-line client of Unggul (UPT node API)", "unggulctl"};
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--addr", g.addr, "Node address host:port")->capture_default_str();
+  app.add_option("-o,--output", g.output, "Output: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--timeout", g.timeout_seconds, "Seconds per call")->capture_default_str();
+
+  std::function<absl::Status()> action;
+  auto client = [&] { return NodeClient::Connect(g.addr, absl::Seconds(g.timeout_seconds)); };
+
+  // info
+  app.add_subcommand("info", "Node identity, changelog position and record counts")->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(v1::NodeInfo info, client()->GetNodeInfo());
+      std::cout << (g.json() ? ToJson(info) + "\n" : RenderNodeInfo(info));
+      return absl::OkStatus();
+    };
+  });
+
+  // product
+  CLI::App* product = app.add_subcommand("product", "Products of this UPT");
+  product->require_subcommand(1);
+  static WriteFlags pw;
+  static int64_t expected_version = 0;
+  static std::string id_arg, reason, category, status_filter;
+  static ListFlags list_flags;
+  CLI::App* pc = product->add_subcommand("create", "Register a product");
+  pw.Add(pc, "product");
+  pc->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::CreateProductRequest req;
+      UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_product()));
+      req.set_request_id(pw.request_id);
+      UNGGUL_ASSIGN_OR_RETURN(v1::ProductResponse r, client()->CreateProduct(req));
+      PrintRecord(g, r, r.product(), r.replayed(), true);
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* pu = product->add_subcommand("update", "Replace a product's fields and SKUs");
+  pw.Add(pu, "product");
+  pu->add_option("--expected-version", expected_version,
+                 "Apply only if the stored version is this (else ABORTED)");
+  pu->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::UpdateProductRequest req;
+      UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_product()));
+      req.set_request_id(pw.request_id);
+      req.set_expected_version(expected_version);
+      UNGGUL_ASSIGN_OR_RETURN(v1::ProductResponse r, client()->UpdateProduct(req));
+      PrintRecord(g, r, r.product(), r.replayed(), true);
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* pg = product->add_subcommand("get", "Show one product");
+  pg->add_option("product_id", id_arg, "Product id")->required();
+  pg->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::GetProductRequest req;
+      req.set_product_id(id_arg);
+      UNGGUL_ASSIGN_OR_RETURN(v1::ProductResponse r, client()->GetProduct(req));
+      PrintRecord(g, r, r.product(), false, false);
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* pl = product->add_subcommand("list", "List products");
+  pl->add_option("--category", category, "Only this category, e.g. PANGAN_OLAHAN");
+  pl->add_option("--status", status_filter, "Only this status: ACTIVE, PAUSED, DISCONTINUED");
+  list_flags.Add(pl, false);
+  pl->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::ListProductsRequest req;
+      UNGGUL_ASSIGN_OR_RETURN(int cat,
+                              ParseEnumName(v1::Category_descriptor(), category, "--category"));
+      UNGGUL_ASSIGN_OR_RETURN(
+          int st, ParseEnumName(v1::ProductStatus_descriptor(), status_filter, "--status"));
+      req.set_category(static_cast<v1::Category>(cat));
+      req.set_status(static_cast<v1::ProductStatus>(st));
+      req.set_page_size(list_flags.page_size);
+      req.set_page_token(list_flags.page_token);
+      auto c = client();
+      UNGGUL_ASSIGN_OR_RETURN(
+          v1::ListProductsResponse r,
+          FetchPages<v1::ListProductsResponse>(
+              req, list_flags.all,
+              [&](const v1::ListProductsRequest& q) { return c->ListProducts(q); },
+              [](v1::ListProductsResponse& x) { return x.mutable_products(); }));
+      PrintList(g, r, r.products(), ProductHeader(), &ProductRow);
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* pr = product->add_subcommand("retire", "Discontinue a product (terminal)");
+  pr->add_option("product_id", id_arg, "Product id")->required();
+  pr->add_option("--reason", reason, "Why it is retired")->required();
+  pr->add_option("--request-id", pw.request_id, "Idempotency key");
+  pr->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::RetireProductRequest req;
+      req.set_product_id(id_arg);
+      req.set_reason(reason);
+      req.set_request_id(pw.request_id);
+      UNGGUL_ASSIGN_OR_RETURN(v1::ProductResponse r, client()->RetireProduct(req));
+      PrintRecord(g, r, r.product(), r.replayed(), true);
+      return absl::OkStatus();
+    };
+  });
+
+  // Record kinds share one shape: record (JSON), get (id), list (filters).
+  auto add_record_commands = [&](const std::string& name, const std::string& what,
+                                 const std::string& id_name, std::function<absl::Status()> record,
+                                 std::function<absl::Status()> get,
+                                 std::function<absl::Status()> list) {
+    CLI::App* cmd = app.add_subcommand(name, what);
+    cmd->require_subcommand(1);
+    CLI::App* rec = cmd->add_subcommand("record", "Record a " + name);
+    pw.Add(rec, name);
+    rec->callback([&action, record] { action = record; });
+    CLI::App* get_cmd = cmd->add_subcommand("get", "Show one " + name);
+    get_cmd->add_option(id_name, id_arg, id_name)->required();
+    get_cmd->callback([&action, get] { action = get; });
+    CLI::App* list_cmd = cmd->add_subcommand("list", "List " + what);
+    list_flags.Add(list_cmd, true);
+    list_cmd->callback([&action, list] { action = list; });
+  };
+
+  add_record_commands(
+      "batch", "production batches", "batch_code",
+      [&]() -> absl::Status {
+        v1::RecordBatchRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_batch()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::BatchResponse r, client()->RecordBatch(req));
+        PrintRecord(g, r, r.batch(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetBatchRequest req;
+        req.set_batch_code(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::BatchResponse r, client()->GetBatch(req));
+        PrintRecord(g, r, r.batch(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListBatchesResponse r,
+            FetchPages<v1::ListBatchesResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListBatches(q); },
+                [](v1::ListBatchesResponse& x) { return x.mutable_batches(); }));
+        PrintList(g, r, r.batches(), BatchHeader(), &BatchRow);
+        return absl::OkStatus();
+      });
+
+  add_record_commands(
+      "sale", "sales", "sale_id",
+      [&]() -> absl::Status {
+        v1::RecordSaleRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_sale()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::SaleResponse r, client()->RecordSale(req));
+        PrintRecord(g, r, r.sale(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetSaleRequest req;
+        req.set_sale_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::SaleResponse r, client()->GetSale(req));
+        PrintRecord(g, r, r.sale(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListSalesResponse r,
+            FetchPages<v1::ListSalesResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListSales(q); },
+                [](v1::ListSalesResponse& x) { return x.mutable_sales(); }));
+        PrintList(g, r, r.sales(), SaleHeader(), &SaleRow);
+        return absl::OkStatus();
+      });
+
+  add_record_commands(
+      "cert", "certifications", "certification_id",
+      [&]() -> absl::Status {
+        v1::RecordCertificationRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_certification()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::CertificationResponse r, client()->RecordCertification(req));
+        PrintRecord(g, r, r.certification(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetCertificationRequest req;
+        req.set_certification_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::CertificationResponse r, client()->GetCertification(req));
+        PrintRecord(g, r, r.certification(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListCertificationsResponse r,
+            FetchPages<v1::ListCertificationsResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListCertifications(q); },
+                [](v1::ListCertificationsResponse& x) { return x.mutable_certifications(); }));
+        PrintList(g, r, r.certifications(), CertificationHeader(), &CertificationRow);
+        return absl::OkStatus();
+      });
+
+  add_record_commands(
+      "training", "trainings", "training_id",
+      [&]() -> absl::Status {
+        v1::RecordTrainingRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_training()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::TrainingResponse r, client()->RecordTraining(req));
+        PrintRecord(g, r, r.training(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetTrainingRequest req;
+        req.set_training_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::TrainingResponse r, client()->GetTraining(req));
+        PrintRecord(g, r, r.training(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListTrainingsResponse r,
+            FetchPages<v1::ListTrainingsResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListTrainings(q); },
+                [](v1::ListTrainingsResponse& x) { return x.mutable_trainings(); }));
+        PrintList(g, r, r.trainings(), TrainingHeader(), &TrainingRow);
+        return absl::OkStatus();
+      });
+
+  // import
+  static std::string import_kind, import_path;
+  CLI::App* imp = app.add_subcommand(
+      "import",
+      "Load CSV files (formats: services/cli/CSV.md). KIND is products, batches, sales, "
+      "certifications, trainings, or dir (PATH is a folder holding <kind>.csv files, loaded in "
+      "dependency order). Safe to re-run.");
+  imp->add_option("kind", import_kind, "Record kind or dir")->required();
+  imp->add_option("path", import_path, "CSV file, or folder for dir")->required();
+  imp->callback([&] {
+    action = [&]() -> absl::Status {
+      std::vector<std::pair<ImportKind, std::string>> files;
+      if (import_kind == "dir") {
+        for (ImportKind kind : AllImportKinds()) {
+          const std::string path = absl::StrCat(import_path, "/", ImportKindName(kind), ".csv");
+          if (Exists(path)) files.emplace_back(kind, path);
+        }
+        if (files.empty()) {
+          return absl::NotFoundError(absl::StrCat("no <kind>.csv files in ", import_path));
+        }
+      } else {
+        UNGGUL_ASSIGN_OR_RETURN(ImportKind kind, ParseImportKind(import_kind));
+        files.emplace_back(kind, import_path);
+      }
+      auto c = client();
+      return ImportFiles(g, *c, files);
+    };
+  });
+
+  // fixture
+  static FixtureOptions fixture_options;
+  static std::string fixture_out;
+  CLI::App* fx = app.add_subcommand(
+      "fixture", "Write the deterministic Sumatera Selatan demo data set as CSV files");
+  fx->add_option("--out", fixture_out, "Output folder")->required();
+  fx->add_option("--end-month", fixture_options.end_month, "Last month, YYYY-MM")
+      ->capture_default_str();
+  fx->add_option("--months", fixture_options.months, "Months of data")->capture_default_str();
+  fx->add_option("--seed", fixture_options.seed, "Generator seed")->capture_default_str();
+  fx->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(std::vector<std::string> upts,
+                              WriteSumselFixture(fixture_out, fixture_options));
+      for (const std::string& upt : upts) std::cout << fixture_out << "/" << upt << "\n";
+      return absl::OkStatus();
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!action) return 2;
+  absl::Status status = action();
+  if (!status.ok()) {
+    std::cerr << "unggulctl: " << absl::StatusCodeToString(status.code()) << ": "
+              << status.message() << "\n";
+    return 1;
+  }
+  return g_exit_code;
+}
+
+}  // namespace
+}  // namespace unggul::cli
+
+int main(int argc, char** argv) { return unggul::cli::Main(argc, argv); }

@@ -1,0 +1,63 @@
+#include "services/cli/node_client.h"
+
+#include "absl/time/clock.h"
+#include "common/status/grpc_status.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace unggul::cli {
+namespace {
+
+using namespace node::v1;  // NOLINT: generated names only
+
+// Calls `method` on `stub` with a deadline and converts the status.
+template <typename Response, typename Request, typename Method>
+absl::StatusOr<Response> Call(UptNode::Stub& stub, Method method, const Request& request,
+                              absl::Duration timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace
+
+std::unique_ptr<NodeClient> NodeClient::Connect(const std::string& addr, absl::Duration timeout) {
+  return std::make_unique<NodeClient>(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
+                                      timeout);
+}
+
+NodeClient::NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout)
+    : stub_(UptNode::NewStub(channel)), timeout_(timeout) {}
+
+#define UNGGUL_CLIENT_METHOD(Name, Request, Response)                       \
+  absl::StatusOr<Response> NodeClient::Name(const Request& request) {       \
+    return Call<Response>(*stub_, &UptNode::Stub::Name, request, timeout_); \
+  }
+
+absl::StatusOr<NodeInfo> NodeClient::GetNodeInfo() {
+  return Call<NodeInfo>(*stub_, &UptNode::Stub::GetNodeInfo, GetNodeInfoRequest(), timeout_);
+}
+UNGGUL_CLIENT_METHOD(CreateProduct, CreateProductRequest, ProductResponse)
+UNGGUL_CLIENT_METHOD(UpdateProduct, UpdateProductRequest, ProductResponse)
+UNGGUL_CLIENT_METHOD(GetProduct, GetProductRequest, ProductResponse)
+UNGGUL_CLIENT_METHOD(ListProducts, ListProductsRequest, ListProductsResponse)
+UNGGUL_CLIENT_METHOD(RetireProduct, RetireProductRequest, ProductResponse)
+UNGGUL_CLIENT_METHOD(RecordBatch, RecordBatchRequest, BatchResponse)
+UNGGUL_CLIENT_METHOD(GetBatch, GetBatchRequest, BatchResponse)
+UNGGUL_CLIENT_METHOD(ListBatches, ListRecordsRequest, ListBatchesResponse)
+UNGGUL_CLIENT_METHOD(RecordSale, RecordSaleRequest, SaleResponse)
+UNGGUL_CLIENT_METHOD(GetSale, GetSaleRequest, SaleResponse)
+UNGGUL_CLIENT_METHOD(ListSales, ListRecordsRequest, ListSalesResponse)
+UNGGUL_CLIENT_METHOD(RecordCertification, RecordCertificationRequest, CertificationResponse)
+UNGGUL_CLIENT_METHOD(GetCertification, GetCertificationRequest, CertificationResponse)
+UNGGUL_CLIENT_METHOD(ListCertifications, ListRecordsRequest, ListCertificationsResponse)
+UNGGUL_CLIENT_METHOD(RecordTraining, RecordTrainingRequest, TrainingResponse)
+UNGGUL_CLIENT_METHOD(GetTraining, GetTrainingRequest, TrainingResponse)
+UNGGUL_CLIENT_METHOD(ListTrainings, ListRecordsRequest, ListTrainingsResponse)
+
+#undef UNGGUL_CLIENT_METHOD
+
+}  // namespace unggul::cli

@@ -1,0 +1,250 @@
+#include "services/cli/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/cli/record_csv.h"
+
+namespace unggul::cli {
+namespace {
+namespace v1 = ::unggul::node::v1;
+using google::protobuf::FieldDescriptor;
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
+  return out;
+}
+
+std::string JsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const std::string cell = i < row.size() ? row[i] : "";
+      line += cell;
+      if (i + 1 < widths.size()) line += std::string(widths[i] - cell.size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  };
+  emit(header);
+  for (const auto& row : rows) emit(row);
+  return out;
+}
+
+std::string RenderDetail(const google::protobuf::Message& message) {
+  const google::protobuf::Reflection* r = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(message, &fields);
+  std::vector<std::vector<std::string>> rows;
+  for (const FieldDescriptor* f : fields) {
+    std::string value;
+    if (f->is_repeated() || f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated() && f->type() != FieldDescriptor::TYPE_MESSAGE) {
+        std::vector<std::string> items;
+        for (int i = 0; i < r->FieldSize(message, f); ++i) {
+          items.push_back(r->GetRepeatedString(message, f, i));
+        }
+        value = absl::StrJoin(items, ", ");
+      } else if (f->is_repeated()) {
+        std::vector<std::string> items;
+        for (int i = 0; i < r->FieldSize(message, f); ++i) {
+          std::string json = ToJson(r->GetRepeatedMessage(message, f, i));
+          json.erase(std::remove(json.begin(), json.end(), '\n'), json.end());
+          items.push_back(json);
+        }
+        value = absl::StrJoin(items, "\n" + std::string(24, ' '));
+      } else {
+        value = ToJson(r->GetMessage(message, f));
+        value.erase(std::remove(value.begin(), value.end(), '\n'), value.end());
+      }
+    } else {
+      switch (f->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_STRING:
+          value = r->GetString(message, f);
+          break;
+        case FieldDescriptor::CPPTYPE_INT32:
+          value = absl::StrCat(r->GetInt32(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_INT64:
+          value = absl::StrCat(r->GetInt64(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT32:
+          value = absl::StrCat(r->GetUInt32(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_UINT64:
+          value = absl::StrCat(r->GetUInt64(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_DOUBLE:
+          value = FormatQty(r->GetDouble(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_FLOAT:
+          value = FormatQty(r->GetFloat(message, f));
+          break;
+        case FieldDescriptor::CPPTYPE_BOOL:
+          value = r->GetBool(message, f) ? "true" : "false";
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          value = EnumShortName(f->enum_type(), r->GetEnumValue(message, f));
+          break;
+        default:
+          break;
+      }
+    }
+    rows.push_back({f->name(), value});
+  }
+  std::string out;
+  for (const auto& row : rows) out += absl::StrFormat("%-22s  %s\n", row[0], row[1]);
+  return out;
+}
+
+std::string FormatQty(double v) { return absl::StrFormat("%.10g", v); }
+
+std::string FormatIdr(int64_t v) {
+  std::string digits = absl::StrCat(v < 0 ? -v : v);
+  std::string out;
+  int n = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (n > 0 && n % 3 == 0) out.push_back('.');
+    out.push_back(*it);
+    ++n;
+  }
+  if (v < 0) out.push_back('-');
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string RenderNodeInfo(const v1::NodeInfo& info) {
+  v1::NodeInfo top = info;
+  top.clear_counts();
+  std::string out = RenderDetail(top);
+  const v1::RecordCounts& c = info.counts();
+  for (const auto& [name, value] :
+       std::vector<std::pair<const char*, int64_t>>{{"products", c.products()},
+                                                    {"batches", c.batches()},
+                                                    {"sales", c.sales()},
+                                                    {"certifications", c.certifications()},
+                                                    {"trainings", c.trainings()}}) {
+    out += absl::StrFormat("%-22s  %d\n", name, value);
+  }
+  return out;
+}
+
+std::vector<std::string> ProductHeader() {
+  return {"PRODUCT_ID", "NAME", "CATEGORY", "STATUS", "SKUS", "VERSION"};
+}
+std::vector<std::string> ProductRow(const v1::Product& p) {
+  std::vector<std::string> skus;
+  for (const v1::Sku& s : p.skus()) skus.push_back(s.sku_code());
+  return {p.product_id(),
+          p.name(),
+          EnumShortName(v1::Category_descriptor(), p.category()),
+          EnumShortName(v1::ProductStatus_descriptor(), p.status()),
+          absl::StrJoin(skus, ","),
+          absl::StrCat(p.version())};
+}
+
+std::vector<std::string> BatchHeader() {
+  return {"BATCH_CODE", "PRODUCT_ID", "START", "QTY", "REJECTED", "UNIT", "INMATES", "PERSON_DAYS"};
+}
+std::vector<std::string> BatchRow(const v1::ProductionBatch& b) {
+  return {b.batch_code(),
+          b.product_id(),
+          b.start_date(),
+          FormatQty(b.qty_produced()),
+          FormatQty(b.qty_rejected()),
+          EnumShortName(v1::Unit_descriptor(), b.unit()),
+          absl::StrCat(b.inmates_engaged_count()),
+          FormatQty(b.inmate_person_days())};
+}
+
+std::vector<std::string> SaleHeader() {
+  return {"SALE_ID", "PRODUCT_ID", "DATE", "QTY", "UNIT", "REVENUE_IDR", "CHANNEL", "REGION"};
+}
+std::vector<std::string> SaleRow(const v1::Sale& s) {
+  return {s.sale_id(),
+          s.product_id(),
+          s.sale_date(),
+          FormatQty(s.qty()),
+          EnumShortName(v1::Unit_descriptor(), s.unit()),
+          FormatIdr(s.revenue_idr()),
+          EnumShortName(v1::Channel_descriptor(), s.channel()),
+          EnumShortName(v1::BuyerRegion_descriptor(), s.buyer_region())};
+}
+
+std::vector<std::string> CertificationHeader() {
+  return {"CERTIFICATION_ID", "PRODUCT_ID", "TYPE", "NUMBER", "ISSUED", "VALID_UNTIL"};
+}
+std::vector<std::string> CertificationRow(const v1::Certification& c) {
+  return {c.certification_id(),
+          c.product_id(),
+          EnumShortName(v1::CertificationType_descriptor(), c.type()),
+          c.number(),
+          c.issued_date(),
+          c.valid_until().empty() ? "-" : c.valid_until()};
+}
+
+std::vector<std::string> TrainingHeader() {
+  return {"TRAINING_ID",  "PROGRAM",   "PROVIDER",    "START",
+          "PARTICIPANTS", "COMPLETED", "CERTIFICATES"};
+}
+std::vector<std::string> TrainingRow(const v1::Training& t) {
+  return {t.training_id(),
+          t.program_name(),
+          t.provider(),
+          t.start_date(),
+          absl::StrCat(t.participants_count()),
+          absl::StrCat(t.completed_count()),
+          absl::StrCat(t.certificates_count())};
+}
+
+}  // namespace unggul::cli

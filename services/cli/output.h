@@ -1,0 +1,42 @@
+#pragma once
+
+// Rendering for unggulctl: aligned text tables, a field-per-line detail view, and JSON
+// (snake_case field names, enums by full name). Thread-safe, no state.
+
+#include <string>
+#include <vector>
+
+#include "google/protobuf/message.h"
+#include "unggul/node/v1/node_service.pb.h"
+
+namespace unggul::cli {
+
+std::string ToJson(const google::protobuf::Message& message);
+// JSON string literal of `s`, quotes included.
+std::string JsonQuote(const std::string& s);
+
+std::string RenderTable(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
+// "field  value" lines for every set field; enums by short name, nested messages as JSON.
+std::string RenderDetail(const google::protobuf::Message& message);
+
+// NodeInfo as "field  value" lines with the counts flattened (products, batches, ...).
+std::string RenderNodeInfo(const node::v1::NodeInfo& info);
+
+std::vector<std::string> ProductHeader();
+std::vector<std::string> ProductRow(const node::v1::Product& p);
+std::vector<std::string> BatchHeader();
+std::vector<std::string> BatchRow(const node::v1::ProductionBatch& b);
+std::vector<std::string> SaleHeader();
+std::vector<std::string> SaleRow(const node::v1::Sale& s);
+std::vector<std::string> CertificationHeader();
+std::vector<std::string> CertificationRow(const node::v1::Certification& c);
+std::vector<std::string> TrainingHeader();
+std::vector<std::string> TrainingRow(const node::v1::Training& t);
+
+// A decimal as a person writes it: 22.5, 100, 0.25.
+std::string FormatQty(double v);
+// Rupiah with '.' thousands separators: 1.250.000.
+std::string FormatIdr(int64_t v);
+
+}  // namespace unggul::cli

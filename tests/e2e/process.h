@@ -1,0 +1,63 @@
+#pragma once
+
+// Child processes for end-to-end tests: spawn a binary, capture its output, signal it, wait.
+// Waiting is on events (waitpid, poll with a deadline), never on sleeps.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace unggul::testing {
+
+struct RunResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` to completion (stdin closed), capturing stdout and stderr. Fails if it does not
+// finish within `timeout` (the child is then killed).
+absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv,
+                              absl::Duration timeout = absl::Seconds(120));
+
+// A long-running child (a server). Output goes to `log_path`. Killed with SIGKILL on
+// destruction if still running.
+class Process {
+ public:
+  static absl::StatusOr<Process> Start(const std::vector<std::string>& argv,
+                                       const std::string& log_path);
+  Process(Process&& other) noexcept;
+  Process& operator=(Process&& other) noexcept;
+  ~Process();
+
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+  void Signal(int sig);
+  // Waits for exit; returns the exit code, or -signal when killed by a signal.
+  int Wait();
+
+ private:
+  explicit Process(pid_t pid) : pid_(pid) {}
+  pid_t pid_ = -1;
+};
+
+// Creates a FIFO at `path`, opened for reading; ReadLine blocks until a line arrives or the
+// deadline passes (DeadlineExceeded).
+class FifoReader {
+ public:
+  static absl::StatusOr<FifoReader> Create(const std::string& path);
+  FifoReader(FifoReader&& other) noexcept;
+  ~FifoReader();
+  absl::StatusOr<std::string> ReadLine(absl::Duration timeout);
+
+ private:
+  explicit FifoReader(int fd) : fd_(fd) {}
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+}  // namespace unggul::testing
