@@ -1,4 +1,4 @@
-#include "services/cli/csv.h"
+#include "common/csv/csv.h"
 
 #include "common/testing/status_matchers.h"
 #include "gtest/gtest.h"

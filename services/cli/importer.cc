@@ -1,8 +1,9 @@
 #include "services/cli/importer.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/csv/csv.h"
+#include "common/records/records.h"
 #include "common/status/status_macros.h"
-#include "services/cli/csv.h"
 
 namespace unggul::cli {
 namespace {
@@ -18,24 +19,6 @@ template <typename Response>
 Outcome ToOutcome(const absl::StatusOr<Response>& response) {
   if (!response.ok()) return {response.status(), false};
   return {absl::OkStatus(), response->replayed()};
-}
-
-std::string RecordIdOf(const v1::Record& r) {
-  switch (r.kind_case()) {
-    case v1::Record::kProduct:
-      return r.product().product_id();
-    case v1::Record::kBatch:
-      return r.batch().batch_code();
-    case v1::Record::kSale:
-      return r.sale().sale_id();
-    case v1::Record::kCertification:
-      return r.certification().certification_id();
-    case v1::Record::kTraining:
-      return r.training().training_id();
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return "";
 }
 
 Outcome Write(ImportKind kind, const v1::Record& record, const std::string& request_id,
@@ -104,7 +87,7 @@ absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_te
     if (!record.ok()) {
       report.errors.push_back({row.line, "", std::string(record.status().message())});
     } else {
-      const std::string id = RecordIdOf(*record);
+      const std::string id = RecordId(*record);
       const Outcome outcome = Write(kind, *record, RequestIdFor(kind, id), client);
       if (outcome.status.ok()) {
         ++(outcome.replayed ? report.replayed : report.written);

@@ -102,7 +102,7 @@ TEST_F(ImporterTest, GoodRowsLandBadRowsAreReportedByLineAndReimportWritesNothin
   EXPECT_EQ(before.counts.products(), 2);
   EXPECT_EQ(before.counts.batches(), 3);
   EXPECT_EQ(before.last_seq, 5u);
-  EXPECT_THAT(store_->Get(node::RecordKind::kBatch, "SMS-LP-LAHAT-GSJM250-261006-01").status(),
+  EXPECT_THAT(store_->Get(RecordKind::kBatch, "SMS-LP-LAHAT-GSJM250-261006-01").status(),
               StatusIs(absl::StatusCode::kNotFound));
 
   // Re-import of both files: every good row comes back replayed, nothing is written.

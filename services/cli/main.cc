@@ -18,10 +18,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/cli/fixture.h"
 #include "services/cli/importer.h"
+#include "services/cli/kanwil_client.h"
 #include "services/cli/node_client.h"
 #include "services/cli/output.h"
 #include "services/cli/record_csv.h"
@@ -208,7 +210,7 @@ absl::Status ImportFiles(const Globals& g, NodeClient& client,
 bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
 
 int Main(int argc, char** argv) {
-  CLI::App app{"unggulctl: command-line client of Unggul (UPT node API)", "unggulctl"};
+  CLI::App app{"unggulctl: command-line client of Unggul (UPT node and Kanwil APIs)", "unggulctl"};
   app.require_subcommand(1);
   Globals g;
   app.add_option("--addr", g.addr, "Node address host:port")->capture_default_str();
@@ -449,6 +451,83 @@ int Main(int argc, char** argv) {
         PrintList(g, r, r.trainings(), TrainingHeader(), &TrainingRow);
         return absl::OkStatus();
       });
+
+  // sync
+  static uint64_t wait_seq = 0;
+  static double wait_seconds = 60;
+  CLI::App* sync_cmd = app.add_subcommand("sync", "Replication of this node to the Kanwil");
+  sync_cmd->require_subcommand(1);
+  CLI::App* sync_wait = sync_cmd->add_subcommand(
+      "wait", "Block until the Kanwil acknowledged every change (or --seq N); exit 1 on timeout");
+  sync_wait->add_option("--seq", wait_seq, "Changelog seq to wait for (default: the node's last)");
+  sync_wait->add_option("--wait", wait_seconds, "Seconds to wait")->capture_default_str();
+  sync_wait->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(v1::NodeInfo info,
+                              client()->WaitForSync(wait_seq, absl::Seconds(wait_seconds)));
+      std::cout << (g.json() ? ToJson(info) + "\n" : RenderNodeInfo(info));
+      return absl::OkStatus();
+    };
+  });
+
+  // kanwil (dashboard API; --addr is the aggregator)
+  static std::string kanwil_upt, kanwil_category, kanwil_id;
+  CLI::App* kanwil = app.add_subcommand(
+      "kanwil", "Kanwil dashboard API (give the aggregator's address with --addr)");
+  kanwil->require_subcommand(1);
+  auto kclient = [&] { return KanwilClient::Connect(g.addr, absl::Seconds(g.timeout_seconds)); };
+  kanwil->add_subcommand("upts", "Every registered UPT with sync state, lag and digest")
+      ->callback([&] {
+        action = [&]() -> absl::Status {
+          UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ListUptsResponse r, kclient()->ListUpts());
+          std::cout << (g.json() ? ToJson(r) + "\n" : RenderUpts(r));
+          return absl::OkStatus();
+        };
+      });
+  CLI::App* kproducts = kanwil->add_subcommand("products", "Replicated products");
+  kproducts->add_option("--upt", kanwil_upt, "Only this UPT");
+  kproducts->add_option("--category", kanwil_category, "Only this category");
+  list_flags.Add(kproducts, false);
+  kproducts->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::ListProductsRequest req;
+      req.set_upt_code(kanwil_upt);
+      UNGGUL_ASSIGN_OR_RETURN(
+          int cat, ParseEnumName(v1::Category_descriptor(), kanwil_category, "--category"));
+      req.set_category(static_cast<v1::Category>(cat));
+      req.set_page_size(list_flags.page_size);
+      req.set_page_token(list_flags.page_token);
+      auto c = kclient();
+      UNGGUL_ASSIGN_OR_RETURN(
+          kanwil::v1::ListProductsResponse r,
+          FetchPages<kanwil::v1::ListProductsResponse>(
+              req, list_flags.all,
+              [&](const kanwil::v1::ListProductsRequest& q) { return c->ListProducts(q); },
+              [](kanwil::v1::ListProductsResponse& x) { return x.mutable_products(); }));
+      PrintList(g, r, r.products(), ProductHeader(), &ProductRow);
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kproduct = kanwil->add_subcommand("product", "One product with its monthly rollups");
+  kproduct->add_option("product_id", kanwil_id, "Product id")->required();
+  kproduct->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetProductResponse r, kclient()->GetProduct(kanwil_id));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderKanwilProduct(r));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kdigest = kanwil->add_subcommand("digest", "Digest of a UPT's replica");
+  kdigest->add_option("upt_code", kanwil_id, "UPT code")->required();
+  kdigest->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::UptDigest r, kclient()->GetUptDigest(kanwil_id));
+      std::cout << (g.json() ? ToJson(r) + "\n"
+                             : absl::StrFormat("%s hwm=%d digest=%s\n", r.upt_code(), r.hwm(),
+                                               DigestString(r.digest())));
+      return absl::OkStatus();
+    };
+  });
 
   // import
   static std::string import_kind, import_path;

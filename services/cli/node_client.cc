@@ -40,6 +40,11 @@ NodeClient::NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Du
 absl::StatusOr<NodeInfo> NodeClient::GetNodeInfo() {
   return Call<NodeInfo>(*stub_, &UptNode::Stub::GetNodeInfo, GetNodeInfoRequest(), timeout_);
 }
+absl::StatusOr<NodeInfo> NodeClient::WaitForSync(uint64_t min_acked_seq, absl::Duration wait) {
+  WaitForSyncRequest request;
+  request.set_min_acked_seq(min_acked_seq);
+  return Call<NodeInfo>(*stub_, &UptNode::Stub::WaitForSync, request, wait);
+}
 UNGGUL_CLIENT_METHOD(CreateProduct, CreateProductRequest, ProductResponse)
 UNGGUL_CLIENT_METHOD(UpdateProduct, UpdateProductRequest, ProductResponse)
 UNGGUL_CLIENT_METHOD(GetProduct, GetProductRequest, ProductResponse)

@@ -21,6 +21,8 @@ class NodeClient {
   NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout);
 
   absl::StatusOr<node::v1::NodeInfo> GetNodeInfo();
+  // Waits up to `wait` (the call's deadline) for the Kanwil to acknowledge min_acked_seq.
+  absl::StatusOr<node::v1::NodeInfo> WaitForSync(uint64_t min_acked_seq, absl::Duration wait);
   absl::StatusOr<node::v1::ProductResponse> CreateProduct(const node::v1::CreateProductRequest&);
   absl::StatusOr<node::v1::ProductResponse> UpdateProduct(const node::v1::UpdateProductRequest&);
   absl::StatusOr<node::v1::ProductResponse> GetProduct(const node::v1::GetProductRequest&);

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/records/records.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/cli/record_csv.h"
@@ -166,7 +167,24 @@ std::string FormatIdr(int64_t v) {
 std::string RenderNodeInfo(const v1::NodeInfo& info) {
   v1::NodeInfo top = info;
   top.clear_counts();
+  top.clear_digest();
+  top.clear_sync();
   std::string out = RenderDetail(top);
+  out += absl::StrFormat("%-22s  %s\n", "digest", DigestString(info.digest()));
+  if (!info.sync().aggregator_addr().empty()) {
+    const v1::SyncStatus& s = info.sync();
+    out += absl::StrFormat("%-22s  %s\n", "sync.aggregator", s.aggregator_addr());
+    out += absl::StrFormat("%-22s  %s\n", "sync.connected", s.connected() ? "true" : "false");
+    out += absl::StrFormat("%-22s  %d\n", "sync.acked_seq", s.acked_seq());
+    out += absl::StrFormat("%-22s  %d\n", "sync.lag", s.lag());
+    out += absl::StrFormat("%-22s  %d\n", "sync.connects", s.connects());
+    out += absl::StrFormat("%-22s  %d\n", "sync.snapshots_sent", s.snapshots_sent());
+    if (!s.last_error().empty()) {
+      out += absl::StrFormat("%-22s  %s\n", "sync.last_error", s.last_error());
+    }
+  } else {
+    out += absl::StrFormat("%-22s  %s\n", "sync", "off");
+  }
   const v1::RecordCounts& c = info.counts();
   for (const auto& [name, value] :
        std::vector<std::pair<const char*, int64_t>>{{"products", c.products()},
@@ -176,6 +194,37 @@ std::string RenderNodeInfo(const v1::NodeInfo& info) {
                                                     {"trainings", c.trainings()}}) {
     out += absl::StrFormat("%-22s  %d\n", name, value);
   }
+  return out;
+}
+
+std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts) {
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::UptStatus& u : upts.upts()) {
+    rows.push_back({u.upt_code(), u.connected() ? "yes" : "no",
+                    u.incarnation_id().empty() ? "-" : u.incarnation_id().substr(0, 8),
+                    absl::StrCat(u.hwm()), absl::StrCat(u.node_last_seq()), absl::StrCat(u.lag()),
+                    absl::StrCat(u.products()), DigestString(u.digest())});
+  }
+  return RenderTable(
+             {"UPT", "CONNECTED", "INCARNATION", "HWM", "NODE_SEQ", "LAG", "PRODUCTS", "DIGEST"},
+             rows) +
+         absl::StrFormat("registry version %d, %d UPTs\n", upts.registry_version(),
+                         upts.upts_size());
+}
+
+std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product) {
+  std::string out = RenderDetail(product.product());
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::MonthlyRollup& m : product.months()) {
+    rows.push_back({m.month(), absl::StrCat(m.batches()), FormatQty(m.qty_produced()),
+                    FormatQty(m.qty_rejected()), FormatQty(m.inmate_person_days()),
+                    absl::StrCat(m.sales()), FormatIdr(m.revenue_idr()),
+                    FormatIdr(m.local_input_cost_idr()), absl::StrCat(m.certifications()),
+                    absl::StrCat(m.training_participants())});
+  }
+  out += "\n" + RenderTable({"MONTH", "BATCHES", "PRODUCED", "REJECTED", "PERSON_DAYS", "SALES",
+                             "REVENUE_IDR", "LOCAL_INPUT_IDR", "CERTS", "TRAINED"},
+                            rows);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "google/protobuf/message.h"
+#include "unggul/kanwil/v1/dashboard.pb.h"
 #include "unggul/node/v1/node_service.pb.h"
 
 namespace unggul::cli {
@@ -22,6 +23,10 @@ std::string RenderDetail(const google::protobuf::Message& message);
 
 // NodeInfo as "field  value" lines with the counts flattened (products, batches, ...).
 std::string RenderNodeInfo(const node::v1::NodeInfo& info);
+
+// Kanwil views.
+std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts);
+std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product);
 
 std::vector<std::string> ProductHeader();
 std::vector<std::string> ProductRow(const node::v1::Product& p);

@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/csv/csv.h"
 #include "google/protobuf/descriptor.h"
-#include "services/cli/csv.h"
 #include "unggul/node/v1/records.pb.h"
 
 namespace unggul::cli {

@@ -21,15 +21,18 @@
 #include "absl/time/time.h"
 #include "common/log/log.h"
 #include "common/time/clock.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "services/node/core/node_core.h"
 #include "services/node/grpc/upt_node_service.h"
 #include "services/node/store/rocksdb_catalog_store.h"
+#include "services/node/sync/sync_client.h"
 
 ABSL_FLAG(std::string, upt_code, "",
           "Required. This node's UPT code from the Kanwil registry, e.g. SMS-LP-LAHAT. Fixed when "
@@ -48,6 +51,17 @@ ABSL_FLAG(bool, sync_writes, true,
 ABSL_FLAG(int, max_threads, 16, "Upper bound on gRPC server threads serving unary calls.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled.");
+ABSL_FLAG(std::string, aggregator_addr, "",
+          "host:port of the Kanwil aggregator. Empty: no sync (the node works offline).");
+ABSL_FLAG(int, sync_window, 8, "Unacknowledged change batches in flight (capped by the Kanwil).");
+ABSL_FLAG(int, sync_max_batch_bytes, 256 * 1024,
+          "Largest change batch sent, bytes (capped by the Kanwil).");
+ABSL_FLAG(absl::Duration, sync_heartbeat, absl::Seconds(5),
+          "Heartbeat interval on an idle sync stream.");
+ABSL_FLAG(absl::Duration, sync_max_backoff, absl::Seconds(30),
+          "Longest wait between reconnect attempts (jittered exponential backoff from 200ms).");
+ABSL_FLAG(absl::Duration, changelog_retention, absl::Hours(24 * 7),
+          "Acknowledged changelog entries are trimmed once older than this.");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
 
@@ -104,6 +118,26 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
 
   unggul::node::NodeCore core(**store, clock);
+  std::unique_ptr<unggul::node::SyncClient> sync;
+  if (const std::string addr = absl::GetFlag(FLAGS_aggregator_addr); !addr.empty()) {
+    if (absl::GetFlag(FLAGS_sync_window) < 1) return Fail("--sync_window must be >= 1");
+    if (absl::GetFlag(FLAGS_sync_max_batch_bytes) < 1024) {
+      return Fail("--sync_max_batch_bytes must be >= 1024");
+    }
+    unggul::node::SyncOptions sync_options;
+    sync_options.aggregator_addr = addr;
+    sync_options.window = static_cast<uint32_t>(absl::GetFlag(FLAGS_sync_window));
+    sync_options.max_batch_bytes = static_cast<uint32_t>(absl::GetFlag(FLAGS_sync_max_batch_bytes));
+    sync_options.heartbeat = absl::GetFlag(FLAGS_sync_heartbeat);
+    sync_options.max_backoff = absl::GetFlag(FLAGS_sync_max_backoff);
+    sync_options.retention = absl::GetFlag(FLAGS_changelog_retention);
+    sync = std::make_unique<unggul::node::SyncClient>(
+        **store, clock,
+        grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(),
+                                  unggul::node::SyncChannelArguments()),
+        sync_options);
+    core.SetSyncStatusProvider(sync.get());
+  }
   unggul::node::UptNodeServiceImpl service(core);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -147,6 +181,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (sync) sync->Start();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -157,6 +192,11 @@ int main(int argc, char** argv) {
   server->Wait();
   signal_thread.join();
   server.reset();
+  if (sync) {
+    core.SetSyncStatusProvider(nullptr);
+    sync->Stop();
+    sync.reset();
+  }
   store->reset();  // RocksDB closes only after every call has finished
   unggul::log::Info("upt-node stopped", {{"upt", upt_code}});
   return 0;

@@ -29,8 +29,8 @@ class FakeCatalogStore final : public CatalogStore {
   absl::StatusOr<uint64_t> Put(const v1::Record& record, absl::string_view request_id,
                                absl::string_view fingerprint, int64_t at_unix_ms) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) const override;
-  absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
-                                                       size_t max) const override;
+  // Up to `max` writes after `after_seq`, as the changelog would hold them.
+  std::vector<ChangeEntry> Changes(uint64_t after_seq, size_t max) const;
 
  private:
   absl::Status TakeFailure() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

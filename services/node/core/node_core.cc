@@ -13,7 +13,7 @@
 #include "services/node/core/validation.h"
 
 #ifndef UNGGUL_VERSION
-#define UNGGUL_VERSION "0.1.0"
+#define UNGGUL_VERSION "0.2.0"
 #endif
 
 namespace unggul::node {
@@ -109,6 +109,20 @@ ValidationContext NodeCore::Context() const {
   return ctx;
 }
 
+void NodeCore::SetSyncStatusProvider(const SyncStatusProvider* sync) { sync_ = sync; }
+
+absl::StatusOr<v1::NodeInfo> NodeCore::WaitForSync(const v1::WaitForSyncRequest& request,
+                                                   absl::Time deadline) const {
+  const SyncStatusProvider* sync = sync_.load();
+  if (sync == nullptr) {
+    return absl::FailedPreconditionError("sync is off: the node runs without --aggregator_addr");
+  }
+  const uint64_t target =
+      request.min_acked_seq() == 0 ? store_.Info().last_seq : request.min_acked_seq();
+  UNGGUL_RETURN_IF_ERROR(sync->WaitForAck(target, deadline));
+  return GetNodeInfo();
+}
+
 v1::NodeInfo NodeCore::GetNodeInfo() const {
   const StoreInfo info = store_.Info();
   v1::NodeInfo out;
@@ -119,6 +133,14 @@ v1::NodeInfo NodeCore::GetNodeInfo() const {
   out.set_sync_writes(info.sync_writes);
   out.set_storage_format_version(info.format_version);
   out.set_software_version(UNGGUL_VERSION);
+  *out.mutable_digest() = info.digest;
+  if (const SyncStatusProvider* sync = sync_.load(); sync != nullptr) {
+    *out.mutable_sync() = sync->Status();
+  } else {
+    out.mutable_sync()->set_acked_seq(info.acked_seq);
+    out.mutable_sync()->set_oldest_seq(info.oldest_seq);
+    out.mutable_sync()->set_lag(info.last_seq - std::min(info.last_seq, info.acked_seq));
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 // Thread-safety: all methods may be called concurrently. Writes are serialised by one mutex,
 // so each check-then-write is atomic. `store` and `clock` must outlive the core.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
+#include "services/node/core/sync_status.h"
 #include "services/node/core/validation.h"
 #include "services/node/store/catalog_store.h"
 #include "unggul/node/v1/node_service.pb.h"
@@ -35,7 +37,14 @@ class NodeCore {
  public:
   NodeCore(CatalogStore& store, const Clock& clock);
 
+  // Optional; without it NodeInfo.sync shows sync as off. `sync` must outlive the core.
+  void SetSyncStatusProvider(const SyncStatusProvider* sync);
+
   v1::NodeInfo GetNodeInfo() const;
+  // Returns NodeInfo once the Kanwil acknowledged min_acked_seq (0: last_seq now).
+  // FailedPrecondition: no sync configured. DeadlineExceeded at `deadline`.
+  absl::StatusOr<v1::NodeInfo> WaitForSync(const v1::WaitForSyncRequest& request,
+                                           absl::Time deadline) const;
 
   absl::StatusOr<Written<v1::Product>> CreateProduct(const v1::CreateProductRequest& request);
   absl::StatusOr<Written<v1::Product>> UpdateProduct(const v1::UpdateProductRequest& request);
@@ -83,6 +92,7 @@ class NodeCore {
 
   CatalogStore& store_;
   const Clock& clock_;
+  std::atomic<const SyncStatusProvider*> sync_{nullptr};
   absl::Mutex write_mu_;
 };
 

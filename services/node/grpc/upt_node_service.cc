@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
 
 namespace unggul::node {
@@ -21,6 +22,16 @@ grpc::Status UptNodeServiceImpl::GetNodeInfo(grpc::ServerContext*, const v1::Get
                                              v1::NodeInfo* response) {
   *response = core_.GetNodeInfo();
   return grpc::Status::OK;
+}
+
+grpc::Status UptNodeServiceImpl::WaitForSync(grpc::ServerContext* context,
+                                             const v1::WaitForSyncRequest* request,
+                                             v1::NodeInfo* response) {
+  // Without a client deadline, wait at most 10 minutes.
+  const absl::Time deadline =
+      std::min(absl::FromChrono(context->deadline()), absl::Now() + absl::Minutes(10));
+  return Reply(core_.WaitForSync(*request, deadline),
+               [&](v1::NodeInfo info) { *response = std::move(info); });
 }
 
 grpc::Status UptNodeServiceImpl::CreateProduct(grpc::ServerContext*,

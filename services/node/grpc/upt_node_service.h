@@ -15,6 +15,8 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
 
   grpc::Status GetNodeInfo(grpc::ServerContext*, const v1::GetNodeInfoRequest*,
                            v1::NodeInfo*) override;
+  grpc::Status WaitForSync(grpc::ServerContext*, const v1::WaitForSyncRequest*,
+                           v1::NodeInfo*) override;
   grpc::Status CreateProduct(grpc::ServerContext*, const v1::CreateProductRequest*,
                              v1::ProductResponse*) override;
   grpc::Status UpdateProduct(grpc::ServerContext*, const v1::UpdateProductRequest*,

@@ -19,31 +19,27 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/records/records.h"
 #include "services/node/store/keys.h"
 #include "unggul/node/v1/node_service.pb.h"
 #include "unggul/node/v1/records.pb.h"
 
 namespace unggul::node {
 
-// "product", "batch", "sale", "certification", "training".
-absl::string_view RecordKindName(RecordKind kind);
-// Kind of a record; nullopt when no field of the oneof is set.
-std::optional<RecordKind> KindOf(const v1::Record& record);
-// The record's own id (product_id, batch_code, sale_id, certification_id, training_id).
-std::string RecordId(const v1::Record& record);
-// The product a record belongs to ("" for a training without product; the id for a product).
-std::string RecordProductId(const v1::Record& record);
-// The record's main date string (batch start_date, sale sale_date, certification issued_date,
-// training start_date); "" for products.
-std::string RecordDate(const v1::Record& record);
-
 struct StoreInfo {
   std::string upt_code;
   std::string incarnation_id;
   uint64_t last_seq = 0;
   v1::RecordCounts counts;
+  // Digest of the current records (export projection), maintained with every write.
+  v1::RecordDigest digest;
   uint32_t format_version = 0;
   bool sync_writes = false;
+  // Oldest changelog seq still kept (last_seq + 1 when none is kept).
+  uint64_t oldest_seq = 1;
+  // Highest seq the Kanwil acknowledged (persisted).
+  uint64_t acked_seq = 0;
 };
 
 // What an earlier idempotent write returned.
@@ -99,10 +95,42 @@ class CatalogStore {
                                        absl::string_view fingerprint, int64_t at_unix_ms) = 0;
 
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) const = 0;
+};
 
-  // Up to `max` changelog entries with seq > after_seq, in seq order.
+// Every current record at one changelog position.
+struct RecordSnapshot {
+  uint64_t as_of_seq = 0;
+  std::vector<v1::Record> records;
+  v1::RecordDigest digest;
+};
+
+// The replication side of the store, used by the sync client. Same error contract.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
+
+  virtual StoreInfo Info() const = 0;
+
+  // Up to `max` changelog entries with seq > after_seq, in seq order. FailedPrecondition when
+  // entries after `after_seq` were trimmed.
   virtual absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
                                                                size_t max) const = 0;
+
+  // Blocks until last_seq > after_seq (true) or `timeout` passes or Wake is called (false).
+  virtual bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const = 0;
+  // Releases every WaitForChange now.
+  virtual void Wake() = 0;
+
+  // All current records with their export-projection digest, consistent at as_of_seq.
+  virtual absl::StatusOr<RecordSnapshot> ReadSnapshot() const = 0;
+
+  // Persists the Kanwil's acknowledgement (monotonic: a lower value is ignored).
+  virtual absl::Status SetAckedSeq(uint64_t seq) = 0;
+
+  // Deletes changelog entries with seq <= min(upto_seq, acked_seq) written before
+  // `written_before_unix_ms`, oldest first, at most `max_entries`. Returns the new oldest_seq.
+  virtual absl::StatusOr<uint64_t> TrimChangelog(uint64_t upto_seq, int64_t written_before_unix_ms,
+                                                 size_t max_entries) = 0;
 };
 
 }  // namespace unggul::node

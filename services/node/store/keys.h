@@ -12,24 +12,17 @@
 //                                day (u32 BE) | id | 0x00
 // changelog          ChangelogKey: seq (u64 BE)                           StoredChange
 // requests           RequestKey: request_id | 0x00                        StoredRequest
-// meta               MetaKey:    "meta" | "counts"                        StoredMeta, StoredCounts
+// meta               MetaKey:    "meta" | "counts" | "sync"               StoredMeta, StoredCounts,
+//                                                                      StoredSyncState
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/records/records.h"
 
 namespace unggul::node {
-
-// Record kinds, with stable numeric values used in IndexKey and page tokens.
-enum class RecordKind : uint8_t {
-  kProduct = 1,
-  kBatch = 2,
-  kSale = 3,
-  kCertification = 4,
-  kTraining = 5,
-};
 
 // Key of one record in its kind's column family. Layout: id | 0x00.
 class RecordKey {
@@ -107,6 +100,7 @@ class RequestKey {
 struct MetaKey {
   static constexpr absl::string_view kMeta = "meta";
   static constexpr absl::string_view kCounts = "counts";
+  static constexpr absl::string_view kSync = "sync";
 };
 
 }  // namespace unggul::node

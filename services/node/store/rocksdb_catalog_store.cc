@@ -182,6 +182,26 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
       return absl::DataLossError("undecodable record counts");
     }
   }
+  storage::v1::StoredSyncState sync_state;
+  s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), ToSlice(MetaKey::kSync), &value);
+  if (s.ok()) {
+    if (!sync_state.ParseFromString(value)) return absl::DataLossError("undecodable sync state");
+  } else if (!s.IsNotFound()) {
+    return FromRocksStatus(s, "read sync state");
+  }
+  uint64_t oldest_seq = sync_state.oldest_seq() == 0 ? 1 : sync_state.oldest_seq();
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->db().NewIterator(rocksdb::ReadOptions(), db->cf(kChangelogCf)));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      UNGGUL_ASSIGN_OR_RETURN(ChangelogKey key, ChangelogKey::Decode(ToView(it->key())));
+      oldest_seq = key.seq();
+    } else {
+      oldest_seq = std::max(oldest_seq, last_seq + 1);
+    }
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan changelog"));
+  }
   v1::RecordCounts counts;
   counts.set_products(stored_counts.products());
   counts.set_batches(stored_counts.batches());
@@ -190,12 +210,14 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   counts.set_trainings(stored_counts.trainings());
   return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
-      std::move(counts), last_seq + 1, options.sync_writes));
+      std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
+      options.sync_writes));
 }
 
 RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
                                          std::string incarnation_id, uint32_t format_version,
-                                         v1::RecordCounts counts, uint64_t next_seq,
+                                         v1::RecordCounts counts, v1::RecordDigest digest,
+                                         uint64_t next_seq, uint64_t acked_seq, uint64_t oldest_seq,
                                          bool sync_writes)
     : db_(std::move(db)),
       upt_code_(std::move(upt_code)),
@@ -203,7 +225,10 @@ RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::
       format_version_(format_version),
       sync_writes_(sync_writes),
       next_seq_(next_seq),
-      counts_(std::move(counts)) {}
+      counts_(std::move(counts)),
+      digest_(std::move(digest)),
+      acked_seq_(acked_seq),
+      oldest_seq_(oldest_seq) {}
 
 RocksDbCatalogStore::~RocksDbCatalogStore() = default;
 
@@ -216,6 +241,9 @@ StoreInfo RocksDbCatalogStore::Info() const {
   absl::MutexLock lock(&write_mu_);
   info.last_seq = next_seq_ - 1;
   info.counts = counts_;
+  info.digest = digest_;
+  info.acked_seq = acked_seq_;
+  info.oldest_seq = oldest_seq_;
   return info;
 }
 
@@ -277,10 +305,13 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   const bool existed = s.ok();
   if (!existed && !s.IsNotFound()) return FromRocksStatus(s, what);
   std::optional<std::string> old_index_key;
+  v1::RecordDigest digest = digest_;
   if (existed) {
     UNGGUL_ASSIGN_OR_RETURN(v1::Record old, DecodeRecord(old_value, id));
     UNGGUL_ASSIGN_OR_RETURN(old_index_key, IndexKeyFor(old, *kind));
+    DigestRemove(digest, RecordHash(old));
   }
+  DigestAdd(digest, RecordHash(record));
 
   storage::v1::StoredRecord stored;
   stored.set_seq(seq);
@@ -298,6 +329,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   stored_counts.set_sales(counts.sales());
   stored_counts.set_certifications(counts.certifications());
   stored_counts.set_trainings(counts.trainings());
+  *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
   s = wb.Put(cf, key.Encode(), stored.SerializeAsString());
@@ -328,6 +360,8 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, what));
   ++next_seq_;
   counts_ = std::move(counts);
+  digest_ = std::move(digest);
+  changed_.SignalAll();
   return seq;
 }
 
@@ -416,6 +450,13 @@ absl::StatusOr<ListPage> RocksDbCatalogStore::List(const ListQuery& query) const
 
 absl::StatusOr<std::vector<ChangeEntry>> RocksDbCatalogStore::ReadChanges(uint64_t after_seq,
                                                                           size_t max) const {
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (after_seq + 1 < oldest_seq_) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "changelog entries after ", after_seq, " were trimmed; oldest kept is ", oldest_seq_));
+    }
+  }
   std::vector<ChangeEntry> out;
   UNGGUL_ASSIGN_OR_RETURN(ChangelogKey start, ChangelogKey::Create(after_seq + 1));
   std::unique_ptr<rocksdb::Iterator> it(
@@ -436,6 +477,106 @@ absl::StatusOr<std::vector<ChangeEntry>> RocksDbCatalogStore::ReadChanges(uint64
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read changelog"));
   return out;
+}
+
+bool RocksDbCatalogStore::WaitForChange(uint64_t after_seq, absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&write_mu_);
+  const uint64_t generation = wake_generation_;
+  while (next_seq_ - 1 <= after_seq && wake_generation_ == generation) {
+    if (changed_.WaitWithDeadline(&write_mu_, deadline)) break;
+  }
+  return next_seq_ - 1 > after_seq;
+}
+
+void RocksDbCatalogStore::Wake() {
+  absl::MutexLock lock(&write_mu_);
+  ++wake_generation_;
+  changed_.SignalAll();
+}
+
+absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
+  RecordSnapshot out;
+  const rocksdb::Snapshot* raw = nullptr;
+  {
+    absl::MutexLock lock(&write_mu_);  // the snapshot and as_of_seq describe the same state
+    raw = db_->db().GetSnapshot();
+    out.as_of_seq = next_seq_ - 1;
+    out.digest = digest_;
+  }
+  rocksdb::ManagedSnapshot snapshot(&db_->db(), raw);
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = raw;
+  for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
+                          RecordKind::kCertification, RecordKind::kTraining}) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      UNGGUL_ASSIGN_OR_RETURN(v1::Record record, DecodeRecord(ToView(it->value()), "in snapshot"));
+      out.records.push_back(std::move(record));
+    }
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read snapshot"));
+  }
+  if (static_cast<int64_t>(out.records.size()) != out.digest.count()) {
+    return absl::DataLossError(absl::StrCat("snapshot has ", out.records.size(),
+                                            " records but the digest counts ", out.digest.count()));
+  }
+  return out;
+}
+
+absl::Status RocksDbCatalogStore::WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq) {
+  storage::v1::StoredSyncState state;
+  state.set_acked_seq(acked_seq);
+  state.set_oldest_seq(oldest_seq);
+  rocksdb::Status s = db_->db().Put(db_->write_options(), db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
+                                    state.SerializeAsString());
+  return FromRocksStatus(s, "write sync state");
+}
+
+absl::Status RocksDbCatalogStore::SetAckedSeq(uint64_t seq) {
+  absl::MutexLock lock(&write_mu_);
+  if (seq <= acked_seq_) return absl::OkStatus();
+  if (seq > next_seq_ - 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("acked seq ", seq, " is beyond the last seq ", next_seq_ - 1));
+  }
+  UNGGUL_RETURN_IF_ERROR(WriteSyncStateLocked(seq, oldest_seq_));
+  acked_seq_ = seq;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RocksDbCatalogStore::TrimChangelog(uint64_t upto_seq,
+                                                            int64_t written_before_unix_ms,
+                                                            size_t max_entries) {
+  absl::MutexLock lock(&write_mu_);
+  const uint64_t limit = std::min(upto_seq, acked_seq_);
+  if (limit < oldest_seq_) return oldest_seq_;
+  UNGGUL_ASSIGN_OR_RETURN(ChangelogKey start, ChangelogKey::Create(oldest_seq_));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kChangelogCf)));
+  uint64_t new_oldest = oldest_seq_;
+  size_t n = 0;
+  for (it->Seek(start.Encode()); it->Valid() && n < max_entries; it->Next(), ++n) {
+    UNGGUL_ASSIGN_OR_RETURN(ChangelogKey key, ChangelogKey::Decode(ToView(it->key())));
+    if (key.seq() > limit) break;
+    storage::v1::StoredChange change;
+    if (!change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("undecodable changelog entry ", key.seq()));
+    }
+    if (change.written_at_unix_ms() >= written_before_unix_ms) break;
+    new_oldest = key.seq() + 1;
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan changelog"));
+  if (new_oldest == oldest_seq_) return oldest_seq_;
+  UNGGUL_ASSIGN_OR_RETURN(ChangelogKey end, ChangelogKey::Create(new_oldest));
+  // The sync state moves first: a crash between the two leaves entries below oldest_seq, which
+  // the next trim removes; never a hole above it.
+  UNGGUL_RETURN_IF_ERROR(WriteSyncStateLocked(acked_seq_, new_oldest));
+  rocksdb::Status s = db_->db().DeleteRange(db_->write_options(), db_->cf(kChangelogCf),
+                                            start.Encode(), end.Encode());
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "trim changelog"));
+  oldest_seq_ = new_oldest;
+  return oldest_seq_;
 }
 
 void RocksDbCatalogStore::SetFailpointForTest(Failpoint failpoint) {

@@ -17,7 +17,7 @@ class OwnedRocksDb;  // common/rocksdb; RocksDB stays private to this target
 
 namespace unggul::node {
 
-class RocksDbCatalogStore final : public CatalogStore {
+class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
  public:
   static constexpr uint32_t kFormatVersion = 1;
 
@@ -42,6 +42,12 @@ class RocksDbCatalogStore final : public CatalogStore {
   absl::StatusOr<ListPage> List(const ListQuery& query) const override;
   absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
                                                        size_t max) const override;
+  bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const override;
+  void Wake() override;
+  absl::StatusOr<RecordSnapshot> ReadSnapshot() const override;
+  absl::Status SetAckedSeq(uint64_t seq) override;
+  absl::StatusOr<uint64_t> TrimChangelog(uint64_t upto_seq, int64_t written_before_unix_ms,
+                                         size_t max_entries) override;
 
   // Test hook: make the next Put fail at a point inside the write (once).
   enum class Failpoint { kNone, kAfterRecordBeforeChangelog, kBeforeCommit };
@@ -50,7 +56,10 @@ class RocksDbCatalogStore final : public CatalogStore {
  private:
   RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
                       std::string incarnation_id, uint32_t format_version, v1::RecordCounts counts,
-                      uint64_t next_seq, bool sync_writes);
+                      v1::RecordDigest digest, uint64_t next_seq, uint64_t acked_seq,
+                      uint64_t oldest_seq, bool sync_writes);
+  absl::Status WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<OwnedRocksDb> db_;
   const std::string upt_code_;
@@ -61,6 +70,11 @@ class RocksDbCatalogStore final : public CatalogStore {
   mutable absl::Mutex write_mu_;
   uint64_t next_seq_ ABSL_GUARDED_BY(write_mu_);
   v1::RecordCounts counts_ ABSL_GUARDED_BY(write_mu_);
+  v1::RecordDigest digest_ ABSL_GUARDED_BY(write_mu_);
+  uint64_t acked_seq_ ABSL_GUARDED_BY(write_mu_);
+  uint64_t oldest_seq_ ABSL_GUARDED_BY(write_mu_);
+  uint64_t wake_generation_ ABSL_GUARDED_BY(write_mu_) = 0;
+  mutable absl::CondVar changed_;
   Failpoint failpoint_ ABSL_GUARDED_BY(write_mu_) = Failpoint::kNone;
 };
 

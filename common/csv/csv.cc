@@ -1,8 +1,8 @@
-#include "services/cli/csv.h"
+#include "common/csv/csv.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace unggul::cli {
+namespace unggul {
 
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
   std::vector<CsvRow> rows;
@@ -84,4 +84,4 @@ std::string CsvEscape(absl::string_view cell) {
   return out;
 }
 
-}  // namespace unggul::cli
+}  // namespace unggul

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace unggul::cli {
+namespace unggul {
 
 struct CsvRow {
   int line = 0;
@@ -24,4 +24,4 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text);
 // One cell, quoted when it holds a comma, quote, CR or LF.
 std::string CsvEscape(absl::string_view cell);
 
-}  // namespace unggul::cli
+}  // namespace unggul

@@ -1,0 +1,94 @@
+#pragma once
+
+// The aggregator's side of KanwilSync (DESIGN.md "Sync protocol"): Hello -> Welcome or
+// SnapshotRequired, exactly-once apply of contiguous batches (duplicates skipped, gaps
+// refused), snapshot staging and atomic replacement, heartbeats. No gRPC: the reactor feeds it
+// one message at a time per stream (SyncSession) and sends what it returns.
+//
+// Errors end the stream with that status: PermissionDenied (UPT not in the registry),
+// FailedPrecondition (protocol version, gap, out-of-order message), InvalidArgument (malformed
+// message, record of another UPT), ResourceExhausted (over a size limit), DataLoss (snapshot
+// count or digest mismatch), plus store errors. Thread-safe; sessions are not shared.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/time/clock.h"
+#include "services/aggregator/store/kanwil_store.h"
+#include "unggul/sync/v1/sync.pb.h"
+
+namespace unggul::aggregator {
+
+struct SyncLimits {
+  uint32_t max_batch_bytes = 1 << 20;  // told to nodes; checked on arrival (+ slack)
+  uint32_t max_inflight_batches = 8;   // told to nodes
+  uint32_t max_changes_per_batch = 10000;
+  size_t max_snapshot_bytes = 256u << 20;  // staged in memory until SnapshotEnd
+};
+
+// Per-stream state. Owned by one stream, touched by one task at a time.
+struct SyncSession {
+  enum class Phase { kAwaitHello, kStreaming, kSnapshot, kSnapshotAcked };
+  Phase phase = Phase::kAwaitHello;
+  std::string upt_code;
+  std::string incarnation_id;
+  uint64_t snapshot_id = 0;
+  std::vector<node::v1::Record> staged;
+  size_t staged_bytes = 0;
+  bool registered = false;  // counted in the live connection map
+};
+
+// Live (not persisted) view of a UPT's stream.
+struct LiveState {
+  int connections = 0;
+  int64_t last_seen_unix_ms = 0;
+  uint64_t node_last_seq = 0;
+};
+
+class SyncCore {
+ public:
+  SyncCore(KanwilStore& store, const Clock& clock, SyncLimits limits);
+
+  // Installs the registry (also stored as a new version when it changed). Returns the version.
+  absl::StatusOr<uint64_t> LoadRegistry(const std::vector<RegistryEntry>& entries,
+                                        const std::string& content_hash);
+  std::vector<RegistryEntry> Registry() const;
+  uint64_t registry_version() const;
+  bool InRegistry(const std::string& upt_code) const;
+
+  // Handles one node message; returns the replies to send in order.
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> Handle(
+      SyncSession& session, const sync::v1::NodeMessage& message);
+  // The stream of `session` ended.
+  void Closed(SyncSession& session);
+
+  std::map<std::string, LiveState> Live() const;
+
+ private:
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnHello(SyncSession& session,
+                                                                   const sync::v1::Hello& hello);
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnBatch(
+      SyncSession& session, const sync::v1::ChangeBatch& batch);
+  absl::Status OnChunk(SyncSession& session, const sync::v1::SnapshotChunk& chunk);
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnSnapshotEnd(
+      SyncSession& session, const sync::v1::SnapshotEnd& end);
+  absl::Status CheckOwned(const SyncSession& session, const node::v1::Record& record) const;
+  void Touch(const std::string& upt_code, uint64_t node_last_seq);
+
+  KanwilStore& store_;
+  const Clock& clock_;
+  const SyncLimits limits_;
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, RegistryEntry> registry_ ABSL_GUARDED_BY(mu_);
+  uint64_t registry_version_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, LiveState> live_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_snapshot_id_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace unggul::aggregator

@@ -1,0 +1,43 @@
+#include "services/aggregator/grpc/kanwil_dashboard_service.h"
+
+#include <utility>
+
+#include "common/status/grpc_status.h"
+
+namespace unggul::aggregator {
+namespace {
+
+template <typename T>
+grpc::Status Reply(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status KanwilDashboardServiceImpl::ListUpts(grpc::ServerContext*,
+                                                  const kanwil::v1::ListUptsRequest*,
+                                                  kanwil::v1::ListUptsResponse* response) {
+  return Reply(core_.ListUpts(), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::ListProducts(
+    grpc::ServerContext*, const kanwil::v1::ListProductsRequest* request,
+    kanwil::v1::ListProductsResponse* response) {
+  return Reply(core_.ListProducts(*request), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::GetProduct(grpc::ServerContext*,
+                                                    const kanwil::v1::GetProductRequest* request,
+                                                    kanwil::v1::GetProductResponse* response) {
+  return Reply(core_.GetProduct(request->product_id()), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::GetUptDigest(
+    grpc::ServerContext*, const kanwil::v1::GetUptDigestRequest* request,
+    kanwil::v1::UptDigest* response) {
+  return Reply(core_.GetUptDigest(request->upt_code()), response);
+}
+
+}  // namespace unggul::aggregator

@@ -1,0 +1,27 @@
+#pragma once
+
+// KanwilSync on gRPC's callback API: one SyncReactor per node stream. Reactions never block:
+// each received message is handled on the Executor (RocksDB work), whose task sends the replies
+// and only then starts the next read. At most one read and one write in flight per stream;
+// writes queue in an outbox; Finish exactly once, after the outbox drains. `core` and
+// `executor` must outlive the service and every stream (main drains the server first).
+
+#include "common/executor/executor.h"
+#include "services/aggregator/core/sync_core.h"
+#include "unggul/sync/v1/sync.grpc.pb.h"
+
+namespace unggul::aggregator {
+
+class KanwilSyncServiceImpl final : public sync::v1::KanwilSync::CallbackService {
+ public:
+  KanwilSyncServiceImpl(SyncCore& core, Executor& executor) : core_(core), executor_(executor) {}
+
+  grpc::ServerBidiReactor<sync::v1::NodeMessage, sync::v1::AggregatorMessage>* Sync(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  SyncCore& core_;
+  Executor& executor_;
+};
+
+}  // namespace unggul::aggregator

@@ -1,0 +1,190 @@
+// kanwil-aggregator: receives every UPT node's sync stream, keeps the replica and rollups, serves
+// the dashboard API. Composition root. Exits 2 on bad configuration. SIGTERM/SIGINT: stop
+// accepting, drain streams and calls (--drain_timeout), then close RocksDB.
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/executor/executor.h"
+#include "common/log/log.h"
+#include "common/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "services/aggregator/core/dashboard_core.h"
+#include "services/aggregator/core/registry.h"
+#include "services/aggregator/core/sync_core.h"
+#include "services/aggregator/grpc/kanwil_dashboard_service.h"
+#include "services/aggregator/grpc/kanwil_sync_service.h"
+#include "services/aggregator/store/rocksdb_kanwil_store.h"
+
+ABSL_FLAG(std::string, data_dir, "", "Required. RocksDB directory; created when missing.");
+ABSL_FLAG(std::string, registry_file, "",
+          "Required. The Kanwil's UPT registry, CSV: upt_code,official_name,type,subtype,class,"
+          "regency_code,kanwil_code,needs_verification. A changed file becomes a new registry "
+          "version; only registered UPTs may sync.");
+ABSL_FLAG(std::string, listen, "127.0.0.1:7400",
+          "host:port for KanwilSync and KanwilDashboard. Port 0 picks a free port.");
+ABSL_FLAG(std::string, port_file, "",
+          "When set, the bound port is written here once serving (FIFO: written directly).");
+ABSL_FLAG(bool, sync_writes, true,
+          "fsync the WAL before acknowledging a batch. Off: a power loss may lose acknowledged "
+          "batches, which nodes then resend only after a snapshot.");
+ABSL_FLAG(int, executor_threads, 4, "Threads applying sync messages (RocksDB work).");
+ABSL_FLAG(int, max_batch_bytes, 1 << 20, "Largest ChangeBatch accepted, bytes (told to nodes).");
+ABSL_FLAG(int, max_inflight_batches, 8, "Unacknowledged batches a node may have in flight.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long streams and calls may finish before cancellation.");
+ABSL_FLAG(std::string, log_format, "text", "text or json.");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "kanwil-aggregator: %s\n", message.c_str());
+  return 2;
+}
+
+bool WritePortFile(const std::string& path, int port) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+    std::ofstream out(path);
+    out << port << std::endl;
+    return static_cast<bool>(out);
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "services/aggregator/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
+  absl::SetProgramUsageMessage(
+      "Kanwil aggregator of Unggul.\nUsage: kanwil-aggregator --data_dir=DIR "
+      "--registry_file=registry.csv [flags] (or --flagfile=FILE)");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::Status s =
+          unggul::log::Init(absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_level));
+      !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  const std::string registry_file = absl::GetFlag(FLAGS_registry_file);
+  if (data_dir.empty()) return Fail("--data_dir is required");
+  if (registry_file.empty()) return Fail("--registry_file is required");
+  if (absl::GetFlag(FLAGS_executor_threads) < 1) return Fail("--executor_threads must be >= 1");
+  if (absl::GetFlag(FLAGS_max_batch_bytes) < 4096 ||
+      absl::GetFlag(FLAGS_max_batch_bytes) > (3 << 20)) {
+    return Fail("--max_batch_bytes must be 4096..3145728 (under the 4 MiB gRPC limit)");
+  }
+  if (absl::GetFlag(FLAGS_max_inflight_batches) < 1) {
+    return Fail("--max_inflight_batches must be >= 1");
+  }
+  std::string registry_text;
+  {
+    std::ifstream in(registry_file);
+    if (!in) return Fail(absl::StrCat("cannot read --registry_file ", registry_file));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    registry_text = buffer.str();
+  }
+  absl::StatusOr<unggul::aggregator::ParsedRegistry> registry =
+      unggul::aggregator::ParseRegistryCsv(registry_text);
+  if (!registry.ok()) return Fail(std::string(registry.status().message()));
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  unggul::SystemClock clock;
+  unggul::aggregator::RocksDbKanwilStore::Options options;
+  options.path = data_dir;
+  options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  options.now_unix_ms = absl::ToUnixMillis(clock.Now());
+  auto store = unggul::aggregator::RocksDbKanwilStore::Open(options);
+  if (!store.ok())
+    return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
+
+  unggul::aggregator::SyncLimits limits;
+  limits.max_batch_bytes = static_cast<uint32_t>(absl::GetFlag(FLAGS_max_batch_bytes));
+  limits.max_inflight_batches = static_cast<uint32_t>(absl::GetFlag(FLAGS_max_inflight_batches));
+  unggul::aggregator::SyncCore sync_core(**store, clock, limits);
+  absl::StatusOr<uint64_t> version =
+      sync_core.LoadRegistry(registry->entries, registry->content_hash);
+  if (!version.ok())
+    return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
+  unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
+
+  auto executor =
+      std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
+  unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor);
+  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(4 << 20);
+  // Idle prison links: accept keepalive pings without data every 10 s or more.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&sync_service);
+  builder.RegisterService(&dashboard_service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+  }
+  unggul::log::Info("kanwil-aggregator serving",
+                    {{"port", absl::StrCat(port)},
+                     {"registry_version", absl::StrCat(*version)},
+                     {"upts", absl::StrCat(registry->entries.size())}});
+  if (const std::string pf = absl::GetFlag(FLAGS_port_file);
+      !pf.empty() && !WritePortFile(pf, port)) {
+    return Fail(absl::StrCat("cannot write --port_file ", pf));
+  }
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    unggul::log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server->GetHealthCheckService()->SetServingStatus(false);
+    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_drain_timeout)));
+  });
+  server->Wait();
+  signal_thread.join();
+  server.reset();    // every stream is done: no reactor task can be queued after this
+  executor.reset();  // runs what is queued, joins
+  store->reset();
+  unggul::log::Info("kanwil-aggregator stopped");
+  return 0;
+}

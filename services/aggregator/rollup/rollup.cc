@@ -1,0 +1,102 @@
+#include "services/aggregator/rollup/rollup.h"
+
+#include <cmath>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+
+namespace unggul::aggregator {
+namespace {
+
+namespace v1 = ::unggul::node::v1;
+
+void AddMap(google::protobuf::Map<std::string, int64_t>& map, const std::string& key,
+            int64_t delta) {
+  const int64_t value = map[key] + delta;
+  if (value == 0) {
+    map.erase(key);
+  } else {
+    map[key] = value;
+  }
+}
+
+// Sums of doubles are kept rounded to 1e-6 so that adding and removing the same record returns
+// exactly to the previous value.
+double Round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+}  // namespace
+
+uint32_t MonthOf(const std::string& date) {
+  uint32_t year = 0;
+  uint32_t month = 0;
+  if (date.size() < 7 || date[4] != '-' || !absl::SimpleAtoi(date.substr(0, 4), &year) ||
+      !absl::SimpleAtoi(date.substr(5, 2), &month) || month < 1 || month > 12) {
+    return 0;
+  }
+  return year * 100 + month;
+}
+
+std::string MonthString(uint32_t yyyymm) {
+  return absl::StrFormat("%04d-%02d", yyyymm / 100, yyyymm % 100);
+}
+
+void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
+  auto at = [&](const std::string& product_id,
+                const std::string& date) -> kanwil::v1::MonthlyRollup* {
+    const uint32_t month = MonthOf(date);
+    if (product_id.empty() || month == 0) return nullptr;
+    kanwil::v1::MonthlyRollup& r = rollups[{product_id, month}];
+    r.set_month(MonthString(month));
+    return &r;
+  };
+  if (record.has_batch()) {
+    const v1::ProductionBatch& b = record.batch();
+    kanwil::v1::MonthlyRollup* r = at(b.product_id(), b.start_date());
+    if (r == nullptr) return;
+    r->set_batches(r->batches() + sign);
+    r->set_qty_produced(Round6(r->qty_produced() + sign * b.qty_produced()));
+    r->set_qty_rejected(Round6(r->qty_rejected() + sign * b.qty_rejected()));
+    r->set_inmate_person_days(Round6(r->inmate_person_days() + sign * b.inmate_person_days()));
+    r->set_inmates_engaged_sum(r->inmates_engaged_sum() + sign * b.inmates_engaged_count());
+    r->set_direct_cost_idr(r->direct_cost_idr() + sign * b.direct_cost_idr());
+    for (const v1::MaterialInput& in : b.inputs()) {
+      r->set_input_cost_idr(r->input_cost_idr() + sign * in.cost_idr());
+      if (in.origin_type() == v1::ORIGIN_TYPE_SAE_INTERNAL ||
+          in.origin_type() == v1::ORIGIN_TYPE_LOCAL_FARMER ||
+          in.origin_type() == v1::ORIGIN_TYPE_MARKET_LOCAL) {
+        r->set_local_input_cost_idr(r->local_input_cost_idr() + sign * in.cost_idr());
+      }
+    }
+  } else if (record.has_sale()) {
+    const v1::Sale& s = record.sale();
+    kanwil::v1::MonthlyRollup* r = at(s.product_id(), s.sale_date());
+    if (r == nullptr) return;
+    r->set_sales(r->sales() + sign);
+    r->set_sales_qty(Round6(r->sales_qty() + sign * s.qty()));
+    r->set_revenue_idr(r->revenue_idr() + sign * s.revenue_idr());
+    const std::string channel = v1::Channel_Name(s.channel()).substr(sizeof("CHANNEL_") - 1);
+    const std::string region =
+        v1::BuyerRegion_Name(s.buyer_region()).substr(sizeof("BUYER_REGION_") - 1);
+    AddMap(*r->mutable_revenue_by_channel(), channel, sign * s.revenue_idr());
+    AddMap(*r->mutable_revenue_by_region(), region, sign * s.revenue_idr());
+  } else if (record.has_certification()) {
+    const v1::Certification& c = record.certification();
+    kanwil::v1::MonthlyRollup* r = at(c.product_id(), c.issued_date());
+    if (r == nullptr) return;
+    r->set_certifications(r->certifications() + sign);
+  } else if (record.has_training()) {
+    const v1::Training& t = record.training();
+    kanwil::v1::MonthlyRollup* r = at(t.product_id(), t.start_date());
+    if (r == nullptr) return;
+    r->set_training_participants(r->training_participants() + sign * t.participants_count());
+    r->set_training_certificates(r->training_certificates() + sign * t.certificates_count());
+  }
+}
+
+bool IsEmpty(const kanwil::v1::MonthlyRollup& r) {
+  return r.batches() == 0 && r.sales() == 0 && r.certifications() == 0 &&
+         r.training_participants() == 0 && r.training_certificates() == 0 &&
+         r.qty_produced() == 0 && r.revenue_idr() == 0 && r.revenue_by_channel().empty();
+}
+
+}  // namespace unggul::aggregator

@@ -1,0 +1,155 @@
+#include "services/aggregator/store/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace unggul::aggregator {
+namespace {
+
+absl::Status CheckText(absl::string_view value, absl::string_view what) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": must not be empty"));
+  if (value.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": must not contain NUL"));
+  }
+  return absl::OkStatus();
+}
+
+void AppendText(std::string& out, absl::string_view text) {
+  out.append(text.data(), text.size());
+  out.push_back('\0');
+}
+
+void AppendBigEndian(std::string& out, uint64_t v, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+uint64_t ReadBigEndian(absl::string_view bytes) {
+  uint64_t v = 0;
+  for (unsigned char c : bytes) v = (v << 8) | c;
+  return v;
+}
+
+bool ReadText(absl::string_view in, size_t& pos, std::string& out) {
+  const size_t end = in.find('\0', pos);
+  if (end == absl::string_view::npos || end == pos) return false;
+  out = std::string(in.substr(pos, end - pos));
+  pos = end + 1;
+  return true;
+}
+
+absl::Status Malformed(absl::string_view what, absl::string_view encoded) {
+  return absl::DataLossError(absl::StrCat("malformed ", what, " key (", encoded.size(), " bytes)"));
+}
+
+}  // namespace
+
+absl::StatusOr<UptKey> UptKey::Create(absl::string_view upt_code) {
+  if (absl::Status s = CheckText(upt_code, "upt code"); !s.ok()) return s;
+  return UptKey(std::string(upt_code));
+}
+
+absl::StatusOr<UptKey> UptKey::Decode(absl::string_view encoded) {
+  size_t pos = 0;
+  std::string upt;
+  if (!ReadText(encoded, pos, upt) || pos != encoded.size()) return Malformed("upt", encoded);
+  return UptKey(std::move(upt));
+}
+
+std::string UptKey::Encode() const {
+  std::string out;
+  AppendText(out, upt_code_);
+  return out;
+}
+
+absl::StatusOr<ReplicaKey> ReplicaKey::Create(RecordKind kind, absl::string_view upt_code,
+                                              absl::string_view id) {
+  if (absl::Status s = CheckText(upt_code, "upt code"); !s.ok()) return s;
+  if (absl::Status s = CheckText(id, "record id"); !s.ok()) return s;
+  return ReplicaKey(kind, std::string(upt_code), std::string(id));
+}
+
+absl::StatusOr<ReplicaKey> ReplicaKey::Decode(absl::string_view encoded) {
+  if (encoded.empty() || encoded[0] < 1 || encoded[0] > 5) return Malformed("replica", encoded);
+  size_t pos = 1;
+  std::string upt;
+  std::string id;
+  if (!ReadText(encoded, pos, upt) || !ReadText(encoded, pos, id) || pos != encoded.size()) {
+    return Malformed("replica", encoded);
+  }
+  return ReplicaKey(static_cast<RecordKind>(encoded[0]), std::move(upt), std::move(id));
+}
+
+std::string ReplicaKey::Prefix(RecordKind kind, absl::string_view upt_code) {
+  std::string out(1, static_cast<char>(kind));
+  if (!upt_code.empty()) AppendText(out, upt_code);
+  return out;
+}
+
+std::string ReplicaKey::Encode() const {
+  std::string out(1, static_cast<char>(kind_));
+  AppendText(out, upt_code_);
+  AppendText(out, id_);
+  return out;
+}
+
+absl::StatusOr<RollupKey> RollupKey::Create(absl::string_view upt_code,
+                                            absl::string_view product_id, uint32_t yyyymm) {
+  if (absl::Status s = CheckText(upt_code, "upt code"); !s.ok()) return s;
+  if (absl::Status s = CheckText(product_id, "product id"); !s.ok()) return s;
+  if (yyyymm % 100 < 1 || yyyymm % 100 > 12) {
+    return absl::InvalidArgumentError(absl::StrCat("rollup month: not YYYYMM, got ", yyyymm));
+  }
+  return RollupKey(std::string(upt_code), std::string(product_id), yyyymm);
+}
+
+absl::StatusOr<RollupKey> RollupKey::Decode(absl::string_view encoded) {
+  size_t pos = 0;
+  std::string upt;
+  std::string product;
+  if (!ReadText(encoded, pos, upt) || !ReadText(encoded, pos, product) ||
+      encoded.size() != pos + 4) {
+    return Malformed("rollup", encoded);
+  }
+  const uint32_t month = static_cast<uint32_t>(ReadBigEndian(encoded.substr(pos, 4)));
+  if (month % 100 < 1 || month % 100 > 12) return Malformed("rollup", encoded);
+  return RollupKey(std::move(upt), std::move(product), month);
+}
+
+std::string RollupKey::UptPrefix(absl::string_view upt_code) {
+  std::string out;
+  AppendText(out, upt_code);
+  return out;
+}
+
+std::string RollupKey::ProductPrefix(absl::string_view upt_code, absl::string_view product_id) {
+  std::string out = UptPrefix(upt_code);
+  AppendText(out, product_id);
+  return out;
+}
+
+std::string RollupKey::Encode() const {
+  std::string out = ProductPrefix(upt_code_, product_id_);
+  AppendBigEndian(out, month_, 4);
+  return out;
+}
+
+absl::StatusOr<RegistryKey> RegistryKey::Create(uint64_t version) {
+  if (version == 0) return absl::InvalidArgumentError("registry version: must be >= 1");
+  return RegistryKey(version);
+}
+
+absl::StatusOr<RegistryKey> RegistryKey::Decode(absl::string_view encoded) {
+  if (encoded.size() != 8) return Malformed("registry", encoded);
+  const uint64_t v = ReadBigEndian(encoded);
+  if (v == 0) return Malformed("registry", encoded);
+  return RegistryKey(v);
+}
+
+std::string RegistryKey::Encode() const {
+  std::string out;
+  AppendBigEndian(out, version_, 8);
+  return out;
+}
+
+}  // namespace unggul::aggregator

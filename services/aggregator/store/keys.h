@@ -1,0 +1,91 @@
+#pragma once
+
+// Key codecs of the aggregator's RocksDB, one per keyspace (STYLE.md §6). Integers big-endian
+// fixed width; text components end in 0x00 and may not contain it. Create validates
+// (InvalidArgument); Decode returns DataLoss on malformed bytes.
+//
+// Column family  Key                                                   Value
+// upts           UptKey:     upt_code | 0x00                           StoredUptState
+// replica        ReplicaKey: kind (u8) | upt_code | 0x00 | id | 0x00    StoredReplica
+// rollups        RollupKey:  upt_code | 0x00 | product_id | 0x00 |     StoredRollup
+//                            month (u32 BE, YYYYMM)
+// registry       RegistryKey: version (u64 BE)                         StoredRegistry
+// meta           "meta"                                                StoredMeta
+//
+// Replica keys start with the kind so all products (of every UPT) are one prefix scan.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/records/records.h"
+
+namespace unggul::aggregator {
+
+class UptKey {
+ public:
+  static absl::StatusOr<UptKey> Create(absl::string_view upt_code);  // InvalidArgument
+  static absl::StatusOr<UptKey> Decode(absl::string_view encoded);   // DataLoss
+  std::string Encode() const;
+  const std::string& upt_code() const { return upt_code_; }
+
+ private:
+  explicit UptKey(std::string upt) : upt_code_(std::move(upt)) {}
+  std::string upt_code_;
+};
+
+class ReplicaKey {
+ public:
+  static absl::StatusOr<ReplicaKey> Create(RecordKind kind, absl::string_view upt_code,
+                                           absl::string_view id);
+  static absl::StatusOr<ReplicaKey> Decode(absl::string_view encoded);
+  // kind | upt_code | 0x00; with an empty upt_code: kind alone.
+  static std::string Prefix(RecordKind kind, absl::string_view upt_code);
+  std::string Encode() const;
+  RecordKind kind() const { return kind_; }
+  const std::string& upt_code() const { return upt_code_; }
+  const std::string& id() const { return id_; }
+
+ private:
+  ReplicaKey(RecordKind kind, std::string upt, std::string id)
+      : kind_(kind), upt_code_(std::move(upt)), id_(std::move(id)) {}
+  RecordKind kind_;
+  std::string upt_code_;
+  std::string id_;
+};
+
+class RollupKey {
+ public:
+  static absl::StatusOr<RollupKey> Create(absl::string_view upt_code, absl::string_view product_id,
+                                          uint32_t yyyymm);
+  static absl::StatusOr<RollupKey> Decode(absl::string_view encoded);
+  // upt_code | 0x00, and upt_code | 0x00 | product_id | 0x00.
+  static std::string UptPrefix(absl::string_view upt_code);
+  static std::string ProductPrefix(absl::string_view upt_code, absl::string_view product_id);
+  std::string Encode() const;
+  const std::string& upt_code() const { return upt_code_; }
+  const std::string& product_id() const { return product_id_; }
+  uint32_t month() const { return month_; }
+
+ private:
+  RollupKey(std::string upt, std::string product, uint32_t month)
+      : upt_code_(std::move(upt)), product_id_(std::move(product)), month_(month) {}
+  std::string upt_code_;
+  std::string product_id_;
+  uint32_t month_;
+};
+
+class RegistryKey {
+ public:
+  static absl::StatusOr<RegistryKey> Create(uint64_t version);  // InvalidArgument if 0
+  static absl::StatusOr<RegistryKey> Decode(absl::string_view encoded);
+  std::string Encode() const;
+  uint64_t version() const { return version_; }
+
+ private:
+  explicit RegistryKey(uint64_t v) : version_(v) {}
+  uint64_t version_;
+};
+
+}  // namespace unggul::aggregator

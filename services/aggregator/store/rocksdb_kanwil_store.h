@@ -1,0 +1,67 @@
+#pragma once
+
+// KanwilStore on RocksDB (layout in keys.h). One write mutex serialises ApplyChanges,
+// ReplaceUpt and SaveRegistry, each one WriteBatch. Thread-safe.
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "services/aggregator/store/kanwil_store.h"
+
+namespace unggul {
+class OwnedRocksDb;
+}  // namespace unggul
+
+namespace unggul::aggregator {
+
+class RocksDbKanwilStore final : public KanwilStore {
+ public:
+  static constexpr uint32_t kFormatVersion = 1;
+
+  struct Options {
+    std::string path;
+    bool sync_writes = true;
+    int64_t now_unix_ms = 0;
+  };
+  // FailedPrecondition: newer format. Aborted: in use by another process.
+  static absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> Open(const Options& options);
+  ~RocksDbKanwilStore() override;
+
+  absl::StatusOr<std::optional<UptSyncState>> GetUpt(absl::string_view upt_code) const override;
+  absl::StatusOr<std::vector<UptSyncState>> ListUpts() const override;
+  absl::StatusOr<UptSyncState> ApplyChanges(absl::string_view upt_code,
+                                            absl::string_view incarnation_id,
+                                            const std::vector<IncomingChange>& changes,
+                                            uint64_t node_last_seq, int64_t now_unix_ms) override;
+  absl::StatusOr<UptSyncState> ReplaceUpt(absl::string_view upt_code,
+                                          absl::string_view incarnation_id, uint64_t as_of_seq,
+                                          const std::vector<node::v1::Record>& records,
+                                          int64_t now_unix_ms) override;
+  absl::StatusOr<ProductPage> ListProducts(absl::string_view upt_code, node::v1::Category category,
+                                           int page_size,
+                                           absl::string_view page_token) const override;
+  absl::StatusOr<node::v1::Record> GetRecord(RecordKind kind, absl::string_view upt_code,
+                                             absl::string_view id) const override;
+  absl::StatusOr<std::vector<node::v1::Record>> ListRecords(
+      absl::string_view upt_code) const override;
+  absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollups(
+      absl::string_view upt_code, absl::string_view product_id) const override;
+  absl::StatusOr<std::optional<Registry>> LatestRegistry() const override;
+  absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
+                                        absl::string_view content_hash,
+                                        int64_t now_unix_ms) override;
+
+  // Test hook: the next ApplyChanges fails after the records are staged, before the HWM.
+  void FailNextApplyForTest();
+
+ private:
+  explicit RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db);
+
+  std::unique_ptr<OwnedRocksDb> db_;
+  absl::Mutex write_mu_;
+  bool fail_next_apply_ ABSL_GUARDED_BY(write_mu_) = false;
+};
+
+}  // namespace unggul::aggregator

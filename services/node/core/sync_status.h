@@ -1,0 +1,23 @@
+#pragma once
+
+// What the core needs to know of replication: implemented by the sync client (sync/), wired
+// in main.cc. Thread-safe implementations.
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "unggul/node/v1/node_service.pb.h"
+
+namespace unggul::node {
+
+class SyncStatusProvider {
+ public:
+  virtual ~SyncStatusProvider() = default;
+  virtual v1::SyncStatus Status() const = 0;
+  // OK once the Kanwil acknowledged every change up to `seq`; DeadlineExceeded at `deadline`;
+  // Unavailable when the client is stopping.
+  virtual absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const = 0;
+};
+
+}  // namespace unggul::node

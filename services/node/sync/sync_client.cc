@@ -1,0 +1,344 @@
+#include "services/node/sync/sync_client.h"
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/records/records.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace unggul::node {
+namespace {
+
+namespace s1 = ::unggul::sync::v1;
+
+std::string StatusText(const absl::Status& s) {
+  return absl::StrCat(absl::StatusCodeToString(s.code()), ": ", s.message());
+}
+
+}  // namespace
+
+grpc::ChannelArguments SyncChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // Reconnect pacing is ours (jittered backoff); keep gRPC's own short.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2'000);
+  return args;
+}
+
+SyncClient::SyncClient(ChangeFeed& feed, const Clock& clock, std::shared_ptr<grpc::Channel> channel,
+                       SyncOptions options)
+    : feed_(feed),
+      clock_(clock),
+      stub_(s1::KanwilSync::NewStub(channel)),
+      options_(std::move(options)) {
+  absl::MutexLock lock(&mu_);
+  acked_seq_ = feed_.Info().acked_seq;
+}
+
+SyncClient::~SyncClient() { Stop(); }
+
+void SyncClient::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void SyncClient::Stop() {
+  stopping_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    if (context_ != nullptr) context_->TryCancel();
+    cv_.SignalAll();
+  }
+  feed_.Wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SyncClient::Loop() {
+  std::mt19937_64 rng(std::random_device{}());
+  absl::Duration backoff = options_.initial_backoff;
+  while (!stopping()) {
+    const absl::Time started = absl::Now();
+    absl::Status s = RunOnce();
+    if (stopping()) break;
+    {
+      absl::MutexLock lock(&mu_);
+      last_error_ = StatusText(s);
+    }
+    log::Warn("sync stream ended",
+              {{"aggregator", options_.aggregator_addr}, {"status", StatusText(s)}});
+    // A stream that lived a while resets the backoff.
+    if (absl::Now() - started > options_.max_backoff) backoff = options_.initial_backoff;
+    // Full jitter: wait uniformly in [backoff/2, backoff].
+    const double factor = 0.5 + 0.5 * std::uniform_real_distribution<double>(0, 1)(rng);
+    const absl::Time until = absl::Now() + backoff * factor;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!stopping() && !cv_.WaitWithDeadline(&mu_, until)) {
+      }
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+absl::Status SyncClient::RunOnce() {
+  grpc::ClientContext context;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping()) return absl::UnavailableError("stopping");
+    context_ = &context;
+    stream_done_ = false;
+    inflight_.clear();
+    ++connects_;
+  }
+  std::unique_ptr<Stream> stream = stub_->Sync(&context);
+  const StoreInfo info = feed_.Info();
+  s1::NodeMessage hello_msg;
+  s1::Hello* hello = hello_msg.mutable_hello();
+  hello->set_upt_code(info.upt_code);
+  hello->set_incarnation_id(info.incarnation_id);
+  hello->set_last_seq(info.last_seq);
+  hello->set_oldest_seq(info.oldest_seq);
+  hello->set_protocol_version(s1::PROTOCOL_VERSION_1);
+  hello->set_software_version(options_.software_version);
+
+  absl::Status result;
+  s1::AggregatorMessage first;
+  if (!stream->Write(hello_msg) || !stream->Read(&first)) {
+    result = absl::UnavailableError("stream closed before Welcome");
+  } else if (first.has_snapshot_required()) {
+    const s1::SnapshotRequired& req = first.snapshot_required();
+    log::Info("snapshot requested", {{"reason", s1::SnapshotReason_Name(req.reason())}});
+    result = SendSnapshot(*stream, req, std::min(options_.max_batch_bytes, req.max_batch_bytes()));
+    if (result.ok()) {
+      s1::AggregatorMessage ack;
+      // The snapshot ack arrives before anything else on this stream.
+      if (!stream->Read(&ack) || !ack.has_ack()) {
+        result = absl::UnavailableError("stream closed before the snapshot was acknowledged");
+      } else {
+        OnAck(ack.ack().upto_seq());
+        {
+          absl::MutexLock lock(&mu_);
+          ++snapshots_sent_;
+          inflight_.clear();
+        }
+        result = StreamChanges(*stream, ack.ack().upto_seq(),
+                               std::min(options_.max_batch_bytes, req.max_batch_bytes()),
+                               std::min(options_.window, std::max(1u, req.max_inflight_batches())));
+      }
+    }
+  } else if (first.has_welcome()) {
+    const s1::Welcome& w = first.welcome();
+    result = StreamChanges(*stream, w.resume_after_seq(),
+                           std::min(options_.max_batch_bytes, w.max_batch_bytes()),
+                           std::min(options_.window, std::max(1u, w.max_inflight_batches())));
+  } else {
+    result = absl::FailedPreconditionError(
+        "aggregator answered Hello with neither Welcome nor "
+        "SnapshotRequired");
+  }
+  // Close our side, then collect the server's status: it explains most endings.
+  context.TryCancel();
+  grpc::Status finish = stream->Finish();
+  {
+    absl::MutexLock lock(&mu_);
+    connected_ = false;
+    context_ = nullptr;
+    cv_.SignalAll();
+  }
+  if (!finish.ok() && finish.error_code() != grpc::StatusCode::CANCELLED) {
+    return FromGrpcStatus(finish);
+  }
+  return result.ok() ? absl::UnavailableError("stream ended") : result;
+}
+
+absl::Status SyncClient::SendSnapshot(Stream& stream, const s1::SnapshotRequired& request,
+                                      uint32_t max_bytes) {
+  UNGGUL_ASSIGN_OR_RETURN(RecordSnapshot snapshot, feed_.ReadSnapshot());
+  s1::NodeMessage msg;
+  s1::SnapshotChunk* chunk = msg.mutable_snapshot_chunk();
+  chunk->set_snapshot_id(request.snapshot_id());
+  size_t bytes = 0;
+  for (const v1::Record& record : snapshot.records) {
+    v1::Record projected = ExportProjection(record);
+    const size_t size = projected.ByteSizeLong() + 8;
+    if (chunk->records_size() > 0 && bytes + size > max_bytes) {
+      if (!stream.Write(msg)) return absl::UnavailableError("stream broke during snapshot");
+      chunk->clear_records();
+      bytes = 0;
+    }
+    *chunk->add_records() = std::move(projected);
+    bytes += size;
+    if (stopping()) return absl::UnavailableError("stopping");
+  }
+  if (chunk->records_size() > 0 && !stream.Write(msg)) {
+    return absl::UnavailableError("stream broke during snapshot");
+  }
+  s1::NodeMessage end;
+  end.mutable_snapshot_end()->set_snapshot_id(request.snapshot_id());
+  end.mutable_snapshot_end()->set_as_of_seq(snapshot.as_of_seq);
+  *end.mutable_snapshot_end()->mutable_digest() = snapshot.digest;
+  if (!stream.Write(end)) return absl::UnavailableError("stream broke at snapshot end");
+  return absl::OkStatus();
+}
+
+absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, uint32_t max_bytes,
+                                       uint32_t window) {
+  {
+    absl::MutexLock lock(&mu_);
+    connected_ = true;
+    last_error_.clear();
+    aggregator_hwm_ = resume_after;
+    if (resume_after > acked_seq_) acked_seq_ = resume_after;
+  }
+  feed_.SetAckedSeq(resume_after).IgnoreError();  // best effort; the next ack persists again
+  std::thread reader([this, &stream] { ReadLoop(&stream); });
+  uint64_t next = resume_after + 1;
+  absl::Status result;
+  absl::Time last_sent = absl::Now();
+  while (!stopping()) {
+    // Flow control: wait for room in the window (or the end of the stream).
+    {
+      absl::MutexLock lock(&mu_);
+      while (!stream_done_ && !stopping() && inflight_.size() >= window) {
+        cv_.WaitWithTimeout(&mu_, options_.heartbeat);
+      }
+      if (stream_done_) break;
+    }
+    absl::StatusOr<std::vector<ChangeEntry>> changes =
+        feed_.ReadChanges(next - 1, options_.max_changes_per_batch);
+    if (!changes.ok()) {
+      result = changes.status();  // e.g. trimmed under us: the next Hello gets a snapshot
+      break;
+    }
+    if (changes->empty()) {
+      if (!feed_.WaitForChange(next - 1, options_.heartbeat) &&
+          absl::Now() - last_sent >= options_.heartbeat) {
+        s1::NodeMessage hb;
+        hb.mutable_heartbeat()->set_seq(next - 1);
+        hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
+        if (!stream.Write(hb)) break;
+        last_sent = absl::Now();
+      }
+      MaybeTrim();
+      continue;
+    }
+    s1::NodeMessage msg;
+    s1::ChangeBatch* batch = msg.mutable_batch();
+    batch->set_first_seq(next);
+    size_t bytes = 0;
+    for (ChangeEntry& entry : *changes) {
+      s1::Change change;
+      change.set_seq(entry.seq);
+      change.set_written_at_unix_ms(entry.written_at_unix_ms);
+      *change.mutable_record() = ExportProjection(entry.record);
+      const size_t size = change.ByteSizeLong() + 8;
+      if (batch->changes_size() > 0 && bytes + size > max_bytes) break;
+      bytes += size;
+      *batch->add_changes() = std::move(change);
+    }
+    const uint64_t last = batch->changes(batch->changes_size() - 1).seq();
+    {
+      absl::MutexLock lock(&mu_);
+      inflight_.push_back(last);
+      max_inflight_seen_ = std::max(max_inflight_seen_, static_cast<int>(inflight_.size()));
+    }
+    if (!stream.Write(msg)) break;
+    last_sent = absl::Now();
+    next = last + 1;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (context_ != nullptr) context_->TryCancel();
+  }
+  reader.join();
+  return result;
+}
+
+void SyncClient::ReadLoop(Stream* stream) {
+  s1::AggregatorMessage msg;
+  while (stream->Read(&msg)) {
+    if (msg.has_ack()) {
+      OnAck(msg.ack().upto_seq());
+    } else if (msg.has_heartbeat()) {
+      absl::MutexLock lock(&mu_);
+      aggregator_hwm_ = msg.heartbeat().seq();
+    } else if (msg.has_designation()) {
+      log::Info("designation update received",
+                {{"revision", absl::StrCat(msg.designation().revision())},
+                 {"product", msg.designation().product_id()}});
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  stream_done_ = true;
+  cv_.SignalAll();
+  feed_.Wake();  // the writer may be waiting for new changes
+}
+
+void SyncClient::OnAck(uint64_t upto_seq) {
+  {
+    absl::MutexLock lock(&mu_);
+    while (!inflight_.empty() && inflight_.front() <= upto_seq) inflight_.pop_front();
+    if (upto_seq > acked_seq_) acked_seq_ = upto_seq;
+    aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
+    last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
+    cv_.SignalAll();
+  }
+  if (absl::Status s = feed_.SetAckedSeq(upto_seq); !s.ok()) {
+    log::Warn("cannot persist acked seq", {{"status", StatusText(s)}});
+  }
+}
+
+void SyncClient::MaybeTrim() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Now() - last_trim_ < absl::Minutes(1)) return;
+    last_trim_ = absl::Now();
+  }
+  const int64_t cutoff = absl::ToUnixMillis(clock_.Now() - options_.retention);
+  absl::StatusOr<uint64_t> oldest = feed_.TrimChangelog(UINT64_MAX, cutoff, 10'000);
+  if (!oldest.ok()) log::Warn("changelog trim failed", {{"status", StatusText(oldest.status())}});
+}
+
+v1::SyncStatus SyncClient::Status() const {
+  const StoreInfo info = feed_.Info();
+  absl::MutexLock lock(&mu_);
+  v1::SyncStatus s;
+  s.set_aggregator_addr(options_.aggregator_addr);
+  s.set_connected(connected_);
+  s.set_acked_seq(acked_seq_);
+  s.set_lag(info.last_seq > acked_seq_ ? info.last_seq - acked_seq_ : 0);
+  s.set_last_ack_unix_ms(last_ack_unix_ms_);
+  s.set_aggregator_hwm(aggregator_hwm_);
+  s.set_oldest_seq(info.oldest_seq);
+  s.set_last_error(last_error_);
+  s.set_connects(connects_);
+  s.set_snapshots_sent(snapshots_sent_);
+  return s;
+}
+
+absl::Status SyncClient::WaitForAck(uint64_t seq, absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  while (acked_seq_ < seq) {
+    if (stopping()) return absl::UnavailableError("sync client stopping");
+    if (cv_.WaitWithDeadline(&mu_, deadline) && acked_seq_ < seq) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("the Kanwil has acknowledged up to ", acked_seq_, ", not yet ", seq));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int SyncClient::max_inflight_seen() const {
+  absl::MutexLock lock(&mu_);
+  return max_inflight_seen_;
+}
+
+}  // namespace unggul::node

@@ -1,0 +1,108 @@
+#pragma once
+
+// The node's replication client: one bidi stream to KanwilSync.Sync (DESIGN.md "Sync
+// protocol"). Dials out, says Hello, then streams the changelog after the Kanwil's high-water
+// mark (or a snapshot when asked), at most `window` unacknowledged batches in flight, each at
+// most `max_batch_bytes`. Reconnects with jittered exponential backoff. Trims the changelog only
+// below the acknowledged seq and after `retention`.
+//
+// Threads: Start() runs the connection loop on its own thread; each connection adds a reader
+// thread (acks, heartbeats). The node holds exactly one stream, so the blocking API with a
+// reader/writer thread pair is used (the aggregator's fan-in uses the callback API).
+// Thread-safe; `feed` and `clock` must outlive the client.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/time/clock.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "services/node/core/sync_status.h"
+#include "services/node/store/catalog_store.h"
+#include "unggul/sync/v1/sync.grpc.pb.h"
+
+namespace unggul::node {
+
+struct SyncOptions {
+  std::string aggregator_addr;  // host:port (shown in status)
+  uint32_t max_batch_bytes = 256 * 1024;
+  uint32_t max_changes_per_batch = 1000;
+  uint32_t window = 8;  // unacknowledged batches in flight
+  absl::Duration heartbeat = absl::Seconds(5);
+  absl::Duration initial_backoff = absl::Milliseconds(200);
+  absl::Duration max_backoff = absl::Seconds(30);
+  // Changelog entries are trimmed once acknowledged and older than this.
+  absl::Duration retention = absl::Hours(24 * 7);
+  std::string software_version = "0.2.0";
+};
+
+// Channel arguments for slow, idle prison links: keepalive pings on an idle connection
+// (GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA=0 lets them continue without data on 1.51).
+grpc::ChannelArguments SyncChannelArguments();
+
+class SyncClient final : public SyncStatusProvider {
+ public:
+  SyncClient(ChangeFeed& feed, const Clock& clock, std::shared_ptr<grpc::Channel> channel,
+             SyncOptions options);
+  ~SyncClient() override;  // Stop()s
+
+  void Start();
+  // Cancels the stream, wakes every wait and joins. Idempotent.
+  void Stop();
+
+  // One connection: Hello, then stream until the stream breaks or Stop. Returns why it ended.
+  absl::Status RunOnce();
+
+  v1::SyncStatus Status() const override;
+  absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const override;
+
+  // Largest number of unacknowledged batches seen in flight (for the flow-control test).
+  int max_inflight_seen() const;
+
+ private:
+  using Stream = grpc::ClientReaderWriter<sync::v1::NodeMessage, sync::v1::AggregatorMessage>;
+
+  void Loop();
+  void ReadLoop(Stream* stream);
+  absl::Status StreamChanges(Stream& stream, uint64_t resume_after, uint32_t max_bytes,
+                             uint32_t window);
+  absl::Status SendSnapshot(Stream& stream, const sync::v1::SnapshotRequired& request,
+                            uint32_t max_bytes);
+  void OnAck(uint64_t upto_seq);
+  void MaybeTrim();
+  bool stopping() const { return stopping_.load(); }
+
+  ChangeFeed& feed_;
+  const Clock& clock_;
+  std::unique_ptr<sync::v1::KanwilSync::Stub> stub_;
+  const SyncOptions options_;
+
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  mutable absl::CondVar cv_;  // acks, stream end, stop
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  bool connected_ ABSL_GUARDED_BY(mu_) = false;
+  bool stream_done_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<uint64_t> inflight_ ABSL_GUARDED_BY(mu_);  // last seq of each unacked batch
+  int max_inflight_seen_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t acked_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t last_ack_unix_ms_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t aggregator_hwm_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_error_ ABSL_GUARDED_BY(mu_);
+  int64_t connects_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t snapshots_sent_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time last_trim_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace unggul::node
