@@ -1,0 +1,197 @@
+#include "services/aggregator/store/rocksdb_kanwil_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gtest/gtest.h"
+
+namespace unggul::aggregator {
+namespace {
+
+namespace v1 = ::unggul::node::v1;
+using ::testing::HasSubstr;
+using ::unggul::testing::ScopedTempDir;
+using ::unggul::testing::StatusIs;
+
+constexpr char kUpt[] = "SMS-LP-LAHAT";
+constexpr char kInc[] = "0123456789abcdef0123456789abcdef";
+
+IncomingChange Batch(uint64_t seq, const std::string& code, double qty) {
+  IncomingChange c;
+  c.seq = seq;
+  v1::ProductionBatch* b = c.record.mutable_batch();
+  b->set_batch_code(code);
+  b->set_product_id("SMS-LP-LAHAT-GSJM");
+  b->set_start_date("2026-10-05");
+  b->set_qty_produced(qty);
+  b->set_unit(v1::UNIT_KG);
+  return c;
+}
+
+IncomingChange Product(uint64_t seq, const std::string& name) {
+  IncomingChange c;
+  c.seq = seq;
+  c.record.mutable_product()->set_product_id("SMS-LP-LAHAT-GSJM");
+  c.record.mutable_product()->set_name(name);
+  c.record.mutable_product()->set_category(v1::CATEGORY_PANGAN_OLAHAN);
+  return c;
+}
+
+class KanwilStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<RocksDbKanwilStore> Open() {
+    RocksDbKanwilStore::Options o;
+    o.path = dir_.path() + "/db";
+    o.sync_writes = false;
+    auto s = RocksDbKanwilStore::Open(o);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *std::move(s) : nullptr;
+  }
+  double ProducedInOctober(KanwilStore& store) {
+    auto months = store.GetRollups(kUpt, "SMS-LP-LAHAT-GSJM");
+    if (!months.ok() || months->empty()) return 0;
+    return months->back().qty_produced();
+  }
+  ScopedTempDir dir_;
+};
+
+TEST_F(KanwilStoreTest, ApplyMovesRecordsRollupsDigestAndHwmTogether) {
+  auto store = Open();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      UptSyncState s, store->ApplyChanges(kUpt, kInc,
+                                          {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
+                                           Batch(3, "SMS-LP-LAHAT-B2", 22.5)},
+                                          3, 1000));
+  EXPECT_EQ(s.hwm, 3u);
+  EXPECT_EQ(s.digest.count(), 3);
+  EXPECT_EQ(s.products, 1);
+  EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 42.5);
+  store.reset();
+  store = Open();  // durable
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<UptSyncState> again, store->GetUpt(kUpt));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->hwm, 3u);
+  EXPECT_EQ(again->digest.hash_sum(), s.digest.hash_sum());
+  EXPECT_EQ(store->ListRecords(kUpt)->size(), 3u);
+}
+
+TEST_F(KanwilStoreTest, DuplicateBatchIsSkippedAndOverlapAppliesOnlyTheTail) {
+  auto store = Open();
+  ASSERT_TRUE(
+      store->ApplyChanges(kUpt, kInc, {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 1)
+          .ok());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      UptSyncState dup,
+      store->ApplyChanges(kUpt, kInc, {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2));
+  EXPECT_EQ(dup.hwm, 2u);
+  EXPECT_EQ(dup.digest.count(), 2);
+  EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 20);  // not counted twice
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      UptSyncState tail,
+      store->ApplyChanges(kUpt, kInc,
+                          {Batch(2, "SMS-LP-LAHAT-B1", 20), Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 3));
+  EXPECT_EQ(tail.hwm, 3u);
+  EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 25);
+}
+
+TEST_F(KanwilStoreTest, GapIsRefusedAndNothingApplied) {
+  auto store = Open();
+  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
+  EXPECT_THAT(store->ApplyChanges(kUpt, kInc, {Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 2).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("gap")));
+  EXPECT_EQ((*store->GetUpt(kUpt))->hwm, 1u);
+  EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B2").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  // Another incarnation may not apply without a snapshot.
+  EXPECT_THAT(store
+                  ->ApplyChanges(kUpt, "ffffffffffffffffffffffffffffffff",
+                                 {Batch(2, "SMS-LP-LAHAT-B1", 5)}, 2, 3)
+                  .status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("snapshot")));
+}
+
+TEST_F(KanwilStoreTest, FailureBetweenRecordsAndHwmLeavesNeither) {
+  auto store = Open();
+  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
+  store->FailNextApplyForTest();
+  EXPECT_THAT(store->ApplyChanges(kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2).status(),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B1").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ((*store->GetUpt(kUpt))->hwm, 1u);
+  EXPECT_EQ(ProducedInOctober(*store), 0);
+  store.reset();
+  store = Open();
+  EXPECT_EQ((*store->GetUpt(kUpt))->hwm, 1u);
+  EXPECT_EQ(store->ListRecords(kUpt)->size(), 1u);
+  // The retry applies normally.
+  EXPECT_TRUE(store->ApplyChanges(kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 3).ok());
+}
+
+TEST_F(KanwilStoreTest, ReplaceDeletesWhatTheSnapshotLacksAndRecomputes) {
+  auto store = Open();
+  ASSERT_TRUE(store
+                  ->ApplyChanges(kUpt, kInc,
+                                 {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
+                                  Batch(3, "SMS-LP-LAHAT-B2", 30)},
+                                 3, 1)
+                  .ok());
+  const std::string inc2 = "22222222222222222222222222222222";
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      UptSyncState s,
+      store->ReplaceUpt(kUpt, inc2, 7,
+                        {Product(0, "Gula v2").record, Batch(0, "SMS-LP-LAHAT-B9", 7).record}, 2));
+  EXPECT_EQ(s.hwm, 7u);
+  EXPECT_EQ(s.incarnation_id, inc2);
+  EXPECT_EQ(s.digest.count(), 2);
+  EXPECT_EQ(store->ListRecords(kUpt)->size(), 2u);
+  EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B1").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 7);
+  v1::RecordDigest expected;
+  DigestAdd(expected, RecordHash(Product(0, "Gula v2").record));
+  DigestAdd(expected, RecordHash(Batch(0, "SMS-LP-LAHAT-B9", 7).record));
+  EXPECT_EQ(s.digest.hash_sum(), expected.hash_sum());
+}
+
+TEST_F(KanwilStoreTest, ProductsPageAcrossUptsAndRegistryVersions) {
+  auto store = Open();
+  for (const char* upt : {"SMS-LP-LAHAT", "SMS-LP-PAGARALAM"}) {
+    std::vector<IncomingChange> changes;
+    for (int i = 0; i < 3; ++i) {
+      IncomingChange c;
+      c.seq = i + 1;
+      c.record.mutable_product()->set_product_id(absl::StrCat(upt, "-P", i));
+      c.record.mutable_product()->set_category(i == 0 ? v1::CATEGORY_MINUMAN
+                                                      : v1::CATEGORY_KERAJINAN);
+      changes.push_back(c);
+    }
+    ASSERT_TRUE(store->ApplyChanges(upt, kInc, changes, 3, 1).ok());
+  }
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(ProductPage page,
+                                store->ListProducts("", v1::CATEGORY_UNSPECIFIED, 4, token));
+    for (const auto& p : page.products) ids.push_back(p.product_id());
+    token = page.next_page_token;
+  } while (!token.empty());
+  EXPECT_EQ(ids.size(), 6u);
+  EXPECT_EQ(ids[0], "SMS-LP-LAHAT-P0");
+  EXPECT_EQ(ids[5], "SMS-LP-PAGARALAM-P2");
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      ProductPage coffee, store->ListProducts("SMS-LP-PAGARALAM", v1::CATEGORY_MINUMAN, 10, ""));
+  ASSERT_EQ(coffee.products.size(), 1u);
+  EXPECT_EQ(coffee.products[0].product_id(), "SMS-LP-PAGARALAM-P0");
+
+  RegistryEntry e{"SMS-LP-LAHAT", "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04", "SUMSEL",
+                  false};
+  EXPECT_EQ(*store->SaveRegistry({e}, "h1", 1), 1u);
+  EXPECT_EQ(*store->SaveRegistry({e}, "h1", 2), 1u);  // unchanged: same version
+  e.upt_class = "IIB";
+  EXPECT_EQ(*store->SaveRegistry({e}, "h2", 3), 2u);
+  EXPECT_EQ((*store->LatestRegistry())->entries[0].upt_class, "IIB");
+}
+
+}  // namespace
+}  // namespace unggul::aggregator

@@ -112,6 +112,8 @@ absl::Status SyncClient::RunOnce() {
   absl::Status result;
   s1::AggregatorMessage first;
   if (!stream->Write(hello_msg) || !stream->Read(&first)) {
+    absl::MutexLock lock(&mu_);
+    server_closed_before_welcome_ = true;
     result = absl::UnavailableError("stream closed before Welcome");
   } else if (first.has_snapshot_required()) {
     const s1::SnapshotRequired& req = first.snapshot_required();
@@ -121,6 +123,8 @@ absl::Status SyncClient::RunOnce() {
       s1::AggregatorMessage ack;
       // The snapshot ack arrives before anything else on this stream.
       if (!stream->Read(&ack) || !ack.has_ack()) {
+        absl::MutexLock lock(&mu_);
+        server_closed_before_welcome_ = true;  // the server's status says why
         result = absl::UnavailableError("stream closed before the snapshot was acknowledged");
       } else {
         OnAck(ack.ack().upto_seq());
@@ -144,8 +148,15 @@ absl::Status SyncClient::RunOnce() {
         "aggregator answered Hello with neither Welcome nor "
         "SnapshotRequired");
   }
-  // Close our side, then collect the server's status: it explains most endings.
-  context.TryCancel();
+  // Collect the server's status: it explains most endings. When the server has not ended the
+  // stream (we stop, or our side failed), cancel first so Finish cannot block on a dead link.
+  bool server_ended = false;
+  {
+    absl::MutexLock lock(&mu_);
+    server_ended = stream_done_ || server_closed_before_welcome_;
+    server_closed_before_welcome_ = false;
+  }
+  if (!server_ended) context.TryCancel();
   grpc::Status finish = stream->Finish();
   {
     absl::MutexLock lock(&mu_);
@@ -204,13 +215,26 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
   absl::Status result;
   absl::Time last_sent = absl::Now();
   while (!stopping()) {
-    // Flow control: wait for room in the window (or the end of the stream).
+    // Flow control: wait for room in the window (or the end of the stream). A full window
+    // sends nothing but heartbeats, so memory stays bounded by `window` batches.
+    bool full = false;
     {
       absl::MutexLock lock(&mu_);
-      while (!stream_done_ && !stopping() && inflight_.size() >= window) {
+      if (!stream_done_ && !stopping() && inflight_.size() >= window) {
         cv_.WaitWithTimeout(&mu_, options_.heartbeat);
       }
       if (stream_done_) break;
+      full = inflight_.size() >= window;
+    }
+    if (full) {
+      if (absl::Now() - last_sent >= options_.heartbeat) {
+        s1::NodeMessage hb;
+        hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
+        hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
+        if (!stream.Write(hb)) break;
+        last_sent = absl::Now();
+      }
+      continue;
     }
     absl::StatusOr<std::vector<ChangeEntry>> changes =
         feed_.ReadChanges(next - 1, options_.max_changes_per_batch);
@@ -222,7 +246,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
       if (!feed_.WaitForChange(next - 1, options_.heartbeat) &&
           absl::Now() - last_sent >= options_.heartbeat) {
         s1::NodeMessage hb;
-        hb.mutable_heartbeat()->set_seq(next - 1);
+        hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
         hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
         if (!stream.Write(hb)) break;
         last_sent = absl::Now();
@@ -256,7 +280,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
   }
   {
     absl::MutexLock lock(&mu_);
-    if (context_ != nullptr) context_->TryCancel();
+    if (context_ != nullptr && !stream_done_) context_->TryCancel();  // unblocks the reader
   }
   reader.join();
   return result;

@@ -94,6 +94,7 @@ class SyncClient final : public SyncStatusProvider {
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool connected_ ABSL_GUARDED_BY(mu_) = false;
   bool stream_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool server_closed_before_welcome_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<uint64_t> inflight_ ABSL_GUARDED_BY(mu_);  // last seq of each unacked batch
   int max_inflight_seen_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t acked_seq_ ABSL_GUARDED_BY(mu_) = 0;
