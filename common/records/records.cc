@@ -97,12 +97,20 @@ std::string RecordDate(const v1::Record& record) {
 
 v1::Record ExportProjection(const v1::Record& record) {
   v1::Record out = record;
+  ProjectInPlace(out);
+  return out;
+}
+
+bool ProjectInPlace(v1::Record& out) {
   auto small = [](int32_t n) { return n > 0 && n < 3; };
+  bool changed = false;
   if (out.has_batch()) {
     v1::ProductionBatch* b = out.mutable_batch();
-    if (small(b->inmates_engaged_count())) {
+    if (small(b->inmates_engaged_count()) &&
+        (b->inmates_engaged_count() != 1 || !b->inmates_small_cell())) {
       b->set_inmates_engaged_count(1);
       b->set_inmates_small_cell(true);
+      changed = true;
     }
   } else if (out.has_training()) {
     v1::Training* t = out.mutable_training();
@@ -119,9 +127,13 @@ v1::Record ExportProjection(const v1::Record& record) {
       t->set_certificates_count(1);
       any = true;
     }
-    if (any) t->set_small_cell(true);
+    if (any && !t->small_cell()) {
+      t->set_small_cell(true);
+      changed = true;
+    }
+    changed = changed || any;
   }
-  return out;
+  return changed;
 }
 
 std::string DeterministicBytes(const google::protobuf::Message& message) {
@@ -137,19 +149,24 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 
 uint64_t RecordHash(const v1::Record& record) {
   const v1::Record projected = ExportProjection(record);
+  const std::optional<RecordKind> kind = KindOf(projected);
+  return RecordHashOfBytes(kind ? *kind : static_cast<RecordKind>(0), RecordId(projected),
+                           DeterministicBytes(projected));
+}
+
+uint64_t RecordHashOfBytes(RecordKind kind, absl::string_view id, absl::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-  auto mix = [&h](absl::string_view bytes) {
-    for (unsigned char c : bytes) {
+  auto mix = [&h](absl::string_view part) {
+    for (unsigned char c : part) {
       h ^= c;
       h *= 0x100000001b3ULL;
     }
   };
-  const std::optional<RecordKind> kind = KindOf(projected);
-  const char kind_byte = static_cast<char>(kind ? static_cast<uint8_t>(*kind) : 0);
+  const char kind_byte = static_cast<char>(kind);
   mix(absl::string_view(&kind_byte, 1));
-  mix(RecordId(projected));
+  mix(id);
   mix(absl::string_view("\0", 1));
-  mix(DeterministicBytes(projected));
+  mix(bytes);
   // SplitMix64 finaliser: spreads FNV's weak high bits.
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;

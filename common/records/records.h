@@ -36,6 +36,8 @@ std::string RecordDate(const node::v1::Record& record);
 // What leaves the node (DOMAIN.md §2.8): inmate counts of 1..2 become 1 with a small-cell flag.
 // Idempotent: projecting a projection changes nothing.
 node::v1::Record ExportProjection(const node::v1::Record& record);
+// The same, in place; returns whether anything changed.
+bool ProjectInPlace(node::v1::Record& record);
 
 // Deterministic serialisation (map order fixed), stable across processes of one build.
 std::string DeterministicBytes(const google::protobuf::Message& message);
@@ -43,6 +45,8 @@ std::string DeterministicBytes(const google::protobuf::Message& message);
 // 64-bit hash of a record's export projection: FNV-1a over kind byte, id, 0x00 and
 // DeterministicBytes, then the SplitMix64 finaliser.
 uint64_t RecordHash(const node::v1::Record& record);
+// RecordHash of an already projected record from its DeterministicBytes (no re-serialisation).
+uint64_t RecordHashOfBytes(RecordKind kind, absl::string_view id, absl::string_view bytes);
 
 // Digest arithmetic: count and sum of hashes mod 2^64.
 void DigestAdd(node::v1::RecordDigest& digest, uint64_t hash);

@@ -4,6 +4,8 @@
 
 #include "common/rocksdb/rocks_status.h"
 #include "common/status/status_macros.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 
 namespace unggul {
 
@@ -15,6 +17,11 @@ absl::StatusOr<std::unique_ptr<OwnedRocksDb>> OwnedRocksDb::Open(
   options.IncreaseParallelism(2);
   options.keep_log_file_num = 5;
   options.max_total_wal_size = 64 << 20;
+
+  // Bloom filters make point lookups of absent keys (new records, first ids) cheap.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());

@@ -71,8 +71,8 @@ void SyncCore::Closed(SyncSession& session) {
   session.registered = false;
 }
 
-absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::Handle(
-    SyncSession& session, const s1::NodeMessage& message) {
+absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::Handle(SyncSession& session,
+                                                                    s1::NodeMessage& message) {
   if (session.phase == SyncSession::Phase::kAwaitHello) {
     if (!message.has_hello()) {
       return absl::FailedPreconditionError("the first message of a sync stream must be Hello");
@@ -83,9 +83,9 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::Handle(
     case s1::NodeMessage::kHello:
       return absl::FailedPreconditionError("Hello may only open a stream");
     case s1::NodeMessage::kBatch:
-      return OnBatch(session, message.batch());
+      return OnBatch(session, *message.mutable_batch());
     case s1::NodeMessage::kSnapshotChunk:
-      UNGGUL_RETURN_IF_ERROR(OnChunk(session, message.snapshot_chunk()));
+      UNGGUL_RETURN_IF_ERROR(OnChunk(session, *message.mutable_snapshot_chunk()));
       return std::vector<s1::AggregatorMessage>();
     case s1::NodeMessage::kSnapshotEnd:
       return OnSnapshotEnd(session, message.snapshot_end());
@@ -176,7 +176,7 @@ absl::Status SyncCore::CheckOwned(const SyncSession& session, const v1::Record& 
 }
 
 absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnBatch(SyncSession& session,
-                                                                     const s1::ChangeBatch& batch) {
+                                                                     s1::ChangeBatch& batch) {
   if (session.phase != SyncSession::Phase::kStreaming) {
     return absl::FailedPreconditionError("ChangeBatch during a snapshot");
   }
@@ -190,13 +190,14 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnBatch(SyncSession
   std::vector<IncomingChange> changes;
   changes.reserve(batch.changes_size());
   for (int i = 0; i < batch.changes_size(); ++i) {
-    const s1::Change& c = batch.changes(i);
+    s1::Change& c = *batch.mutable_changes(i);
     if (c.seq() != batch.first_seq() + static_cast<uint64_t>(i)) {
       return absl::InvalidArgumentError(absl::StrCat("batch: change ", i, " has seq ", c.seq(),
                                                      ", expected ", batch.first_seq() + i));
     }
     UNGGUL_RETURN_IF_ERROR(CheckOwned(session, c.record()));
-    changes.push_back({c.seq(), ExportProjection(c.record())});
+    changes.push_back({c.seq(), std::move(*c.mutable_record())});
+    ProjectInPlace(changes.back().record);  // nodes project already; enforced here too
   }
   const uint64_t last = changes.back().seq;
   UNGGUL_ASSIGN_OR_RETURN(UptSyncState state,
@@ -206,7 +207,7 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnBatch(SyncSession
   return std::vector<s1::AggregatorMessage>{AckMessage(state.hwm)};
 }
 
-absl::Status SyncCore::OnChunk(SyncSession& session, const s1::SnapshotChunk& chunk) {
+absl::Status SyncCore::OnChunk(SyncSession& session, s1::SnapshotChunk& chunk) {
   if (session.phase != SyncSession::Phase::kSnapshot) {
     return absl::FailedPreconditionError("SnapshotChunk without SnapshotRequired");
   }
@@ -219,9 +220,10 @@ absl::Status SyncCore::OnChunk(SyncSession& session, const s1::SnapshotChunk& ch
     return absl::ResourceExhaustedError(
         absl::StrCat("snapshot over ", limits_.max_snapshot_bytes, " bytes"));
   }
-  for (const v1::Record& record : chunk.records()) {
+  for (v1::Record& record : *chunk.mutable_records()) {
     UNGGUL_RETURN_IF_ERROR(CheckOwned(session, record));
-    session.staged.push_back(ExportProjection(record));
+    session.staged.push_back(std::move(record));
+    ProjectInPlace(session.staged.back());
   }
   Touch(session.upt_code, 0);
   return absl::OkStatus();

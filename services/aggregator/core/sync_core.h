@@ -61,9 +61,15 @@ class SyncCore {
   uint64_t registry_version() const;
   bool InRegistry(const std::string& upt_code) const;
 
-  // Handles one node message; returns the replies to send in order.
+  // Handles one node message; returns the replies to send in order. Records are moved out of
+  // `message` (the caller reuses it for the next read).
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> Handle(SyncSession& session,
+                                                                  sync::v1::NodeMessage& message);
   absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> Handle(
-      SyncSession& session, const sync::v1::NodeMessage& message);
+      SyncSession& session, const sync::v1::NodeMessage& message) {
+    sync::v1::NodeMessage copy = message;
+    return Handle(session, copy);
+  }
   // The stream of `session` ended.
   void Closed(SyncSession& session);
 
@@ -72,9 +78,9 @@ class SyncCore {
  private:
   absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnHello(SyncSession& session,
                                                                    const sync::v1::Hello& hello);
-  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnBatch(
-      SyncSession& session, const sync::v1::ChangeBatch& batch);
-  absl::Status OnChunk(SyncSession& session, const sync::v1::SnapshotChunk& chunk);
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnBatch(SyncSession& session,
+                                                                   sync::v1::ChangeBatch& batch);
+  absl::Status OnChunk(SyncSession& session, sync::v1::SnapshotChunk& chunk);
   absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnSnapshotEnd(
       SyncSession& session, const sync::v1::SnapshotEnd& end);
   absl::Status CheckOwned(const SyncSession& session, const node::v1::Record& record) const;

@@ -1,5 +1,7 @@
 #include "services/aggregator/core/sync_core.h"
 
+#include <utility>
+
 #include "common/records/records.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
@@ -154,7 +156,7 @@ TEST_F(SyncCoreTest, SnapshotDecisionsAndApply) {
   chunk.mutable_snapshot_chunk()->set_snapshot_id(req.snapshot_required().snapshot_id());
   *chunk.mutable_snapshot_chunk()->add_records() = Batch("SMS-LP-LAHAT-B100");
   *chunk.mutable_snapshot_chunk()->add_records() = Batch("SMS-LP-LAHAT-B101");
-  ASSERT_TRUE(core_->Handle(t, chunk).ok());
+  ASSERT_TRUE(core_->Handle(t, std::as_const(chunk)).ok());
   s1::NodeMessage end;
   end.mutable_snapshot_end()->set_snapshot_id(req.snapshot_required().snapshot_id());
   end.mutable_snapshot_end()->set_as_of_seq(20);
@@ -166,7 +168,7 @@ TEST_F(SyncCoreTest, SnapshotDecisionsAndApply) {
   SyncSession u;
   s1::AggregatorMessage req2 = One(u, Hello(20, 10));
   chunk.mutable_snapshot_chunk()->set_snapshot_id(req2.snapshot_required().snapshot_id());
-  ASSERT_TRUE(core_->Handle(u, chunk).ok());
+  ASSERT_TRUE(core_->Handle(u, std::as_const(chunk)).ok());
   end.mutable_snapshot_end()->set_snapshot_id(req2.snapshot_required().snapshot_id());
   v1::RecordDigest d;
   DigestAdd(d, RecordHash(Batch("SMS-LP-LAHAT-B100")));

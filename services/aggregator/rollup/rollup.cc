@@ -40,6 +40,36 @@ std::string MonthString(uint32_t yyyymm) {
   return absl::StrFormat("%04d-%02d", yyyymm / 100, yyyymm % 100);
 }
 
+bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key) {
+  const std::string* product = nullptr;
+  const std::string* date = nullptr;
+  switch (record.kind_case()) {
+    case v1::Record::kBatch:
+      product = &record.batch().product_id();
+      date = &record.batch().start_date();
+      break;
+    case v1::Record::kSale:
+      product = &record.sale().product_id();
+      date = &record.sale().sale_date();
+      break;
+    case v1::Record::kCertification:
+      product = &record.certification().product_id();
+      date = &record.certification().issued_date();
+      break;
+    case v1::Record::kTraining:
+      product = &record.training().product_id();
+      date = &record.training().start_date();
+      break;
+    default:
+      return false;
+  }
+  const uint32_t month = MonthOf(*date);
+  if (product->empty() || month == 0) return false;
+  key->first = *product;
+  key->second = month;
+  return true;
+}
+
 void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
   auto at = [&](const std::string& product_id,
                 const std::string& date) -> kanwil::v1::MonthlyRollup* {

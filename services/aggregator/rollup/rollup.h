@@ -20,6 +20,9 @@ using RollupMap = std::map<std::pair<std::string, uint32_t>, kanwil::v1::Monthly
 // nothing; trainings without a product contribute nothing; undated records are ignored.
 void ApplyToRollups(const node::v1::Record& record, int sign, RollupMap& rollups);
 
+// The single (product_id, YYYYMM) a record contributes to; false when it contributes nothing.
+bool RollupKeyOf(const node::v1::Record& record, std::pair<std::string, uint32_t>* key);
+
 // YYYYMM of a "YYYY-MM-DD" date; 0 when malformed.
 uint32_t MonthOf(const std::string& date);
 // "YYYY-MM".

@@ -33,7 +33,7 @@ struct UptSyncState {
 
 struct IncomingChange {
   uint64_t seq = 0;
-  node::v1::Record record;  // export projection
+  node::v1::Record record;  // must already be the export projection (SyncCore ensures it)
 };
 
 struct RegistryEntry {

@@ -9,6 +9,8 @@
 #include "common/rocksdb/owned_rocks_db.h"
 #include "common/rocksdb/rocks_status.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "rocksdb/write_batch.h"
 #include "services/aggregator/rollup/rollup.h"
 #include "services/aggregator/store/keys.h"
@@ -55,13 +57,20 @@ st::StoredUptState ToStored(const UptSyncState& s) {
   return out;
 }
 
-// The (product, month) rollup keys a record contributes to.
-std::vector<std::pair<std::string, uint32_t>> RollupKeysOf(const v1::Record& record) {
-  RollupMap probe;
-  ApplyToRollups(record, 1, probe);
-  std::vector<std::pair<std::string, uint32_t>> keys;
-  for (const auto& [key, value] : probe) keys.push_back(key);
-  return keys;
+// StoredReplica{seq, record} encoded around already serialised record bytes (field 1 varint,
+// field 2 length-delimited): the record is serialised once, for its hash and its value.
+std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.WriteTag(8);
+    coded.WriteVarint64(seq);
+    coded.WriteTag(18);
+    coded.WriteVarint32(static_cast<uint32_t>(record_bytes.size()));
+    coded.WriteRaw(record_bytes.data(), static_cast<int>(record_bytes.size()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -96,6 +105,15 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
 RocksDbKanwilStore::RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db) : db_(std::move(db)) {}
 RocksDbKanwilStore::~RocksDbKanwilStore() = default;
 
+absl::Mutex& RocksDbKanwilStore::UptMutex(absl::string_view upt_code) {
+  absl::MutexLock lock(&upt_mu_);
+  auto it = upt_mutexes_.find(upt_code);
+  if (it == upt_mutexes_.end()) {
+    it = upt_mutexes_.emplace(std::string(upt_code), std::make_unique<absl::Mutex>()).first;
+  }
+  return *it->second;
+}
+
 absl::StatusOr<std::optional<UptSyncState>> RocksDbKanwilStore::GetUpt(
     absl::string_view upt_code) const {
   UNGGUL_ASSIGN_OR_RETURN(UptKey key, UptKey::Create(upt_code));
@@ -129,7 +147,7 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
     absl::string_view upt_code, absl::string_view incarnation_id,
     const std::vector<IncomingChange>& changes, uint64_t node_last_seq, int64_t now_unix_ms) {
   UNGGUL_ASSIGN_OR_RETURN(UptKey upt_key, UptKey::Create(upt_code));
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(&UptMutex(upt_code));
   UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> existing, GetUpt(upt_code));
   UptSyncState state;
   if (existing) {
@@ -159,23 +177,23 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
   }
 
   rocksdb::WriteBatch wb;
-  std::map<std::string, std::optional<v1::Record>> overlay;  // replica key -> state in this batch
-  RollupMap rollups;                                         // preloaded from disk, then updated
+  // Replica key -> the newest record of this batch (points into `changes`: no copies).
+  std::map<std::string, const v1::Record*> overlay;
+  RollupMap rollups;  // preloaded from disk, then updated
   auto preload = [&](const v1::Record& record) -> absl::Status {
-    for (const auto& key : RollupKeysOf(record)) {
-      if (rollups.count(key) > 0) continue;
-      UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
-      std::string value;
-      rocksdb::Status s =
-          db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRollupsCf), rk.Encode(), &value);
-      kanwil::v1::MonthlyRollup& slot = rollups[key];
-      if (s.ok()) {
-        st::StoredRollup stored;
-        if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable rollup");
-        slot = stored.rollup();
-      } else if (!s.IsNotFound()) {
-        return FromRocksStatus(s, "read rollup");
-      }
+    std::pair<std::string, uint32_t> key;
+    if (!RollupKeyOf(record, &key) || rollups.count(key) > 0) return absl::OkStatus();
+    UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
+    std::string value;
+    rocksdb::Status s =
+        db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRollupsCf), rk.Encode(), &value);
+    kanwil::v1::MonthlyRollup& slot = rollups[key];
+    if (s.ok()) {
+      st::StoredRollup stored;
+      if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable rollup");
+      slot = stored.rollup();
+    } else if (!s.IsNotFound()) {
+      return FromRocksStatus(s, "read rollup");
     }
     return absl::OkStatus();
   };
@@ -183,11 +201,15 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
   for (size_t i = first; i < changes.size(); ++i) {
     const v1::Record& record = changes[i].record;
     const std::optional<RecordKind> kind = KindOf(record);
-    if (!kind)
+    if (!kind) {
       return absl::InvalidArgumentError(absl::StrCat("change ", changes[i].seq, ": no record"));
-    UNGGUL_ASSIGN_OR_RETURN(ReplicaKey rkey, ReplicaKey::Create(*kind, upt_code, RecordId(record)));
-    const std::string key = rkey.Encode();
-    std::optional<v1::Record> old;
+    }
+    const std::string id = RecordId(record);
+    UNGGUL_ASSIGN_OR_RETURN(ReplicaKey rkey, ReplicaKey::Create(*kind, upt_code, id));
+    std::string key = rkey.Encode();
+    // The previous version, if any, is taken out of rollups and digest first.
+    v1::Record stored_old;
+    const v1::Record* old = nullptr;
     if (auto it = overlay.find(key); it != overlay.end()) {
       old = it->second;
     } else {
@@ -196,12 +218,13 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
       if (s.ok()) {
         st::StoredReplica stored;
         if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable replica");
-        old = stored.record();
+        stored_old = std::move(*stored.mutable_record());
+        old = &stored_old;
       } else if (!s.IsNotFound()) {
         return FromRocksStatus(s, "read replica");
       }
     }
-    if (old) {
+    if (old != nullptr) {
       UNGGUL_RETURN_IF_ERROR(preload(*old));
       ApplyToRollups(*old, -1, rollups);
       DigestRemove(state.digest, RecordHash(*old));
@@ -210,13 +233,12 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
     }
     UNGGUL_RETURN_IF_ERROR(preload(record));
     ApplyToRollups(record, +1, rollups);
-    DigestAdd(state.digest, RecordHash(record));
-    st::StoredReplica stored;
-    stored.set_seq(changes[i].seq);
-    *stored.mutable_record() = record;
-    rocksdb::Status s = wb.Put(db_->cf(kReplicaCf), key, stored.SerializeAsString());
+    const std::string bytes = DeterministicBytes(record);
+    DigestAdd(state.digest, RecordHashOfBytes(*kind, id, bytes));
+    rocksdb::Status s =
+        wb.Put(db_->cf(kReplicaCf), key, EncodeStoredReplica(changes[i].seq, bytes));
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "stage replica"));
-    overlay[key] = record;
+    overlay[std::move(key)] = &record;
   }
   for (const auto& [key, rollup] : rollups) {
     UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
@@ -230,9 +252,12 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
     }
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "stage rollup"));
   }
-  if (fail_next_apply_) {
-    fail_next_apply_ = false;
-    return absl::InternalError("injected failure between records and high-water mark");
+  {
+    absl::MutexLock hook(&write_mu_);
+    if (fail_next_apply_) {
+      fail_next_apply_ = false;
+      return absl::InternalError("injected failure between records and high-water mark");
+    }
   }
   state.hwm = changes.back().seq;
   state.node_last_seq = std::max({state.node_last_seq, node_last_seq, state.hwm});
@@ -250,7 +275,7 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view up
                                                             const std::vector<v1::Record>& records,
                                                             int64_t now_unix_ms) {
   UNGGUL_ASSIGN_OR_RETURN(UptKey upt_key, UptKey::Create(upt_code));
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(&UptMutex(upt_code));
   UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> existing, GetUpt(upt_code));
   rocksdb::WriteBatch wb;
   // Delete everything of the UPT, then write the snapshot: later entries of a WriteBatch win.

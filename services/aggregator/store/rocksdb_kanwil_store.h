@@ -1,8 +1,9 @@
 #pragma once
 
-// KanwilStore on RocksDB (layout in keys.h). One write mutex serialises ApplyChanges,
-// ReplaceUpt and SaveRegistry, each one WriteBatch. Thread-safe.
+// KanwilStore on RocksDB (layout in keys.h). ApplyChanges and ReplaceUpt of one UPT serialise
+// on a per-UPT mutex (each is one WriteBatch); SaveRegistry on its own. Thread-safe.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -59,9 +60,16 @@ class RocksDbKanwilStore final : public KanwilStore {
  private:
   explicit RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db);
 
+  // Writers of one UPT serialise on that UPT's mutex; different UPTs apply concurrently (their
+  // keys are disjoint) and RocksDB group-commits their WriteBatches.
+  absl::Mutex& UptMutex(absl::string_view upt_code);
+
   std::unique_ptr<OwnedRocksDb> db_;
-  absl::Mutex write_mu_;
+  absl::Mutex write_mu_;  // registry writes and the test hook
   bool fail_next_apply_ ABSL_GUARDED_BY(write_mu_) = false;
+  absl::Mutex upt_mu_;
+  std::map<std::string, std::unique_ptr<absl::Mutex>, std::less<>> upt_mutexes_
+      ABSL_GUARDED_BY(upt_mu_);
 };
 
 }  // namespace unggul::aggregator

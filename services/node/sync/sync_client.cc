@@ -177,8 +177,8 @@ absl::Status SyncClient::SendSnapshot(Stream& stream, const s1::SnapshotRequired
   s1::SnapshotChunk* chunk = msg.mutable_snapshot_chunk();
   chunk->set_snapshot_id(request.snapshot_id());
   size_t bytes = 0;
-  for (const v1::Record& record : snapshot.records) {
-    v1::Record projected = ExportProjection(record);
+  for (v1::Record& projected : snapshot.records) {
+    ProjectInPlace(projected);
     const size_t size = projected.ByteSizeLong() + 8;
     if (chunk->records_size() > 0 && bytes + size > max_bytes) {
       if (!stream.Write(msg)) return absl::UnavailableError("stream broke during snapshot");
@@ -262,7 +262,8 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
       s1::Change change;
       change.set_seq(entry.seq);
       change.set_written_at_unix_ms(entry.written_at_unix_ms);
-      *change.mutable_record() = ExportProjection(entry.record);
+      ProjectInPlace(entry.record);
+      *change.mutable_record() = std::move(entry.record);
       const size_t size = change.ByteSizeLong() + 8;
       if (batch->changes_size() > 0 && bytes + size > max_bytes) break;
       bytes += size;
