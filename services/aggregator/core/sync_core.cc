@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
+#include "services/aggregator/core/designation_core.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -124,6 +125,7 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnHello(SyncSession
   }
   session.upt_code = hello.upt_code();
   session.incarnation_id = hello.incarnation_id();
+  session.designation_revision = hello.designation_revision();
   {
     absl::MutexLock lock(&mu_);
     ++live_[session.upt_code].connections;
@@ -251,6 +253,23 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnSnapshotEnd(
   session.phase = SyncSession::Phase::kStreaming;
   Touch(session.upt_code, end.as_of_seq());
   return std::vector<s1::AggregatorMessage>{AckMessage(state.hwm)};
+}
+
+absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::DesignationsAfter(
+    uint64_t revision) const {
+  std::vector<s1::AggregatorMessage> out;
+  if (designations_ == nullptr) return out;
+  while (true) {
+    UNGGUL_ASSIGN_OR_RETURN(std::vector<kanwil::v1::Publication> page,
+                            designations_->ReadPublications(revision, 500));
+    if (page.empty()) return out;
+    for (const kanwil::v1::Publication& p : page) {
+      s1::AggregatorMessage m;
+      *m.mutable_designation()->mutable_notice() = ToNotice(p);
+      out.push_back(std::move(m));
+      revision = p.revision();
+    }
+  }
 }
 
 }  // namespace unggul::aggregator

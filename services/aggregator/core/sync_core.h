@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
+#include "services/aggregator/store/designation_store.h"
 #include "services/aggregator/store/kanwil_store.h"
 #include "unggul/sync/v1/sync.pb.h"
 
@@ -40,7 +41,8 @@ struct SyncSession {
   uint64_t snapshot_id = 0;
   std::vector<node::v1::Record> staged;
   size_t staged_bytes = 0;
-  bool registered = false;  // counted in the live connection map
+  bool registered = false;            // counted in the live connection map
+  uint64_t designation_revision = 0;  // newest publication the node has (from Hello)
 };
 
 // Live (not persisted) view of a UPT's stream.
@@ -75,6 +77,12 @@ class SyncCore {
 
   std::map<std::string, LiveState> Live() const;
 
+  // Where designation publications are read from for nodes catching up (optional).
+  void SetDesignationStore(const DesignationStore* store) { designations_ = store; }
+  // Publications after `revision` as node-facing updates, oldest first (empty without a store).
+  absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> DesignationsAfter(
+      uint64_t revision) const;
+
  private:
   absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnHello(SyncSession& session,
                                                                    const sync::v1::Hello& hello);
@@ -89,6 +97,7 @@ class SyncCore {
   KanwilStore& store_;
   const Clock& clock_;
   const SyncLimits limits_;
+  const DesignationStore* designations_ = nullptr;
 
   mutable absl::Mutex mu_;
   std::map<std::string, RegistryEntry> registry_ ABSL_GUARDED_BY(mu_);

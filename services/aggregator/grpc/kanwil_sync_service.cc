@@ -2,11 +2,14 @@
 
 #include <deque>
 #include <optional>
+#include <set>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
 #include "common/status/grpc_status.h"
+#include "services/aggregator/core/designation_core.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -15,7 +18,8 @@ namespace s1 = ::unggul::sync::v1;
 
 class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage> {
  public:
-  SyncReactor(SyncCore& core, Executor& executor) : core_(core), executor_(executor) {
+  SyncReactor(SyncCore& core, Executor& executor, PublicationHub* hub)
+      : core_(core), executor_(executor), hub_(hub) {
     StartRead(&in_);
   }
 
@@ -29,6 +33,9 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
         return FinishOnce(ToGrpcStatus(replies.status()));
       }
       for (s1::AggregatorMessage& reply : *replies) Send(std::move(reply));
+      if (session_.phase == SyncSession::Phase::kStreaming && hub_ != nullptr && hub_handle_ == 0) {
+        StartDesignationFeed();
+      }
       StartRead(&in_);  // the next message only after this one is applied
     });
   }
@@ -51,13 +58,54 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
   }
 
   void OnDone() override {
+    if (hub_handle_ != 0) hub_->Unsubscribe(hub_handle_);  // no callback after this returns
     core_.Closed(session_);
     delete this;
   }
 
  private:
+  // Subscribe first, then read what was published before: nothing falls between the two, and
+  // a publication seen both ways is sent once.
+  void StartDesignationFeed() {
+    hub_handle_ = hub_->Subscribe([this](const kanwil::v1::Publication& p) {
+      absl::MutexLock lock(&mu_);
+      if (!caught_up_) {
+        pending_.push_back(p.revision());
+        pending_msgs_.push_back(DesignationMessage(p));
+      } else if (sent_revisions_.insert(p.revision()).second) {
+        SendLocked(DesignationMessage(p));
+      }
+    });
+    absl::StatusOr<std::vector<s1::AggregatorMessage>> missed =
+        core_.DesignationsAfter(session_.designation_revision);
+    absl::MutexLock lock(&mu_);
+    if (missed.ok()) {
+      for (s1::AggregatorMessage& m : *missed) {
+        if (sent_revisions_.insert(m.designation().notice().revision()).second) {
+          SendLocked(std::move(m));
+        }
+      }
+    }
+    for (size_t i = 0; i < pending_msgs_.size(); ++i) {
+      if (sent_revisions_.insert(pending_[i]).second) SendLocked(std::move(pending_msgs_[i]));
+    }
+    pending_.clear();
+    pending_msgs_.clear();
+    caught_up_ = true;
+  }
+
+  static s1::AggregatorMessage DesignationMessage(const kanwil::v1::Publication& p) {
+    s1::AggregatorMessage m;
+    *m.mutable_designation()->mutable_notice() = ToNotice(p);
+    return m;
+  }
+
   void Send(s1::AggregatorMessage message) {
     absl::MutexLock lock(&mu_);
+    SendLocked(std::move(message));
+  }
+
+  void SendLocked(s1::AggregatorMessage message) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     outbox_.push_back(std::move(message));
     if (!writing_) {
@@ -81,6 +129,8 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
 
   SyncCore& core_;
   Executor& executor_;
+  PublicationHub* hub_;
+  int hub_handle_ = 0;   // set and read by the read chain only
   SyncSession session_;  // touched by one task at a time
   s1::NodeMessage in_;
 
@@ -89,13 +139,17 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> pending_finish_ ABSL_GUARDED_BY(mu_);
+  bool caught_up_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<uint64_t> pending_ ABSL_GUARDED_BY(mu_);
+  std::vector<s1::AggregatorMessage> pending_msgs_ ABSL_GUARDED_BY(mu_);
+  std::set<uint64_t> sent_revisions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
 
 grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage>* KanwilSyncServiceImpl::Sync(
     grpc::CallbackServerContext* /*context*/) {
-  return new SyncReactor(core_, executor_);
+  return new SyncReactor(core_, executor_, hub_);
 }
 
 }  // namespace unggul::aggregator

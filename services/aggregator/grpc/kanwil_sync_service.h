@@ -7,6 +7,7 @@
 // `executor` must outlive the service and every stream (main drains the server first).
 
 #include "common/executor/executor.h"
+#include "services/aggregator/core/publication_hub.h"
 #include "services/aggregator/core/sync_core.h"
 #include "unggul/sync/v1/sync.grpc.pb.h"
 
@@ -14,7 +15,9 @@ namespace unggul::aggregator {
 
 class KanwilSyncServiceImpl final : public sync::v1::KanwilSync::CallbackService {
  public:
-  KanwilSyncServiceImpl(SyncCore& core, Executor& executor) : core_(core), executor_(executor) {}
+  // `hub` (optional) pushes designation publications down every streaming node's stream.
+  KanwilSyncServiceImpl(SyncCore& core, Executor& executor, PublicationHub* hub = nullptr)
+      : core_(core), executor_(executor), hub_(hub) {}
 
   grpc::ServerBidiReactor<sync::v1::NodeMessage, sync::v1::AggregatorMessage>* Sync(
       grpc::CallbackServerContext* context) override;
@@ -22,6 +25,7 @@ class KanwilSyncServiceImpl final : public sync::v1::KanwilSync::CallbackService
  private:
   SyncCore& core_;
   Executor& executor_;
+  PublicationHub* hub_;
 };
 
 }  // namespace unggul::aggregator

@@ -152,4 +152,41 @@ std::string RegistryKey::Encode() const {
   return out;
 }
 
+absl::StatusOr<SeqKey> SeqKey::Create(uint64_t seq) {
+  if (seq == 0) return absl::InvalidArgumentError("sequence number: must be >= 1");
+  return SeqKey(seq);
+}
+
+absl::StatusOr<SeqKey> SeqKey::Decode(absl::string_view encoded) {
+  if (encoded.size() != 8) return Malformed("sequence", encoded);
+  const uint64_t v = ReadBigEndian(encoded);
+  if (v == 0) return Malformed("sequence", encoded);
+  return SeqKey(v);
+}
+
+std::string SeqKey::Encode() const {
+  std::string out;
+  AppendBigEndian(out, seq_, 8);
+  return out;
+}
+
+absl::StatusOr<DesignationKey> DesignationKey::Create(absl::string_view id) {
+  if (absl::Status s = CheckText(id, "designation id"); !s.ok()) return s;
+  return DesignationKey(std::string(id));
+}
+
+absl::StatusOr<DesignationKey> DesignationKey::Decode(absl::string_view encoded) {
+  size_t pos = 0;
+  std::string id;
+  if (!ReadText(encoded, pos, id) || pos != encoded.size())
+    return Malformed("designation", encoded);
+  return DesignationKey(std::move(id));
+}
+
+std::string DesignationKey::Encode() const {
+  std::string out;
+  AppendText(out, id_);
+  return out;
+}
+
 }  // namespace unggul::aggregator

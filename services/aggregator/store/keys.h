@@ -11,6 +11,9 @@
 //                            month (u32 BE, YYYYMM)
 // registry       RegistryKey: version (u64 BE)                         StoredRegistry
 // meta           "meta"                                                StoredMeta
+// designations   DesignationKey: designation_id | 0x00                 Designation
+// audit          SeqKey: seq (u64 BE)                                  AuditEntry
+// publications   SeqKey: revision (u64 BE)                             Publication
 //
 // Replica keys start with the kind so all products (of every UPT) are one prefix scan.
 
@@ -86,6 +89,32 @@ class RegistryKey {
  private:
   explicit RegistryKey(uint64_t v) : version_(v) {}
   uint64_t version_;
+};
+
+// A dense sequence number (audit seq, publication revision). Layout: u64 BE, >= 1.
+class SeqKey {
+ public:
+  static absl::StatusOr<SeqKey> Create(uint64_t seq);  // InvalidArgument if 0
+  static absl::StatusOr<SeqKey> Decode(absl::string_view encoded);
+  std::string Encode() const;
+  uint64_t seq() const { return seq_; }
+
+ private:
+  explicit SeqKey(uint64_t s) : seq_(s) {}
+  uint64_t seq_;
+};
+
+// Layout: designation_id | 0x00.
+class DesignationKey {
+ public:
+  static absl::StatusOr<DesignationKey> Create(absl::string_view id);  // InvalidArgument
+  static absl::StatusOr<DesignationKey> Decode(absl::string_view encoded);
+  std::string Encode() const;
+  const std::string& id() const { return id_; }
+
+ private:
+  explicit DesignationKey(std::string id) : id_(std::move(id)) {}
+  std::string id_;
 };
 
 }  // namespace unggul::aggregator

@@ -27,6 +27,9 @@ constexpr absl::string_view kReplicaCf = "replica";
 constexpr absl::string_view kRollupsCf = "rollups";
 constexpr absl::string_view kRegistryCf = "registry";
 constexpr absl::string_view kMetaCf = "meta";
+constexpr absl::string_view kDesignationsCf = "designations";
+constexpr absl::string_view kAuditCf = "audit";
+constexpr absl::string_view kPublicationsCf = "publications";
 constexpr RecordKind kAllKinds[] = {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
                                     RecordKind::kCertification, RecordKind::kTraining};
 
@@ -77,12 +80,13 @@ std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
 
 absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
     const Options& options) {
-  UNGGUL_ASSIGN_OR_RETURN(
-      std::unique_ptr<OwnedRocksDb> db,
-      OwnedRocksDb::Open(options.path,
-                         {std::string(kUptsCf), std::string(kReplicaCf), std::string(kRollupsCf),
-                          std::string(kRegistryCf), std::string(kMetaCf)},
-                         options.sync_writes));
+  UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
+                          OwnedRocksDb::Open(options.path,
+                                             {std::string(kUptsCf), std::string(kReplicaCf),
+                                              std::string(kRollupsCf), std::string(kRegistryCf),
+                                              std::string(kMetaCf), std::string(kDesignationsCf),
+                                              std::string(kAuditCf), std::string(kPublicationsCf)},
+                                             options.sync_writes));
   std::string value;
   rocksdb::Status s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), "meta", &value);
   st::StoredMeta meta;
@@ -474,6 +478,118 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<Regi
                                     stored.SerializeAsString());
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "save registry"));
   return stored.version();
+}
+
+absl::StatusOr<kanwil::v1::Designation> RocksDbKanwilStore::GetDesignation(
+    absl::string_view id) const {
+  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(id));
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kDesignationsCf), key.Encode(), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("designation ", id, " not found"));
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get designation"));
+  kanwil::v1::Designation d;
+  if (!d.ParseFromString(value)) return absl::DataLossError("undecodable designation");
+  return d;
+}
+
+absl::StatusOr<std::vector<kanwil::v1::Designation>> RocksDbKanwilStore::ListDesignations() const {
+  std::vector<kanwil::v1::Designation> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kDesignationsCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    kanwil::v1::Designation d;
+    if (!d.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable designation");
+    }
+    out.push_back(std::move(d));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list designations"));
+  return out;
+}
+
+absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> RocksDbKanwilStore::LastAuditEntry() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAuditCf)));
+  it->SeekToLast();
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read audit"));
+  if (!it->Valid()) return std::optional<kanwil::v1::AuditEntry>();
+  kanwil::v1::AuditEntry e;
+  if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::DataLossError("undecodable audit entry");
+  }
+  return std::optional<kanwil::v1::AuditEntry>(std::move(e));
+}
+
+absl::StatusOr<std::vector<kanwil::v1::AuditEntry>> RocksDbKanwilStore::ReadAudit(
+    uint64_t from_seq, size_t max) const {
+  std::vector<kanwil::v1::AuditEntry> out;
+  UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(std::max<uint64_t>(from_seq, 1)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAuditCf)));
+  for (it->Seek(start.Encode()); it->Valid() && out.size() < max; it->Next()) {
+    kanwil::v1::AuditEntry e;
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable audit entry");
+    }
+    out.push_back(std::move(e));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read audit"));
+  return out;
+}
+
+absl::StatusOr<uint64_t> RocksDbKanwilStore::LastPublicationRevision() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kPublicationsCf)));
+  it->SeekToLast();
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read publications"));
+  if (!it->Valid()) return uint64_t{0};
+  UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Decode(ToView(it->key())));
+  return key.seq();
+}
+
+absl::StatusOr<std::vector<kanwil::v1::Publication>> RocksDbKanwilStore::ReadPublications(
+    uint64_t after_revision, size_t max) const {
+  std::vector<kanwil::v1::Publication> out;
+  UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(after_revision + 1));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kPublicationsCf)));
+  for (it->Seek(start.Encode()); it->Valid() && out.size() < max; it->Next()) {
+    kanwil::v1::Publication p;
+    if (!p.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable publication");
+    }
+    out.push_back(std::move(p));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read publications"));
+  return out;
+}
+
+absl::Status RocksDbKanwilStore::Commit(const DesignationCommit& commit) {
+  rocksdb::WriteBatch wb;
+  for (const kanwil::v1::Designation& d : commit.designations) {
+    UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(d.designation_id()));
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+        wb.Put(db_->cf(kDesignationsCf), key.Encode(), d.SerializeAsString()), "stage"));
+  }
+  for (const kanwil::v1::AuditEntry& e : commit.audit) {
+    UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(e.seq()));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Put(db_->cf(kAuditCf), key.Encode(), e.SerializeAsString()), "stage"));
+  }
+  for (const kanwil::v1::Publication& p : commit.publications) {
+    UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(p.revision()));
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+        wb.Put(db_->cf(kPublicationsCf), key.Encode(), p.SerializeAsString()), "stage"));
+  }
+  return FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "commit designation");
+}
+
+absl::Status RocksDbKanwilStore::TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry) {
+  UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(entry.seq()));
+  return FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAuditCf), key.Encode(),
+                                       entry.SerializeAsString()),
+                         "tamper");
 }
 
 void RocksDbKanwilStore::FailNextApplyForTest() {

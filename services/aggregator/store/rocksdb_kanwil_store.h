@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "services/aggregator/store/designation_store.h"
 #include "services/aggregator/store/kanwil_store.h"
 
 namespace unggul {
@@ -17,7 +18,7 @@ class OwnedRocksDb;
 
 namespace unggul::aggregator {
 
-class RocksDbKanwilStore final : public KanwilStore {
+class RocksDbKanwilStore final : public KanwilStore, public DesignationStore {
  public:
   static constexpr uint32_t kFormatVersion = 1;
 
@@ -53,6 +54,18 @@ class RocksDbKanwilStore final : public KanwilStore {
   absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
                                         absl::string_view content_hash,
                                         int64_t now_unix_ms) override;
+
+  absl::StatusOr<kanwil::v1::Designation> GetDesignation(absl::string_view id) const override;
+  absl::StatusOr<std::vector<kanwil::v1::Designation>> ListDesignations() const override;
+  absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> LastAuditEntry() const override;
+  absl::StatusOr<std::vector<kanwil::v1::AuditEntry>> ReadAudit(uint64_t from_seq,
+                                                                size_t max) const override;
+  absl::StatusOr<uint64_t> LastPublicationRevision() const override;
+  absl::StatusOr<std::vector<kanwil::v1::Publication>> ReadPublications(uint64_t after_revision,
+                                                                        size_t max) const override;
+  absl::Status Commit(const DesignationCommit& commit) override;
+  // Test hook: overwrite one stored audit entry (to show that verification detects tampering).
+  absl::Status TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry);
 
   // Test hook: the next ApplyChanges fails after the records are staged, before the HWM.
   void FailNextApplyForTest();

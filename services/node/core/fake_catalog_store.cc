@@ -123,6 +123,17 @@ absl::StatusOr<ListPage> FakeCatalogStore::List(const ListQuery& query) const {
   return page;
 }
 
+absl::StatusOr<std::vector<v1::DesignationNotice>> FakeCatalogStore::ListDesignations() const {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = TakeFailure(); !s.ok()) return s;
+  return designations_;
+}
+
+void FakeCatalogStore::AddDesignation(v1::DesignationNotice notice) {
+  absl::MutexLock lock(&mu_);
+  designations_.push_back(std::move(notice));
+}
+
 std::vector<ChangeEntry> FakeCatalogStore::Changes(uint64_t after_seq, size_t max) const {
   absl::MutexLock lock(&mu_);
   std::vector<ChangeEntry> out;

@@ -29,6 +29,8 @@ class FakeCatalogStore final : public CatalogStore {
   absl::StatusOr<uint64_t> Put(const v1::Record& record, absl::string_view request_id,
                                absl::string_view fingerprint, int64_t at_unix_ms) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) const override;
+  absl::StatusOr<std::vector<v1::DesignationNotice>> ListDesignations() const override;
+  void AddDesignation(v1::DesignationNotice notice);
   // Up to `max` writes after `after_seq`, as the changelog would hold them.
   std::vector<ChangeEntry> Changes(uint64_t after_seq, size_t max) const;
 
@@ -41,6 +43,7 @@ class FakeCatalogStore final : public CatalogStore {
   std::map<std::pair<RecordKind, std::string>, v1::Record> records_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, RequestOutcome> requests_ ABSL_GUARDED_BY(mu_);
   std::vector<ChangeEntry> changes_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::DesignationNotice> designations_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace unggul::node

@@ -528,4 +528,17 @@ absl::StatusOr<v1::ListTrainingsResponse> NodeCore::ListTrainings(
   return out;
 }
 
+absl::StatusOr<v1::ListDesignationsResponse> NodeCore::ListDesignations(
+    const v1::ListDesignationsRequest& request) const {
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::DesignationNotice> all, store_.ListDesignations());
+  const StoreInfo info = store_.Info();
+  v1::ListDesignationsResponse out;
+  for (v1::DesignationNotice& n : all) {
+    out.set_revision(std::max(out.revision(), n.revision()));
+    if (request.own_products_only() && n.upt_code() != info.upt_code) continue;
+    *out.add_designations() = std::move(n);
+  }
+  return out;
+}
+
 }  // namespace unggul::node

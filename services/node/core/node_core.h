@@ -72,6 +72,9 @@ class NodeCore {
   absl::StatusOr<v1::ListTrainingsResponse> ListTrainings(
       const v1::ListRecordsRequest& request) const;
 
+  absl::StatusOr<v1::ListDesignationsResponse> ListDesignations(
+      const v1::ListDesignationsRequest& request) const;
+
  private:
   ValidationContext Context() const;
   // Idempotency check: the earlier outcome for `request_id`, AlreadyExists when the payload

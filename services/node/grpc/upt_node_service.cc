@@ -165,4 +165,11 @@ grpc::Status UptNodeServiceImpl::ListTrainings(grpc::ServerContext*,
                [&](v1::ListTrainingsResponse r) { *response = std::move(r); });
 }
 
+grpc::Status UptNodeServiceImpl::ListDesignations(grpc::ServerContext*,
+                                                  const v1::ListDesignationsRequest* request,
+                                                  v1::ListDesignationsResponse* response) {
+  return Reply(core_.ListDesignations(*request),
+               [&](v1::ListDesignationsResponse r) { *response = std::move(r); });
+}
+
 }  // namespace unggul::node

@@ -50,6 +50,8 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
                            v1::TrainingResponse*) override;
   grpc::Status ListTrainings(grpc::ServerContext*, const v1::ListRecordsRequest*,
                              v1::ListTrainingsResponse*) override;
+  grpc::Status ListDesignations(grpc::ServerContext*, const v1::ListDesignationsRequest*,
+                                v1::ListDesignationsResponse*) override;
 
  private:
   NodeCore& core_;

@@ -40,6 +40,8 @@ struct StoreInfo {
   uint64_t oldest_seq = 1;
   // Highest seq the Kanwil acknowledged (persisted).
   uint64_t acked_seq = 0;
+  // Newest designation publication revision received (persisted).
+  uint64_t designation_revision = 0;
 };
 
 // What an earlier idempotent write returned.
@@ -95,6 +97,9 @@ class CatalogStore {
                                        absl::string_view fingerprint, int64_t at_unix_ms) = 0;
 
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) const = 0;
+
+  // Designations the Kanwil published for this Kanwil's products, newest notice per id.
+  virtual absl::StatusOr<std::vector<v1::DesignationNotice>> ListDesignations() const = 0;
 };
 
 // Every current record at one changelog position.
@@ -126,6 +131,10 @@ class ChangeFeed {
 
   // Persists the Kanwil's acknowledgement (monotonic: a lower value is ignored).
   virtual absl::Status SetAckedSeq(uint64_t seq) = 0;
+
+  // Stores a designation notice unless a newer revision of the same designation is stored;
+  // raises designation_revision. Idempotent.
+  virtual absl::Status PutDesignation(const v1::DesignationNotice& notice) = 0;
 
   // Deletes changelog entries with seq <= min(upto_seq, acked_seq) written before
   // `written_before_unix_ms`, oldest first, at most `max_entries`. Returns the new oldest_seq.

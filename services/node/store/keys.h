@@ -12,6 +12,7 @@
 //                                day (u32 BE) | id | 0x00
 // changelog          ChangelogKey: seq (u64 BE)                           StoredChange
 // requests           RequestKey: request_id | 0x00                        StoredRequest
+// designations       RecordKey:  designation_id | 0x00                    StoredDesignation
 // meta               MetaKey:    "meta" | "counts" | "sync"               StoredMeta, StoredCounts,
 //                                                                      StoredSyncState
 

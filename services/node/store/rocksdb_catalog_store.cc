@@ -25,6 +25,7 @@ constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
 constexpr absl::string_view kMetaCf = "meta";
+constexpr absl::string_view kDesignationsCf = "designations";
 
 constexpr char kTokenVersion = 1;
 constexpr char kModePrimary = 0;
@@ -211,14 +212,14 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
-      options.sync_writes));
+      sync_state.designation_revision(), options.sync_writes));
 }
 
 RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
                                          std::string incarnation_id, uint32_t format_version,
                                          v1::RecordCounts counts, v1::RecordDigest digest,
                                          uint64_t next_seq, uint64_t acked_seq, uint64_t oldest_seq,
-                                         bool sync_writes)
+                                         uint64_t designation_revision, bool sync_writes)
     : db_(std::move(db)),
       upt_code_(std::move(upt_code)),
       incarnation_id_(std::move(incarnation_id)),
@@ -228,7 +229,8 @@ RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::
       counts_(std::move(counts)),
       digest_(std::move(digest)),
       acked_seq_(acked_seq),
-      oldest_seq_(oldest_seq) {}
+      oldest_seq_(oldest_seq),
+      designation_revision_(designation_revision) {}
 
 RocksDbCatalogStore::~RocksDbCatalogStore() = default;
 
@@ -244,6 +246,7 @@ StoreInfo RocksDbCatalogStore::Info() const {
   info.digest = digest_;
   info.acked_seq = acked_seq_;
   info.oldest_seq = oldest_seq_;
+  info.designation_revision = designation_revision_;
   return info;
 }
 
@@ -524,13 +527,66 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   return out;
 }
 
-absl::Status RocksDbCatalogStore::WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq) {
+std::string RocksDbCatalogStore::SyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq,
+                                                 uint64_t designation_revision) const {
   storage::v1::StoredSyncState state;
   state.set_acked_seq(acked_seq);
   state.set_oldest_seq(oldest_seq);
+  state.set_designation_revision(designation_revision);
+  return state.SerializeAsString();
+}
+
+absl::Status RocksDbCatalogStore::WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq) {
   rocksdb::Status s = db_->db().Put(db_->write_options(), db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
-                                    state.SerializeAsString());
+                                    SyncStateLocked(acked_seq, oldest_seq, designation_revision_));
   return FromRocksStatus(s, "write sync state");
+}
+
+absl::Status RocksDbCatalogStore::PutDesignation(const v1::DesignationNotice& notice) {
+  UNGGUL_ASSIGN_OR_RETURN(RecordKey key, RecordKey::Create(notice.designation_id()));
+  absl::MutexLock lock(&write_mu_);
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kDesignationsCf), key.Encode(), &value);
+  bool newer = true;
+  if (s.ok()) {
+    storage::v1::StoredDesignation old;
+    if (!old.ParseFromString(value)) return absl::DataLossError("undecodable designation");
+    newer = notice.revision() > old.notice().revision();
+  } else if (!s.IsNotFound()) {
+    return FromRocksStatus(s, "read designation");
+  }
+  const uint64_t revision = std::max(designation_revision_, notice.revision());
+  rocksdb::WriteBatch wb;  // the notice and the revision move together
+  s = rocksdb::Status::OK();
+  if (newer) {
+    storage::v1::StoredDesignation stored;
+    *stored.mutable_notice() = notice;
+    s = wb.Put(db_->cf(kDesignationsCf), key.Encode(), stored.SerializeAsString());
+  }
+  if (s.ok()) {
+    s = wb.Put(db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
+               SyncStateLocked(acked_seq_, oldest_seq_, revision));
+  }
+  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "store designation"));
+  designation_revision_ = revision;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::DesignationNotice>> RocksDbCatalogStore::ListDesignations() const {
+  std::vector<v1::DesignationNotice> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kDesignationsCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    storage::v1::StoredDesignation stored;
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable designation");
+    }
+    out.push_back(std::move(*stored.mutable_notice()));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list designations"));
+  return out;
 }
 
 absl::Status RocksDbCatalogStore::SetAckedSeq(uint64_t seq) {

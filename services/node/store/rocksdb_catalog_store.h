@@ -46,6 +46,8 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
   void Wake() override;
   absl::StatusOr<RecordSnapshot> ReadSnapshot() const override;
   absl::Status SetAckedSeq(uint64_t seq) override;
+  absl::Status PutDesignation(const v1::DesignationNotice& notice) override;
+  absl::StatusOr<std::vector<v1::DesignationNotice>> ListDesignations() const override;
   absl::StatusOr<uint64_t> TrimChangelog(uint64_t upto_seq, int64_t written_before_unix_ms,
                                          size_t max_entries) override;
 
@@ -57,7 +59,11 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
   RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
                       std::string incarnation_id, uint32_t format_version, v1::RecordCounts counts,
                       v1::RecordDigest digest, uint64_t next_seq, uint64_t acked_seq,
-                      uint64_t oldest_seq, bool sync_writes);
+                      uint64_t oldest_seq, uint64_t designation_revision, bool sync_writes);
+  // The sync state with the current members, for a WriteBatch or a direct put.
+  std::string SyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq,
+                              uint64_t designation_revision) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
@@ -73,6 +79,7 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
   v1::RecordDigest digest_ ABSL_GUARDED_BY(write_mu_);
   uint64_t acked_seq_ ABSL_GUARDED_BY(write_mu_);
   uint64_t oldest_seq_ ABSL_GUARDED_BY(write_mu_);
+  uint64_t designation_revision_ ABSL_GUARDED_BY(write_mu_);
   uint64_t wake_generation_ ABSL_GUARDED_BY(write_mu_) = 0;
   mutable absl::CondVar changed_;
   Failpoint failpoint_ ABSL_GUARDED_BY(write_mu_) = Failpoint::kNone;

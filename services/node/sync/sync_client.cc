@@ -108,6 +108,7 @@ absl::Status SyncClient::RunOnce() {
   hello->set_oldest_seq(info.oldest_seq);
   hello->set_protocol_version(s1::PROTOCOL_VERSION_1);
   hello->set_software_version(options_.software_version);
+  hello->set_designation_revision(info.designation_revision);
 
   absl::Status result;
   s1::AggregatorMessage first;
@@ -296,9 +297,14 @@ void SyncClient::ReadLoop(Stream* stream) {
       absl::MutexLock lock(&mu_);
       aggregator_hwm_ = msg.heartbeat().seq();
     } else if (msg.has_designation()) {
-      log::Info("designation update received",
-                {{"revision", absl::StrCat(msg.designation().revision())},
-                 {"product", msg.designation().product_id()}});
+      const v1::DesignationNotice& n = msg.designation().notice();
+      if (absl::Status s = feed_.PutDesignation(n); !s.ok()) {
+        log::Warn("cannot store designation", {{"status", StatusText(s)}});
+      } else {
+        log::Info("designation received", {{"revision", absl::StrCat(n.revision())},
+                                           {"product", n.product_id()},
+                                           {"status", n.status()}});
+      }
     }
   }
   absl::MutexLock lock(&mu_);

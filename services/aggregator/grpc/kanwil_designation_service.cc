@@ -1,0 +1,73 @@
+#include "services/aggregator/grpc/kanwil_designation_service.h"
+
+#include <utility>
+
+#include "common/status/grpc_status.h"
+
+namespace unggul::aggregator {
+namespace {
+
+namespace kv1 = ::unggul::kanwil::v1;
+
+template <typename T>
+grpc::Status Reply(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status KanwilDesignationServiceImpl::CreateDesignation(
+    grpc::ServerContext*, const kv1::CreateDesignationRequest* request,
+    kv1::Designation* response) {
+  return Reply(core_.Create(*request), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::TransitionDesignation(
+    grpc::ServerContext*, const kv1::TransitionDesignationRequest* request,
+    kv1::Designation* response) {
+  return Reply(core_.Transition(*request), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::GetDesignation(grpc::ServerContext*,
+                                                          const kv1::GetDesignationRequest* request,
+                                                          kv1::Designation* response) {
+  return Reply(core_.Get(request->designation_id()), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::ListDesignations(
+    grpc::ServerContext*, const kv1::ListDesignationsRequest* request,
+    kv1::ListDesignationsResponse* response) {
+  return Reply(core_.List(*request), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::GetAuditLog(grpc::ServerContext*,
+                                                       const kv1::GetAuditLogRequest* request,
+                                                       kv1::GetAuditLogResponse* response) {
+  return Reply(core_.AuditLog(*request), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::VerifyAuditLog(grpc::ServerContext*,
+                                                          const kv1::VerifyAuditLogRequest*,
+                                                          kv1::VerifyAuditLogResponse* response) {
+  return Reply(core_.VerifyAuditLog(), response);
+}
+
+grpc::Status KanwilDesignationServiceImpl::WatchDesignations(
+    grpc::ServerContext* context, const kv1::WatchDesignationsRequest* request,
+    grpc::ServerWriter<kv1::Publication>* writer) {
+  uint64_t after = request->from_revision();
+  while (!context->IsCancelled()) {
+    absl::StatusOr<std::vector<kv1::Publication>> page = store_.ReadPublications(after, 500);
+    if (!page.ok()) return ToGrpcStatus(page.status());
+    for (const kv1::Publication& p : *page) {
+      if (!writer->Write(p)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
+      after = p.revision();
+    }
+    if (page->empty()) hub_.WaitForRevisionAbove(after, absl::Seconds(1));
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled");
+}
+
+}  // namespace unggul::aggregator

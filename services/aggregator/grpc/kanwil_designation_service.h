@@ -1,0 +1,40 @@
+#pragma once
+
+// gRPC adapter of KanwilDesignations (sync API). WatchDesignations holds one server thread per
+// watcher (dashboards are few; the server's thread quota bounds them) and waits on the
+// PublicationHub between catch-up reads, checking for cancellation at least once a second.
+
+#include "services/aggregator/core/designation_core.h"
+#include "services/aggregator/core/publication_hub.h"
+#include "unggul/kanwil/v1/designation.grpc.pb.h"
+
+namespace unggul::aggregator {
+
+class KanwilDesignationServiceImpl final : public kanwil::v1::KanwilDesignations::Service {
+ public:
+  KanwilDesignationServiceImpl(DesignationCore& core, DesignationStore& store, PublicationHub& hub)
+      : core_(core), store_(store), hub_(hub) {}
+
+  grpc::Status CreateDesignation(grpc::ServerContext*, const kanwil::v1::CreateDesignationRequest*,
+                                 kanwil::v1::Designation*) override;
+  grpc::Status TransitionDesignation(grpc::ServerContext*,
+                                     const kanwil::v1::TransitionDesignationRequest*,
+                                     kanwil::v1::Designation*) override;
+  grpc::Status GetDesignation(grpc::ServerContext*, const kanwil::v1::GetDesignationRequest*,
+                              kanwil::v1::Designation*) override;
+  grpc::Status ListDesignations(grpc::ServerContext*, const kanwil::v1::ListDesignationsRequest*,
+                                kanwil::v1::ListDesignationsResponse*) override;
+  grpc::Status GetAuditLog(grpc::ServerContext*, const kanwil::v1::GetAuditLogRequest*,
+                           kanwil::v1::GetAuditLogResponse*) override;
+  grpc::Status VerifyAuditLog(grpc::ServerContext*, const kanwil::v1::VerifyAuditLogRequest*,
+                              kanwil::v1::VerifyAuditLogResponse*) override;
+  grpc::Status WatchDesignations(grpc::ServerContext*, const kanwil::v1::WatchDesignationsRequest*,
+                                 grpc::ServerWriter<kanwil::v1::Publication>*) override;
+
+ private:
+  DesignationCore& core_;
+  DesignationStore& store_;
+  PublicationHub& hub_;
+};
+
+}  // namespace unggul::aggregator
