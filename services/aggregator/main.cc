@@ -28,10 +28,16 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "services/aggregator/core/dashboard_core.h"
+#include "services/aggregator/core/designation_core.h"
+#include "services/aggregator/core/publication_hub.h"
+#include "services/aggregator/core/ranking_core.h"
 #include "services/aggregator/core/registry.h"
 #include "services/aggregator/core/sync_core.h"
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
+#include "services/aggregator/grpc/kanwil_designation_service.h"
 #include "services/aggregator/grpc/kanwil_sync_service.h"
+#include "services/aggregator/ranking/default_model.h"
+#include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
 ABSL_FLAG(std::string, data_dir, "", "Required. RocksDB directory; created when missing.");
@@ -51,6 +57,12 @@ ABSL_FLAG(int, max_batch_bytes, 1 << 20, "Largest ChangeBatch accepted, bytes (t
 ABSL_FLAG(int, max_inflight_batches, 8, "Unacknowledged batches a node may have in flight.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long streams and calls may finish before cancellation.");
+ABSL_FLAG(std::string, scoring_model, "",
+          "SPUP scoring model (JSON, unggul.kanwil.v1.ScoringModel). Empty: the built-in SPUP 1.0 "
+          "(services/aggregator/ranking/spup-1.0.json). An invalid model refuses to start.");
+ABSL_FLAG(std::string, kanwil_code, "SUMSEL", "This Kanwil's code, stamped on designations.");
+ABSL_FLAG(std::string, kanwil_name, "Kanwil Ditjenpas Sumatera Selatan",
+          "This Kanwil's name, used in designation titles.");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
@@ -107,6 +119,13 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_max_inflight_batches) < 1) {
     return Fail("--max_inflight_batches must be >= 1");
   }
+  absl::StatusOr<unggul::kanwil::v1::ScoringModel> model =
+      absl::GetFlag(FLAGS_scoring_model).empty()
+          ? unggul::aggregator::ParseScoringModel(unggul::aggregator::DefaultScoringModelJson())
+          : unggul::aggregator::LoadScoringModelFile(absl::GetFlag(FLAGS_scoring_model));
+  if (!model.ok()) {
+    return Fail(absl::StrCat("invalid --scoring_model: ", model.status().message()));
+  }
   std::string registry_text;
   {
     std::ifstream in(registry_file);
@@ -143,11 +162,19 @@ int main(int argc, char** argv) {
   if (!version.ok())
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
+  unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model);
+  unggul::aggregator::PublicationHub hub;
+  unggul::aggregator::DesignationCore designation_core(**store, **store, ranking_core, hub, clock,
+                                                       absl::GetFlag(FLAGS_kanwil_code),
+                                                       absl::GetFlag(FLAGS_kanwil_name));
+  sync_core.SetDesignationStore(store->get());
 
   auto executor =
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
-  unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor);
-  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core);
+  unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
+  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core);
+  unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
+                                                                       hub);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -161,6 +188,7 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&sync_service);
   builder.RegisterService(&dashboard_service);
+  builder.RegisterService(&designation_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
@@ -168,6 +196,7 @@ int main(int argc, char** argv) {
   unggul::log::Info("kanwil-aggregator serving",
                     {{"port", absl::StrCat(port)},
                      {"registry_version", absl::StrCat(*version)},
+                     {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
                      {"upts", absl::StrCat(registry->entries.size())}});
   if (const std::string pf = absl::GetFlag(FLAGS_port_file);
       !pf.empty() && !WritePortFile(pf, port)) {

@@ -10,9 +10,9 @@ namespace {
 
 namespace kv1 = ::unggul::kanwil::v1;
 
-template <typename Response, typename Request, typename Method>
-absl::StatusOr<Response> Call(kv1::KanwilDashboard::Stub& stub, Method method,
-                              const Request& request, absl::Duration timeout) {
+template <typename Response, typename Stub, typename Request, typename Method>
+absl::StatusOr<Response> Call(Stub& stub, Method method, const Request& request,
+                              absl::Duration timeout) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   Response response;
@@ -30,7 +30,9 @@ std::unique_ptr<KanwilClient> KanwilClient::Connect(const std::string& addr,
 }
 
 KanwilClient::KanwilClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout)
-    : stub_(kv1::KanwilDashboard::NewStub(channel)), timeout_(timeout) {}
+    : stub_(kv1::KanwilDashboard::NewStub(channel)),
+      designations_(kv1::KanwilDesignations::NewStub(channel)),
+      timeout_(timeout) {}
 
 absl::StatusOr<kv1::ListUptsResponse> KanwilClient::ListUpts() {
   return Call<kv1::ListUptsResponse>(*stub_, &kv1::KanwilDashboard::Stub::ListUpts,
@@ -54,6 +56,56 @@ absl::StatusOr<kv1::UptDigest> KanwilClient::GetUptDigest(const std::string& upt
   kv1::GetUptDigestRequest request;
   request.set_upt_code(upt_code);
   return Call<kv1::UptDigest>(*stub_, &kv1::KanwilDashboard::Stub::GetUptDigest, request, timeout_);
+}
+
+absl::StatusOr<kv1::Ranking> KanwilClient::GetRanking(const kv1::GetRankingRequest& request) {
+  return Call<kv1::Ranking>(*stub_, &kv1::KanwilDashboard::Stub::GetRanking, request, timeout_);
+}
+
+absl::StatusOr<kv1::ProductScore> KanwilClient::GetProductScore(
+    const kv1::GetProductScoreRequest& request) {
+  return Call<kv1::ProductScore>(*stub_, &kv1::KanwilDashboard::Stub::GetProductScore, request,
+                                 timeout_);
+}
+
+absl::StatusOr<kv1::ProductMap> KanwilClient::GetProductMap(const kv1::GetRankingRequest& request) {
+  return Call<kv1::ProductMap>(*stub_, &kv1::KanwilDashboard::Stub::GetProductMap, request,
+                               timeout_);
+}
+
+absl::StatusOr<kv1::Assessment> KanwilClient::SubmitAssessment(const kv1::Assessment& request) {
+  return Call<kv1::Assessment>(*stub_, &kv1::KanwilDashboard::Stub::SubmitAssessment, request,
+                               timeout_);
+}
+
+absl::StatusOr<kv1::Designation> KanwilClient::CreateDesignation(
+    const kv1::CreateDesignationRequest& request) {
+  return Call<kv1::Designation>(*designations_, &kv1::KanwilDesignations::Stub::CreateDesignation,
+                                request, timeout_);
+}
+
+absl::StatusOr<kv1::Designation> KanwilClient::TransitionDesignation(
+    const kv1::TransitionDesignationRequest& request) {
+  return Call<kv1::Designation>(
+      *designations_, &kv1::KanwilDesignations::Stub::TransitionDesignation, request, timeout_);
+}
+
+absl::StatusOr<kv1::ListDesignationsResponse> KanwilClient::ListDesignations(
+    const kv1::ListDesignationsRequest& request) {
+  return Call<kv1::ListDesignationsResponse>(
+      *designations_, &kv1::KanwilDesignations::Stub::ListDesignations, request, timeout_);
+}
+
+absl::StatusOr<kv1::GetAuditLogResponse> KanwilClient::GetAuditLog(
+    const kv1::GetAuditLogRequest& request) {
+  return Call<kv1::GetAuditLogResponse>(*designations_, &kv1::KanwilDesignations::Stub::GetAuditLog,
+                                        request, timeout_);
+}
+
+absl::StatusOr<kv1::VerifyAuditLogResponse> KanwilClient::VerifyAuditLog() {
+  return Call<kv1::VerifyAuditLogResponse>(*designations_,
+                                           &kv1::KanwilDesignations::Stub::VerifyAuditLog,
+                                           kv1::VerifyAuditLogRequest(), timeout_);
 }
 
 }  // namespace unggul::cli

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
+#include "unggul/kanwil/v1/designation.grpc.pb.h"
 
 namespace unggul::cli {
 
@@ -21,9 +22,26 @@ class KanwilClient {
       const kanwil::v1::ListProductsRequest& request);
   absl::StatusOr<kanwil::v1::GetProductResponse> GetProduct(const std::string& product_id);
   absl::StatusOr<kanwil::v1::UptDigest> GetUptDigest(const std::string& upt_code);
+  absl::StatusOr<kanwil::v1::Ranking> GetRanking(const kanwil::v1::GetRankingRequest& request);
+  absl::StatusOr<kanwil::v1::ProductScore> GetProductScore(
+      const kanwil::v1::GetProductScoreRequest& request);
+  absl::StatusOr<kanwil::v1::ProductMap> GetProductMap(
+      const kanwil::v1::GetRankingRequest& request);
+  absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& request);
+
+  absl::StatusOr<kanwil::v1::Designation> CreateDesignation(
+      const kanwil::v1::CreateDesignationRequest& request);
+  absl::StatusOr<kanwil::v1::Designation> TransitionDesignation(
+      const kanwil::v1::TransitionDesignationRequest& request);
+  absl::StatusOr<kanwil::v1::ListDesignationsResponse> ListDesignations(
+      const kanwil::v1::ListDesignationsRequest& request);
+  absl::StatusOr<kanwil::v1::GetAuditLogResponse> GetAuditLog(
+      const kanwil::v1::GetAuditLogRequest& request);
+  absl::StatusOr<kanwil::v1::VerifyAuditLogResponse> VerifyAuditLog();
 
  private:
   std::unique_ptr<kanwil::v1::KanwilDashboard::Stub> stub_;
+  std::unique_ptr<kanwil::v1::KanwilDesignations::Stub> designations_;
   absl::Duration timeout_;
 };
 

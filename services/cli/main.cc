@@ -14,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -525,6 +526,228 @@ int Main(int argc, char** argv) {
       std::cout << (g.json() ? ToJson(r) + "\n"
                              : absl::StrFormat("%s hwm=%d digest=%s\n", r.upt_code(), r.hwm(),
                                                DigestString(r.digest())));
+      return absl::OkStatus();
+    };
+  });
+
+  // ranking, assessments, designations (--addr is the aggregator)
+  static std::string rank_from, rank_to, rank_upt, rank_category;
+  static std::vector<std::string> rank_weights;
+  auto rank_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--from", rank_from, "First month YYYY-MM (default: last 12 complete months)");
+    cmd->add_option("--to", rank_to, "Last month YYYY-MM");
+    cmd->add_option("--upt", rank_upt, "Cohort: only this UPT");
+    cmd->add_option("--category", rank_category, "Cohort: only this category");
+  };
+  auto rank_request = [&]() -> absl::StatusOr<kanwil::v1::GetRankingRequest> {
+    kanwil::v1::GetRankingRequest req;
+    req.set_start_month(rank_from);
+    req.set_end_month(rank_to);
+    req.set_upt_code(rank_upt);
+    UNGGUL_ASSIGN_OR_RETURN(int cat,
+                            ParseEnumName(v1::Category_descriptor(), rank_category, "--category"));
+    req.set_category(static_cast<v1::Category>(cat));
+    for (const std::string& w : rank_weights) {
+      const size_t eq = w.find('=');
+      double value = 0;
+      if (eq == std::string::npos || !absl::SimpleAtod(w.substr(eq + 1), &value)) {
+        return absl::InvalidArgumentError(absl::StrCat("--weight: must be CODE=VALUE, got ", w));
+      }
+      (*req.mutable_weight_overrides())[w.substr(0, eq)] = value;
+    }
+    return req;
+  };
+  CLI::App* kranking = kanwil->add_subcommand("ranking", "SPUP ranking table with sensitivity");
+  rank_flags(kranking);
+  kranking->add_option("--weight", rank_weights, "What-if weight CODE=VALUE (repeatable)");
+  kranking->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetRankingRequest req, rank_request());
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking r, kclient()->GetRanking(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderRanking(r));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kscore = kanwil->add_subcommand("score", "One product's full SPUP breakdown");
+  kscore->add_option("product_id", kanwil_id, "Product id")->required();
+  rank_flags(kscore);
+  kscore->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::GetProductScoreRequest req;
+      req.set_product_id(kanwil_id);
+      req.set_start_month(rank_from);
+      req.set_end_month(rank_to);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ProductScore r, kclient()->GetProductScore(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderProductScore(r));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kmap = kanwil->add_subcommand("map", "Pemetaan: products by category x UPT");
+  rank_flags(kmap);
+  kmap->callback([&] {
+    action = [&]() -> absl::Status {
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetRankingRequest req, rank_request());
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ProductMap r, kclient()->GetProductMap(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderProductMap(r));
+      return absl::OkStatus();
+    };
+  });
+  static kanwil::v1::Assessment assessment;
+  static int assess_score = 0;
+  static bool assess_coi = false;
+  static bool assess_external = false;
+  static std::string assess_indicator, assess_assessor;
+  CLI::App* kassess = kanwil->add_subcommand(
+      "assess", "Record an assessor's panel score (rubric 0..4) for C3, C4, D2 or D4");
+  kassess->add_option("product_id", kanwil_id, "Product id")->required();
+  kassess->add_option("--indicator", assess_indicator, "C3, C4, D2 or D4")->required();
+  kassess->add_option("--assessor", assess_assessor, "Assessor id")->required();
+  kassess->add_option("--score", assess_score, "0..4")->required();
+  kassess->add_flag("--conflict-of-interest", assess_coi, "Declared conflict (excluded)");
+  kassess->add_flag("--external", assess_external, "External assessor");
+  rank_flags(kassess);
+  kassess->callback([&] {
+    action = [&]() -> absl::Status {
+      assessment.set_product_id(kanwil_id);
+      assessment.set_indicator(assess_indicator);
+      assessment.set_assessor_id(assess_assessor);
+      assessment.set_score(assess_score);
+      assessment.set_conflict_of_interest(assess_coi);
+      assessment.set_external(assess_external);
+      assessment.set_start_month(rank_from);
+      assessment.set_end_month(rank_to);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Assessment r, kclient()->SubmitAssessment(assessment));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderDetail(r));
+      return absl::OkStatus();
+    };
+  });
+
+  static std::string actor, level = "KANWIL", decree, revoke_reason, des_note, title, act_name,
+                            status_name;
+  auto parse_actor = [&]() -> absl::StatusOr<kanwil::v1::Actor> {
+    const size_t colon = actor.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == actor.size()) {
+      return absl::InvalidArgumentError(
+          "--actor: must be USER:ROLE, e.g. kabid.yanbin:KABID_YANBIN");
+    }
+    kanwil::v1::Actor a;
+    a.set_user(actor.substr(0, colon));
+    a.set_role(actor.substr(colon + 1));
+    return a;
+  };
+  CLI::App* kdes = kanwil->add_subcommand("designation", "Designation workflow");
+  kdes->require_subcommand(1);
+  CLI::App* kcreate = kdes->add_subcommand("create", "Draft a designation (freezes the score)");
+  kcreate->add_option("product_id", kanwil_id, "Product id")->required();
+  kcreate->add_option("--level", level, "KANWIL or UPT")->capture_default_str();
+  kcreate->add_option("--actor", actor, "USER:ROLE of the proposer")->required();
+  kcreate->add_option("--title", title, "Official title (default derived)");
+  kcreate->add_option("--note", des_note, "Note");
+  rank_flags(kcreate);
+  kcreate->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::CreateDesignationRequest req;
+      req.set_product_id(kanwil_id);
+      UNGGUL_ASSIGN_OR_RETURN(
+          int lvl, ParseEnumName(kanwil::v1::DesignationLevel_descriptor(), level, "--level"));
+      req.set_level(static_cast<kanwil::v1::DesignationLevel>(lvl));
+      UNGGUL_ASSIGN_OR_RETURN(*req.mutable_actor(), parse_actor());
+      req.set_title(title);
+      req.set_note(des_note);
+      req.set_start_month(rank_from);
+      req.set_end_month(rank_to);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Designation d, kclient()->CreateDesignation(req));
+      std::cout << (g.json() ? ToJson(d) + "\n" : RenderDesignation(d));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kact = kdes->add_subcommand(
+      "act", "Apply SUBMIT, WITHDRAW, VERIFY, REJECT, APPROVE, PUBLISH or REVOKE");
+  kact->add_option("designation_id", kanwil_id, "Designation id")->required();
+  kact->add_option("action", act_name, "The action")->required();
+  kact->add_option("--actor", actor, "USER:ROLE")->required();
+  kact->add_option("--decree", decree, "Decree number (APPROVE of a KANWIL designation)");
+  kact->add_option("--reason", revoke_reason, "Revocation reason (REVOKE), e.g. CERT_LAPSED");
+  kact->add_option("--note", des_note, "Note");
+  kact->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::TransitionDesignationRequest req;
+      req.set_designation_id(kanwil_id);
+      UNGGUL_ASSIGN_OR_RETURN(
+          int a, ParseEnumName(kanwil::v1::DesignationAction_descriptor(), act_name, "action"));
+      req.set_action(static_cast<kanwil::v1::DesignationAction>(a));
+      UNGGUL_ASSIGN_OR_RETURN(*req.mutable_actor(), parse_actor());
+      req.set_decree_number(decree);
+      UNGGUL_ASSIGN_OR_RETURN(int r, ParseEnumName(kanwil::v1::RevocationReason_descriptor(),
+                                                   revoke_reason, "--reason"));
+      req.set_revocation_reason(static_cast<kanwil::v1::RevocationReason>(r));
+      req.set_note(des_note);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Designation d, kclient()->TransitionDesignation(req));
+      std::cout << (g.json() ? ToJson(d) + "\n" : RenderDesignation(d));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* klist = kanwil->add_subcommand("designations", "Designations and their status");
+  klist->add_option("--status", status_name, "Only this status, e.g. PUBLISHED");
+  klist->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::ListDesignationsRequest req;
+      UNGGUL_ASSIGN_OR_RETURN(int st, ParseEnumName(kanwil::v1::DesignationStatus_descriptor(),
+                                                    status_name, "--status"));
+      req.set_status(static_cast<kanwil::v1::DesignationStatus>(st));
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ListDesignationsResponse r,
+                              kclient()->ListDesignations(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderDesignations(r));
+      return absl::OkStatus();
+    };
+  });
+  static bool audit_verify = false;
+  CLI::App* kaudit = kanwil->add_subcommand("audit", "The designation audit log (hash chained)");
+  kaudit->add_flag("--verify", audit_verify, "Recompute the chain; exit 1 when it is broken");
+  kaudit->callback([&] {
+    action = [&]() -> absl::Status {
+      if (audit_verify) {
+        UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::VerifyAuditLogResponse v, kclient()->VerifyAuditLog());
+        if (g.json()) {
+          std::cout << ToJson(v) << "\n";
+        } else if (v.ok()) {
+          std::cout << "audit log OK: " << v.entries_checked() << " entries verified\n";
+        }
+        if (!v.ok()) {
+          return absl::DataLossError(
+              absl::StrCat("audit log broken at entry ", v.first_bad_seq(), ": ", v.problem()));
+        }
+        return absl::OkStatus();
+      }
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetAuditLogResponse r,
+                              kclient()->GetAuditLog(kanwil::v1::GetAuditLogRequest()));
+      if (g.json()) {
+        std::cout << ToJson(r) << "\n";
+        return absl::OkStatus();
+      }
+      std::vector<std::vector<std::string>> rows;
+      for (const kanwil::v1::AuditEntry& e : r.entries()) {
+        rows.push_back({absl::StrCat(e.seq()), e.action(), e.designation_id(),
+                        e.actor().user() + ":" + e.actor().role(),
+                        kanwil::v1::DesignationStatus_Name(e.to_status()).substr(19),
+                        e.entry_hash().substr(0, 16)});
+      }
+      std::cout << RenderTable({"SEQ", "ACTION", "DESIGNATION", "ACTOR", "TO", "HASH"}, rows);
+      return absl::OkStatus();
+    };
+  });
+
+  // designations received by a node
+  static bool own_only = false;
+  CLI::App* ndes = app.add_subcommand(
+      "designations", "Produk unggulan designations this node received from the Kanwil");
+  ndes->add_flag("--own", own_only, "Only this UPT's products");
+  ndes->callback([&] {
+    action = [&]() -> absl::Status {
+      v1::ListDesignationsRequest req;
+      req.set_own_products_only(own_only);
+      UNGGUL_ASSIGN_OR_RETURN(v1::ListDesignationsResponse r, client()->ListDesignations(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderNotices(r));
       return absl::OkStatus();
     };
   });

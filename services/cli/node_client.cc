@@ -62,6 +62,7 @@ UNGGUL_CLIENT_METHOD(ListCertifications, ListRecordsRequest, ListCertificationsR
 UNGGUL_CLIENT_METHOD(RecordTraining, RecordTrainingRequest, TrainingResponse)
 UNGGUL_CLIENT_METHOD(GetTraining, GetTrainingRequest, TrainingResponse)
 UNGGUL_CLIENT_METHOD(ListTrainings, ListRecordsRequest, ListTrainingsResponse)
+UNGGUL_CLIENT_METHOD(ListDesignations, ListDesignationsRequest, ListDesignationsResponse)
 
 #undef UNGGUL_CLIENT_METHOD
 

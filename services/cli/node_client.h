@@ -44,6 +44,8 @@ class NodeClient {
   absl::StatusOr<node::v1::TrainingResponse> GetTraining(const node::v1::GetTrainingRequest&);
   absl::StatusOr<node::v1::ListTrainingsResponse> ListTrainings(
       const node::v1::ListRecordsRequest&);
+  absl::StatusOr<node::v1::ListDesignationsResponse> ListDesignations(
+      const node::v1::ListDesignationsRequest&);
 
  private:
   std::unique_ptr<node::v1::UptNode::Stub> stub_;

@@ -228,6 +228,107 @@ std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product) {
   return out;
 }
 
+namespace {
+std::string Pillar(const kanwil::v1::ProductScore& s, const std::string& code) {
+  for (const kanwil::v1::PillarScore& p : s.pillars()) {
+    if (p.pillar() == code) return absl::StrFormat("%.1f", p.score());
+  }
+  return "-";
+}
+std::string StandingName(kanwil::v1::Standing s) {
+  return kanwil::v1::Standing_Name(s).substr(sizeof("STANDING_") - 1);
+}
+std::string DesignationStatusName(kanwil::v1::DesignationStatus s) {
+  return kanwil::v1::DesignationStatus_Name(s).substr(sizeof("DESIGNATION_STATUS_") - 1);
+}
+}  // namespace
+
+std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::ProductScore& s : ranking.products()) {
+    rows.push_back({s.rank() > 0 ? absl::StrCat(s.rank()) : "-", s.product_id(), s.name(),
+                    absl::StrFormat("%.1f", s.total()), Pillar(s, "A"), Pillar(s, "B"),
+                    Pillar(s, "C"), Pillar(s, "D"), std::string(std::max(0, s.stars()), '*'),
+                    StandingName(s.standing())});
+  }
+  std::string out = absl::StrFormat("SPUP ranking, period %s (model %s)\n",
+                                    ranking.period().label(), ranking.model_version());
+  out += RenderTable(
+      {"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20", "STARS", "STANDING"},
+      rows);
+  for (const kanwil::v1::SensitivityResult& p : ranking.sensitivity()) {
+    out += absl::StrFormat("profile %-10s top: %s%s\n", p.profile(),
+                           absl::StrJoin(p.top_product_ids(), ", "),
+                           p.top_set_changed() ? "  (top set CHANGES)" : "  (top set unchanged)");
+  }
+  return out;
+}
+
+std::string RenderProductScore(const kanwil::v1::ProductScore& s) {
+  std::string out =
+      absl::StrFormat("%s (%s): total %.1f, %d stars, rank %d, %s\n", s.product_id(), s.upt_code(),
+                      s.total(), s.stars(), s.rank(), StandingName(s.standing()));
+  std::vector<std::vector<std::string>> gates;
+  for (const kanwil::v1::GateResult& g : s.gates()) {
+    gates.push_back({g.gate(), g.passed() ? "pass" : "FAIL", g.reason()});
+  }
+  out += RenderTable({"GATE", "RESULT", "REASON"}, gates);
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::IndicatorScore& i : s.indicators()) {
+    rows.push_back({i.code(), i.name(), absl::StrFormat("%.4g", i.raw_value()), i.unit(),
+                    absl::StrFormat("%.3f", i.normalised()), absl::StrFormat("%.2g", i.weight()),
+                    absl::StrFormat("%.2f", i.contribution()), i.missing() ? "MISSING" : "",
+                    i.note()});
+  }
+  out += RenderTable({"IND", "NAME", "RAW", "UNIT", "NORM", "WEIGHT", "CONTRIB", "", "NOTE"}, rows);
+  return out;
+}
+
+std::string RenderProductMap(const kanwil::v1::ProductMap& map) {
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::ProductMapCell& c : map.cells()) {
+    rows.push_back({EnumShortName(v1::Category_descriptor(), c.category()), c.upt_code(),
+                    absl::StrCat(c.products()), absl::StrCat(c.ranked()),
+                    absl::StrFormat("%.1f", c.best_total()), c.best_product_id()});
+  }
+  return absl::StrFormat("Pemetaan produk, period %s\n", map.period().label()) +
+         RenderTable({"CATEGORY", "UPT", "PRODUCTS", "RANKED", "BEST", "BEST_PRODUCT"}, rows);
+}
+
+std::string RenderDesignations(const kanwil::v1::ListDesignationsResponse& list) {
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::Designation& d : list.designations()) {
+    rows.push_back({d.designation_id(), d.product_id(),
+                    kanwil::v1::DesignationLevel_Name(d.level()).substr(18),
+                    DesignationStatusName(d.status()), d.period_label(),
+                    absl::StrFormat("%.1f", d.frozen_score().total()),
+                    d.valid_until().empty() ? "-" : d.valid_until(), d.title()});
+  }
+  return RenderTable({"DESIGNATION", "PRODUCT", "LEVEL", "STATUS", "PERIOD", "SCORE", "VALID_UNTIL",
+                      "TITLE"},
+                     rows) +
+         absl::StrFormat("publication revision %d\n", list.publication_revision());
+}
+
+std::string RenderDesignation(const kanwil::v1::Designation& d) {
+  return absl::StrFormat("%s  %s  %s  %s  v%d  %s\n", d.designation_id(), d.product_id(),
+                         DesignationStatusName(d.status()), d.period_label(), d.version(),
+                         d.title());
+}
+
+std::string RenderNotices(const v1::ListDesignationsResponse& list) {
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::DesignationNotice& n : list.designations()) {
+    rows.push_back({n.product_id(), n.status(), n.level(), n.title(),
+                    absl::StrFormat("%.1f", n.total_score()),
+                    std::string(std::max(0, n.stars()), '*'), n.decree_number(), n.valid_until(),
+                    absl::StrCat(n.revision())});
+  }
+  return RenderTable(
+      {"PRODUCT", "STATUS", "LEVEL", "TITLE", "SCORE", "STARS", "DECREE", "VALID_UNTIL", "REV"},
+      rows);
+}
+
 std::vector<std::string> ProductHeader() {
   return {"PRODUCT_ID", "NAME", "CATEGORY", "STATUS", "SKUS", "VERSION"};
 }

@@ -8,6 +8,7 @@
 
 #include "google/protobuf/message.h"
 #include "unggul/kanwil/v1/dashboard.pb.h"
+#include "unggul/kanwil/v1/designation.pb.h"
 #include "unggul/node/v1/node_service.pb.h"
 
 namespace unggul::cli {
@@ -27,6 +28,12 @@ std::string RenderNodeInfo(const node::v1::NodeInfo& info);
 // Kanwil views.
 std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts);
 std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product);
+std::string RenderRanking(const kanwil::v1::Ranking& ranking);
+std::string RenderProductScore(const kanwil::v1::ProductScore& score);
+std::string RenderProductMap(const kanwil::v1::ProductMap& map);
+std::string RenderDesignations(const kanwil::v1::ListDesignationsResponse& list);
+std::string RenderDesignation(const kanwil::v1::Designation& d);
+std::string RenderNotices(const node::v1::ListDesignationsResponse& list);
 
 std::vector<std::string> ProductHeader();
 std::vector<std::string> ProductRow(const node::v1::Product& p);

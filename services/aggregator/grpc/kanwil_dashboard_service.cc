@@ -40,4 +40,28 @@ grpc::Status KanwilDashboardServiceImpl::GetUptDigest(
   return Reply(core_.GetUptDigest(request->upt_code()), response);
 }
 
+grpc::Status KanwilDashboardServiceImpl::GetRanking(grpc::ServerContext*,
+                                                    const kanwil::v1::GetRankingRequest* request,
+                                                    kanwil::v1::Ranking* response) {
+  return Reply(ranking_.Rank(*request), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::GetProductScore(
+    grpc::ServerContext*, const kanwil::v1::GetProductScoreRequest* request,
+    kanwil::v1::ProductScore* response) {
+  return Reply(ranking_.ScoreOf(*request), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::GetProductMap(grpc::ServerContext*,
+                                                       const kanwil::v1::GetRankingRequest* request,
+                                                       kanwil::v1::ProductMap* response) {
+  return Reply(ranking_.Map(*request), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::SubmitAssessment(grpc::ServerContext*,
+                                                          const kanwil::v1::Assessment* request,
+                                                          kanwil::v1::Assessment* response) {
+  return Reply(ranking_.SubmitAssessment(*request), response);
+}
+
 }  // namespace unggul::aggregator

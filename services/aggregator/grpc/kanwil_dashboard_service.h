@@ -3,13 +3,15 @@
 // gRPC adapter of the Kanwil dashboard API (sync API): unpack, call DashboardCore, map status.
 
 #include "services/aggregator/core/dashboard_core.h"
+#include "services/aggregator/core/ranking_core.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
 
 namespace unggul::aggregator {
 
 class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Service {
  public:
-  explicit KanwilDashboardServiceImpl(const DashboardCore& core) : core_(core) {}
+  KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking)
+      : core_(core), ranking_(ranking) {}
 
   grpc::Status ListUpts(grpc::ServerContext*, const kanwil::v1::ListUptsRequest*,
                         kanwil::v1::ListUptsResponse*) override;
@@ -19,9 +21,18 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
                           kanwil::v1::GetProductResponse*) override;
   grpc::Status GetUptDigest(grpc::ServerContext*, const kanwil::v1::GetUptDigestRequest*,
                             kanwil::v1::UptDigest*) override;
+  grpc::Status GetRanking(grpc::ServerContext*, const kanwil::v1::GetRankingRequest*,
+                          kanwil::v1::Ranking*) override;
+  grpc::Status GetProductScore(grpc::ServerContext*, const kanwil::v1::GetProductScoreRequest*,
+                               kanwil::v1::ProductScore*) override;
+  grpc::Status GetProductMap(grpc::ServerContext*, const kanwil::v1::GetRankingRequest*,
+                             kanwil::v1::ProductMap*) override;
+  grpc::Status SubmitAssessment(grpc::ServerContext*, const kanwil::v1::Assessment*,
+                                kanwil::v1::Assessment*) override;
 
  private:
   const DashboardCore& core_;
+  RankingCore& ranking_;
 };
 
 }  // namespace unggul::aggregator

@@ -106,4 +106,16 @@ class KanwilStore {
                                                 int64_t now_unix_ms) = 0;
 };
 
+// Panel assessments (one per product, indicator, assessor and period). Thread-safe.
+class AssessmentStore {
+ public:
+  virtual ~AssessmentStore() = default;
+  // Inserts or replaces the assessor's score for (period, product, indicator).
+  virtual absl::Status PutAssessment(const kanwil::v1::Assessment& assessment) = 0;
+  // Every assessment of a product for the period.
+  virtual absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
+      absl::string_view start_month, absl::string_view end_month,
+      absl::string_view product_id) const = 0;
+};
+
 }  // namespace unggul::aggregator

@@ -170,6 +170,33 @@ std::string SeqKey::Encode() const {
   return out;
 }
 
+absl::StatusOr<AssessmentKey> AssessmentKey::Create(absl::string_view start_month,
+                                                    absl::string_view end_month,
+                                                    absl::string_view product_id,
+                                                    absl::string_view indicator,
+                                                    absl::string_view assessor_id) {
+  for (auto [value, what] : {std::pair{start_month, "start month"},
+                             {end_month, "end month"},
+                             {product_id, "product id"},
+                             {indicator, "indicator"},
+                             {assessor_id, "assessor id"}}) {
+    if (absl::Status s = CheckText(value, what); !s.ok()) return s;
+  }
+  std::string out = ProductPrefix(start_month, end_month, product_id);
+  AppendText(out, indicator);
+  AppendText(out, assessor_id);
+  return AssessmentKey(std::move(out));
+}
+
+std::string AssessmentKey::ProductPrefix(absl::string_view start_month, absl::string_view end_month,
+                                         absl::string_view product_id) {
+  std::string out;
+  AppendText(out, start_month);
+  AppendText(out, end_month);
+  AppendText(out, product_id);
+  return out;
+}
+
 absl::StatusOr<DesignationKey> DesignationKey::Create(absl::string_view id) {
   if (absl::Status s = CheckText(id, "designation id"); !s.ok()) return s;
   return DesignationKey(std::string(id));

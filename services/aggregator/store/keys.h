@@ -14,6 +14,8 @@
 // designations   DesignationKey: designation_id | 0x00                 Designation
 // audit          SeqKey: seq (u64 BE)                                  AuditEntry
 // publications   SeqKey: revision (u64 BE)                             Publication
+// assessments    AssessmentKey: start_month | 0x00 | end_month | 0x00 |  Assessment
+//                product_id | 0x00 | indicator | 0x00 | assessor_id | 0x00
 //
 // Replica keys start with the kind so all products (of every UPT) are one prefix scan.
 
@@ -102,6 +104,24 @@ class SeqKey {
  private:
   explicit SeqKey(uint64_t s) : seq_(s) {}
   uint64_t seq_;
+};
+
+// Layout: start_month | 0x00 | end_month | 0x00 | product_id | 0x00 | indicator | 0x00 |
+// assessor_id | 0x00. ProductPrefix covers one product's assessments of one period.
+class AssessmentKey {
+ public:
+  static absl::StatusOr<AssessmentKey> Create(absl::string_view start_month,
+                                              absl::string_view end_month,
+                                              absl::string_view product_id,
+                                              absl::string_view indicator,
+                                              absl::string_view assessor_id);
+  static std::string ProductPrefix(absl::string_view start_month, absl::string_view end_month,
+                                   absl::string_view product_id);
+  std::string Encode() const { return encoded_; }
+
+ private:
+  explicit AssessmentKey(std::string encoded) : encoded_(std::move(encoded)) {}
+  std::string encoded_;
 };
 
 // Layout: designation_id | 0x00.

@@ -30,6 +30,7 @@ constexpr absl::string_view kMetaCf = "meta";
 constexpr absl::string_view kDesignationsCf = "designations";
 constexpr absl::string_view kAuditCf = "audit";
 constexpr absl::string_view kPublicationsCf = "publications";
+constexpr absl::string_view kAssessmentsCf = "assessments";
 constexpr RecordKind kAllKinds[] = {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
                                     RecordKind::kCertification, RecordKind::kTraining};
 
@@ -80,13 +81,14 @@ std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
 
 absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
     const Options& options) {
-  UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
-                          OwnedRocksDb::Open(options.path,
-                                             {std::string(kUptsCf), std::string(kReplicaCf),
-                                              std::string(kRollupsCf), std::string(kRegistryCf),
-                                              std::string(kMetaCf), std::string(kDesignationsCf),
-                                              std::string(kAuditCf), std::string(kPublicationsCf)},
-                                             options.sync_writes));
+  UNGGUL_ASSIGN_OR_RETURN(
+      std::unique_ptr<OwnedRocksDb> db,
+      OwnedRocksDb::Open(
+          options.path,
+          {std::string(kUptsCf), std::string(kReplicaCf), std::string(kRollupsCf),
+           std::string(kRegistryCf), std::string(kMetaCf), std::string(kDesignationsCf),
+           std::string(kAuditCf), std::string(kPublicationsCf), std::string(kAssessmentsCf)},
+          options.sync_writes));
   std::string value;
   rocksdb::Status s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), "meta", &value);
   st::StoredMeta meta;
@@ -583,6 +585,34 @@ absl::Status RocksDbKanwilStore::Commit(const DesignationCommit& commit) {
         wb.Put(db_->cf(kPublicationsCf), key.Encode(), p.SerializeAsString()), "stage"));
   }
   return FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "commit designation");
+}
+
+absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) {
+  UNGGUL_ASSIGN_OR_RETURN(AssessmentKey key,
+                          AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
+                                                a.indicator(), a.assessor_id()));
+  return FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAssessmentsCf), key.Encode(),
+                                       a.SerializeAsString()),
+                         "put assessment");
+}
+
+absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbKanwilStore::ListAssessments(
+    absl::string_view start_month, absl::string_view end_month,
+    absl::string_view product_id) const {
+  std::vector<kanwil::v1::Assessment> out;
+  const std::string prefix = AssessmentKey::ProductPrefix(start_month, end_month, product_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAssessmentsCf)));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+       it->Next()) {
+    kanwil::v1::Assessment a;
+    if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable assessment");
+    }
+    out.push_back(std::move(a));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list assessments"));
+  return out;
 }
 
 absl::Status RocksDbKanwilStore::TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry) {

@@ -18,7 +18,9 @@ class OwnedRocksDb;
 
 namespace unggul::aggregator {
 
-class RocksDbKanwilStore final : public KanwilStore, public DesignationStore {
+class RocksDbKanwilStore final : public KanwilStore,
+                                 public DesignationStore,
+                                 public AssessmentStore {
  public:
   static constexpr uint32_t kFormatVersion = 1;
 
@@ -64,6 +66,10 @@ class RocksDbKanwilStore final : public KanwilStore, public DesignationStore {
   absl::StatusOr<std::vector<kanwil::v1::Publication>> ReadPublications(uint64_t after_revision,
                                                                         size_t max) const override;
   absl::Status Commit(const DesignationCommit& commit) override;
+  absl::Status PutAssessment(const kanwil::v1::Assessment& assessment) override;
+  absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
+      absl::string_view start_month, absl::string_view end_month,
+      absl::string_view product_id) const override;
   // Test hook: overwrite one stored audit entry (to show that verification detects tampering).
   absl::Status TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry);
 
