@@ -20,6 +20,8 @@ absl::string_view RecordKindName(RecordKind kind) {
       return "certification";
     case RecordKind::kTraining:
       return "training";
+    case RecordKind::kLabour:
+      return "monthly labour report";
   }
   return "record";
 }
@@ -36,6 +38,8 @@ std::optional<RecordKind> KindOf(const v1::Record& record) {
       return RecordKind::kCertification;
     case v1::Record::kTraining:
       return RecordKind::kTraining;
+    case v1::Record::kLabour:
+      return RecordKind::kLabour;
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -54,6 +58,8 @@ std::string RecordId(const v1::Record& record) {
       return record.certification().certification_id();
     case v1::Record::kTraining:
       return record.training().training_id();
+    case v1::Record::kLabour:
+      return record.labour().report_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -72,6 +78,8 @@ std::string RecordProductId(const v1::Record& record) {
       return record.certification().product_id();
     case v1::Record::kTraining:
       return record.training().product_id();
+    case v1::Record::kLabour:
+      return record.labour().product_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -88,6 +96,8 @@ std::string RecordDate(const v1::Record& record) {
       return record.certification().issued_date();
     case v1::Record::kTraining:
       return record.training().start_date();
+    case v1::Record::kLabour:
+      return record.labour().month().empty() ? "" : record.labour().month() + "-01";
     case v1::Record::kProduct:
     case v1::Record::KIND_NOT_SET:
       break;
@@ -110,6 +120,14 @@ bool ProjectInPlace(v1::Record& out) {
         (b->inmates_engaged_count() != 1 || !b->inmates_small_cell())) {
       b->set_inmates_engaged_count(1);
       b->set_inmates_small_cell(true);
+      changed = true;
+    }
+  } else if (out.has_labour()) {
+    v1::MonthlyLabour* l = out.mutable_labour();
+    if (small(l->distinct_inmates_engaged()) &&
+        (l->distinct_inmates_engaged() != 1 || !l->small_cell())) {
+      l->set_distinct_inmates_engaged(1);
+      l->set_small_cell(true);
       changed = true;
     }
   } else if (out.has_training()) {

@@ -19,6 +19,7 @@ enum class RecordKind : uint8_t {
   kSale = 3,
   kCertification = 4,
   kTraining = 5,
+  kLabour = 6,
 };
 
 // "product", "batch", "sale", "certification", "training".

@@ -1460,6 +1460,35 @@ std::string BatchesCsv(const std::vector<BatchRow>& batches) {
   return csv;
 }
 
+// Monthly labour reports (DOMAIN.md §2.3): per product-month, the distinct headcount is at
+// least the largest batch crew (people rotate across batches, so one more when several batches
+// ran), and the person-days are the batches' sum.
+std::string LabourCsv(const std::vector<BatchRow>& batches) {
+  struct Month {
+    int max_crew = 0;
+    int batches = 0;
+    int64_t person_days = 0;  // tenths
+  };
+  std::map<std::pair<std::string, std::string>, Month> months;
+  for (const BatchRow& b : batches) {
+    const std::string month = FormatDay(b.start).substr(0, 7);
+    Month& m = months[{b.product_id, month}];
+    m.max_crew = std::max(m.max_crew, b.inmates);
+    ++m.batches;
+    m.person_days += b.person_days;
+  }
+  std::string csv;
+  AppendRow(csv,
+            {"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"});
+  for (const auto& [key, m] : months) {
+    const std::string yyyymm = key.second.substr(0, 4) + key.second.substr(5, 2);
+    AppendRow(csv,
+              {absl::StrCat(key.first, "-LAB-", yyyymm), key.first, key.second,
+               absl::StrCat(m.max_crew + (m.batches > 1 ? 1 : 0)), FormatTenths(m.person_days)});
+  }
+  return csv;
+}
+
 std::string SalesCsv(const std::vector<SaleRow>& sales) {
   std::string csv;
   AppendRow(csv, {"sale_id", "product_id", "sku_code", "sale_date", "qty", "unit", "unit_price_idr",
@@ -1617,6 +1646,7 @@ absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& o
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "products.csv", ProductsCsv(upt, window)));
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "batches.csv", BatchesCsv(batches)));
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "sales.csv", SalesCsv(sales)));
+    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "labour.csv", LabourCsv(batches)));
     UNGGUL_RETURN_IF_ERROR(
         WriteFile(dir / "certifications.csv", CertificationsCsv(upt, *reg, window)));
     UNGGUL_RETURN_IF_ERROR(

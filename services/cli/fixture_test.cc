@@ -30,8 +30,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
 
-constexpr const char* kFiles[] = {"products.csv", "batches.csv", "sales.csv", "certifications.csv",
-                                  "trainings.csv"};
+constexpr const char* kFiles[] = {"products.csv",       "batches.csv",   "sales.csv",
+                                  "certifications.csv", "trainings.csv", "labour.csv"};
 
 // A unique directory under ::testing::TempDir(), removed with its contents on destruction.
 class ScopedTempDir {
@@ -240,7 +240,7 @@ TEST_F(FixtureTest, SameOptionsGiveByteIdenticalFiles) {
   ASSERT_TRUE(WriteSumselFixture(b.path(), options).ok());
   const std::vector<std::string> files = ListFiles(a.path());
   ASSERT_EQ(files, ListFiles(b.path()));
-  EXPECT_THAT(files, SizeIs(1 + 10 * 5));
+  EXPECT_THAT(files, SizeIs(1 + 10 * 6));
   for (const std::string& f : files) {
     EXPECT_EQ(ReadFile(std::filesystem::path(a.path()) / f),
               ReadFile(std::filesystem::path(b.path()) / f))

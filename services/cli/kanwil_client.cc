@@ -78,6 +78,12 @@ absl::StatusOr<kv1::Assessment> KanwilClient::SubmitAssessment(const kv1::Assess
                                timeout_);
 }
 
+absl::StatusOr<kv1::VerifyMonthlyReportsResponse> KanwilClient::VerifyMonthlyReports(
+    const kv1::VerifyMonthlyReportsRequest& request) {
+  return Call<kv1::VerifyMonthlyReportsResponse>(
+      *stub_, &kv1::KanwilDashboard::Stub::VerifyMonthlyReports, request, timeout_);
+}
+
 absl::StatusOr<kv1::Designation> KanwilClient::CreateDesignation(
     const kv1::CreateDesignationRequest& request) {
   return Call<kv1::Designation>(*designations_, &kv1::KanwilDesignations::Stub::CreateDesignation,

@@ -28,6 +28,8 @@ class KanwilClient {
   absl::StatusOr<kanwil::v1::ProductMap> GetProductMap(
       const kanwil::v1::GetRankingRequest& request);
   absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& request);
+  absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
+      const kanwil::v1::VerifyMonthlyReportsRequest& request);
 
   absl::StatusOr<kanwil::v1::Designation> CreateDesignation(
       const kanwil::v1::CreateDesignationRequest& request);

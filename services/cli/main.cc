@@ -462,10 +462,14 @@ int Main(int argc, char** argv) {
       "wait", "Block until the Kanwil acknowledged every change (or --seq N); exit 1 on timeout");
   sync_wait->add_option("--seq", wait_seq, "Changelog seq to wait for (default: the node's last)");
   sync_wait->add_option("--wait", wait_seconds, "Seconds to wait")->capture_default_str();
+  static uint64_t wait_designation = 0;
+  sync_wait->add_option("--designation-revision", wait_designation,
+                        "Also wait for this designation publication revision");
   sync_wait->callback([&] {
     action = [&]() -> absl::Status {
-      UNGGUL_ASSIGN_OR_RETURN(v1::NodeInfo info,
-                              client()->WaitForSync(wait_seq, absl::Seconds(wait_seconds)));
+      UNGGUL_ASSIGN_OR_RETURN(
+          v1::NodeInfo info,
+          client()->WaitForSync(wait_seq, absl::Seconds(wait_seconds), wait_designation));
       std::cout << (g.json() ? ToJson(info) + "\n" : RenderNodeInfo(info));
       return absl::OkStatus();
     };
@@ -622,6 +626,29 @@ int Main(int argc, char** argv) {
     };
   });
 
+  static std::string verify_by;
+  CLI::App* kverify = kanwil->add_subcommand(
+      "verify-labour", "Verify a UPT's monthly labour reports of a period (gate G5)");
+  kverify->add_option("--upt", rank_upt, "UPT code")->required();
+  kverify->add_option("--by", verify_by, "Verifying Kanwil staff user")->required();
+  kverify->add_option("--from", rank_from, "First month YYYY-MM (default: last 12 months)");
+  kverify->add_option("--to", rank_to, "Last month YYYY-MM");
+  kverify->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::VerifyMonthlyReportsRequest req;
+      req.set_upt_code(rank_upt);
+      req.set_start_month(rank_from);
+      req.set_end_month(rank_to);
+      req.set_verified_by(verify_by);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::VerifyMonthlyReportsResponse r,
+                              kclient()->VerifyMonthlyReports(req));
+      std::cout << (g.json() ? ToJson(r) + "\n"
+                             : absl::StrCat(rank_upt, ": ", r.product_months_verified(),
+                                            " product-month report(s) verified\n"));
+      return absl::OkStatus();
+    };
+  });
+
   static std::string actor, level = "KANWIL", decree, revoke_reason, des_note, title, act_name,
                             status_name;
   auto parse_actor = [&]() -> absl::StatusOr<kanwil::v1::Actor> {
@@ -751,6 +778,35 @@ int Main(int argc, char** argv) {
       return absl::OkStatus();
     };
   });
+
+  add_record_commands(
+      "labour", "monthly labour reports (distinct inmates per product-month)", "report_id",
+      [&]() -> absl::Status {
+        v1::RecordMonthlyLabourRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_labour()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::MonthlyLabourResponse r, client()->RecordMonthlyLabour(req));
+        PrintRecord(g, r, r.labour(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetMonthlyLabourRequest req;
+        req.set_report_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::MonthlyLabourResponse r, client()->GetMonthlyLabour(req));
+        PrintRecord(g, r, r.labour(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListMonthlyLabourResponse r,
+            FetchPages<v1::ListMonthlyLabourResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListMonthlyLabour(q); },
+                [](v1::ListMonthlyLabourResponse& x) { return x.mutable_reports(); }));
+        PrintList(g, r, r.reports(), LabourHeader(), &LabourRow);
+        return absl::OkStatus();
+      });
 
   // import
   static std::string import_kind, import_path;

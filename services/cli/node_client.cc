@@ -40,9 +40,11 @@ NodeClient::NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Du
 absl::StatusOr<NodeInfo> NodeClient::GetNodeInfo() {
   return Call<NodeInfo>(*stub_, &UptNode::Stub::GetNodeInfo, GetNodeInfoRequest(), timeout_);
 }
-absl::StatusOr<NodeInfo> NodeClient::WaitForSync(uint64_t min_acked_seq, absl::Duration wait) {
+absl::StatusOr<NodeInfo> NodeClient::WaitForSync(uint64_t min_acked_seq, absl::Duration wait,
+                                                 uint64_t min_designation_revision) {
   WaitForSyncRequest request;
   request.set_min_acked_seq(min_acked_seq);
+  request.set_min_designation_revision(min_designation_revision);
   return Call<NodeInfo>(*stub_, &UptNode::Stub::WaitForSync, request, wait);
 }
 UNGGUL_CLIENT_METHOD(CreateProduct, CreateProductRequest, ProductResponse)
@@ -63,6 +65,9 @@ UNGGUL_CLIENT_METHOD(RecordTraining, RecordTrainingRequest, TrainingResponse)
 UNGGUL_CLIENT_METHOD(GetTraining, GetTrainingRequest, TrainingResponse)
 UNGGUL_CLIENT_METHOD(ListTrainings, ListRecordsRequest, ListTrainingsResponse)
 UNGGUL_CLIENT_METHOD(ListDesignations, ListDesignationsRequest, ListDesignationsResponse)
+UNGGUL_CLIENT_METHOD(RecordMonthlyLabour, RecordMonthlyLabourRequest, MonthlyLabourResponse)
+UNGGUL_CLIENT_METHOD(GetMonthlyLabour, GetMonthlyLabourRequest, MonthlyLabourResponse)
+UNGGUL_CLIENT_METHOD(ListMonthlyLabour, ListRecordsRequest, ListMonthlyLabourResponse)
 
 #undef UNGGUL_CLIENT_METHOD
 

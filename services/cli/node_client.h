@@ -22,7 +22,8 @@ class NodeClient {
 
   absl::StatusOr<node::v1::NodeInfo> GetNodeInfo();
   // Waits up to `wait` (the call's deadline) for the Kanwil to acknowledge min_acked_seq.
-  absl::StatusOr<node::v1::NodeInfo> WaitForSync(uint64_t min_acked_seq, absl::Duration wait);
+  absl::StatusOr<node::v1::NodeInfo> WaitForSync(uint64_t min_acked_seq, absl::Duration wait,
+                                                 uint64_t min_designation_revision = 0);
   absl::StatusOr<node::v1::ProductResponse> CreateProduct(const node::v1::CreateProductRequest&);
   absl::StatusOr<node::v1::ProductResponse> UpdateProduct(const node::v1::UpdateProductRequest&);
   absl::StatusOr<node::v1::ProductResponse> GetProduct(const node::v1::GetProductRequest&);
@@ -43,6 +44,12 @@ class NodeClient {
   absl::StatusOr<node::v1::TrainingResponse> RecordTraining(const node::v1::RecordTrainingRequest&);
   absl::StatusOr<node::v1::TrainingResponse> GetTraining(const node::v1::GetTrainingRequest&);
   absl::StatusOr<node::v1::ListTrainingsResponse> ListTrainings(
+      const node::v1::ListRecordsRequest&);
+  absl::StatusOr<node::v1::MonthlyLabourResponse> RecordMonthlyLabour(
+      const node::v1::RecordMonthlyLabourRequest&);
+  absl::StatusOr<node::v1::MonthlyLabourResponse> GetMonthlyLabour(
+      const node::v1::GetMonthlyLabourRequest&);
+  absl::StatusOr<node::v1::ListMonthlyLabourResponse> ListMonthlyLabour(
       const node::v1::ListRecordsRequest&);
   absl::StatusOr<node::v1::ListDesignationsResponse> ListDesignations(
       const node::v1::ListDesignationsRequest&);

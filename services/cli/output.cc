@@ -383,6 +383,15 @@ std::vector<std::string> CertificationRow(const v1::Certification& c) {
           c.valid_until().empty() ? "-" : c.valid_until()};
 }
 
+std::vector<std::string> LabourHeader() {
+  return {"REPORT_ID", "PRODUCT_ID", "MONTH", "DISTINCT_INMATES", "PERSON_DAYS"};
+}
+std::vector<std::string> LabourRow(const v1::MonthlyLabour& l) {
+  return {l.report_id(), l.product_id(), l.month(),
+          absl::StrCat(l.distinct_inmates_engaged(), l.small_cell() ? " (1-2)" : ""),
+          FormatQty(l.inmate_person_days())};
+}
+
 std::vector<std::string> TrainingHeader() {
   return {"TRAINING_ID",  "PROGRAM",   "PROVIDER",    "START",
           "PARTICIPANTS", "COMPLETED", "CERTIFICATES"};

@@ -45,6 +45,9 @@ const Spec& SpecFor(ImportKind kind) {
        {{"training_id", "product_id", "program_name", "provider", "start_date", "end_date",
          "participants_count", "completed_count", "certificates_count", "certificate_scheme"},
         {"training_id", "program_name", "provider", "start_date", "participants_count"}}},
+      {ImportKind::kLabour,
+       {{"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"},
+        {"report_id", "product_id", "month", "distinct_inmates_engaged"}}},
   };
   return specs->at(kind);
 }
@@ -272,6 +275,22 @@ absl::StatusOr<v1::Record> TrainingFromRow(const Cells& c) {
   return record;
 }
 
+absl::StatusOr<v1::Record> LabourFromRow(const Cells& c) {
+  v1::Record record;
+  v1::MonthlyLabour* l = record.mutable_labour();
+  l->set_report_id(c.Text("report_id"));
+  l->set_product_id(c.Text("product_id"));
+  l->set_month(c.Text("month"));
+  UNGGUL_ASSIGN_OR_RETURN(int64_t distinct, c.Integer("distinct_inmates_engaged"));
+  if (distinct > 1'000'000 || distinct < -1'000'000) {
+    return absl::InvalidArgumentError("column distinct_inmates_engaged: out of range");
+  }
+  l->set_distinct_inmates_engaged(static_cast<int32_t>(distinct));
+  UNGGUL_ASSIGN_OR_RETURN(double days, c.Number("inmate_person_days"));
+  l->set_inmate_person_days(days);
+  return record;
+}
+
 }  // namespace
 
 absl::string_view ImportKindName(ImportKind kind) {
@@ -286,6 +305,8 @@ absl::string_view ImportKindName(ImportKind kind) {
       return "certifications";
     case ImportKind::kTrainings:
       return "trainings";
+    case ImportKind::kLabour:
+      return "labour";
   }
   return "records";
 }
@@ -299,9 +320,9 @@ absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name) {
 }
 
 const std::vector<ImportKind>& AllImportKinds() {
-  static const auto* kinds =
-      new std::vector<ImportKind>{ImportKind::kProducts, ImportKind::kCertifications,
-                                  ImportKind::kTrainings, ImportKind::kBatches, ImportKind::kSales};
+  static const auto* kinds = new std::vector<ImportKind>{
+      ImportKind::kProducts, ImportKind::kCertifications, ImportKind::kTrainings,
+      ImportKind::kBatches,  ImportKind::kSales,          ImportKind::kLabour};
   return *kinds;
 }
 
@@ -348,6 +369,8 @@ absl::StatusOr<node::v1::Record> RecordFromRow(ImportKind kind, const ColumnInde
       return CertificationFromRow(cells);
     case ImportKind::kTrainings:
       return TrainingFromRow(cells);
+    case ImportKind::kLabour:
+      return LabourFromRow(cells);
   }
   return absl::InternalError("unknown import kind");
 }

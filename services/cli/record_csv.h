@@ -15,9 +15,9 @@
 
 namespace unggul::cli {
 
-enum class ImportKind { kProducts, kBatches, kSales, kCertifications, kTrainings };
+enum class ImportKind { kProducts, kBatches, kSales, kCertifications, kTrainings, kLabour };
 
-// "products", "batches", "sales", "certifications", "trainings".
+// "products", "batches", "sales", "certifications", "trainings", "labour".
 absl::string_view ImportKindName(ImportKind kind);
 // InvalidArgument for an unknown name.
 absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name);

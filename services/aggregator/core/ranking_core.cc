@@ -134,6 +134,19 @@ absl::StatusOr<std::vector<ProductInput>> RankingCore::Inputs(const kv1::Scoring
       } else if (!product.launch_date().empty() && product.launch_date() >= first_month) {
         in.previous_period_revenue_idr = 0;
       }
+      UNGGUL_ASSIGN_OR_RETURN(
+          std::vector<std::string> verified,
+          assessments_.VerifiedLabourMonths(upt.upt_code, product.product_id()));
+      const std::set<std::string> verified_set(verified.begin(), verified.end());
+      for (const kv1::MonthlyRollup& m : in.rollups) {
+        if (m.labour_reports() <= 0) continue;
+        MonthlyReport report;
+        report.month = m.month();
+        report.distinct_inmates_engaged = m.distinct_inmates_engaged();
+        report.small_cell = m.labour_small_cells() > 0;
+        report.verified = verified_set.count(m.month()) > 0;
+        in.monthly_reports.push_back(std::move(report));
+      }
       in.certifications = certs[product.product_id()];
       in.trainings = trainings[product.product_id()];
       UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Assessment> panel,
@@ -229,6 +242,41 @@ absl::StatusOr<kv1::Assessment> RankingCore::SubmitAssessment(const kv1::Assessm
   a.set_recorded_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
   UNGGUL_RETURN_IF_ERROR(assessments_.PutAssessment(a));
   return a;
+}
+
+absl::StatusOr<kv1::VerifyMonthlyReportsResponse> RankingCore::VerifyMonthlyReports(
+    const kv1::VerifyMonthlyReportsRequest& request) {
+  if (request.verified_by().empty() || request.verified_by().size() > 64) {
+    return absl::InvalidArgumentError("verified_by: is required (1..64 characters)");
+  }
+  if (!registry_.InRegistry(request.upt_code())) {
+    return absl::NotFoundError(absl::StrCat("UPT ", request.upt_code(), " is not in the registry"));
+  }
+  UNGGUL_ASSIGN_OR_RETURN(kv1::ScoringPeriod period,
+                          Period(request.start_month(), request.end_month()));
+  std::vector<std::pair<std::string, std::string>> product_months;
+  std::string token;
+  do {
+    UNGGUL_ASSIGN_OR_RETURN(
+        ProductPage page,
+        records_.ListProducts(request.upt_code(), v1::CATEGORY_UNSPECIFIED, 1000, token));
+    for (const v1::Product& p : page.products) {
+      UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> months,
+                              records_.GetRollups(request.upt_code(), p.product_id()));
+      for (const kv1::MonthlyRollup& m : months) {
+        if (m.labour_reports() > 0 && m.month() >= period.start_month() &&
+            m.month() <= period.end_month()) {
+          product_months.emplace_back(p.product_id(), m.month());
+        }
+      }
+    }
+    token = page.next_page_token;
+  } while (!token.empty());
+  UNGGUL_RETURN_IF_ERROR(assessments_.PutLabourVerifications(
+      request.upt_code(), product_months, request.verified_by(), absl::ToUnixMillis(clock_.Now())));
+  kv1::VerifyMonthlyReportsResponse out;
+  out.set_product_months_verified(static_cast<int32_t>(product_months.size()));
+  return out;
 }
 
 absl::StatusOr<ScoreProvider::Frozen> RankingCore::ScoreFor(absl::string_view product_id,

@@ -32,6 +32,8 @@ class RankingCore final : public ScoreProvider {
       const kanwil::v1::GetProductScoreRequest& request) const;
   absl::StatusOr<kanwil::v1::ProductMap> Map(const kanwil::v1::GetRankingRequest& request) const;
   absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& assessment);
+  absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
+      const kanwil::v1::VerifyMonthlyReportsRequest& request);
 
   absl::StatusOr<Frozen> ScoreFor(absl::string_view product_id, absl::string_view start_month,
                                   absl::string_view end_month) const override;

@@ -64,4 +64,10 @@ grpc::Status KanwilDashboardServiceImpl::SubmitAssessment(grpc::ServerContext*,
   return Reply(ranking_.SubmitAssessment(*request), response);
 }
 
+grpc::Status KanwilDashboardServiceImpl::VerifyMonthlyReports(
+    grpc::ServerContext*, const kanwil::v1::VerifyMonthlyReportsRequest* request,
+    kanwil::v1::VerifyMonthlyReportsResponse* response) {
+  return Reply(ranking_.VerifyMonthlyReports(*request), response);
+}
+
 }  // namespace unggul::aggregator

@@ -29,6 +29,9 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
                              kanwil::v1::ProductMap*) override;
   grpc::Status SubmitAssessment(grpc::ServerContext*, const kanwil::v1::Assessment*,
                                 kanwil::v1::Assessment*) override;
+  grpc::Status VerifyMonthlyReports(grpc::ServerContext*,
+                                    const kanwil::v1::VerifyMonthlyReportsRequest*,
+                                    kanwil::v1::VerifyMonthlyReportsResponse*) override;
 
  private:
   const DashboardCore& core_;

@@ -43,6 +43,7 @@ std::string MonthString(uint32_t yyyymm) {
 bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key) {
   const std::string* product = nullptr;
   const std::string* date = nullptr;
+  std::string month_only;
   switch (record.kind_case()) {
     case v1::Record::kBatch:
       product = &record.batch().product_id();
@@ -59,6 +60,11 @@ bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key
     case v1::Record::kTraining:
       product = &record.training().product_id();
       date = &record.training().start_date();
+      break;
+    case v1::Record::kLabour:
+      product = &record.labour().product_id();
+      month_only = record.labour().month() + "-01";
+      date = &month_only;
       break;
     default:
       return false;
@@ -114,6 +120,14 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     kanwil::v1::MonthlyRollup* r = at(c.product_id(), c.issued_date());
     if (r == nullptr) return;
     r->set_certifications(r->certifications() + sign);
+  } else if (record.has_labour()) {
+    const v1::MonthlyLabour& l = record.labour();
+    kanwil::v1::MonthlyRollup* r = at(l.product_id(), l.month() + "-01");
+    if (r == nullptr) return;
+    r->set_labour_reports(r->labour_reports() + sign);
+    r->set_distinct_inmates_engaged(r->distinct_inmates_engaged() +
+                                    sign * l.distinct_inmates_engaged());
+    r->set_labour_small_cells(r->labour_small_cells() + (l.small_cell() ? sign : 0));
   } else if (record.has_training()) {
     const v1::Training& t = record.training();
     kanwil::v1::MonthlyRollup* r = at(t.product_id(), t.start_date());
@@ -124,7 +138,7 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
 }
 
 bool IsEmpty(const kanwil::v1::MonthlyRollup& r) {
-  return r.batches() == 0 && r.sales() == 0 && r.certifications() == 0 &&
+  return r.batches() == 0 && r.sales() == 0 && r.certifications() == 0 && r.labour_reports() == 0 &&
          r.training_participants() == 0 && r.training_certificates() == 0 &&
          r.qty_produced() == 0 && r.revenue_idr() == 0 && r.revenue_by_channel().empty();
 }

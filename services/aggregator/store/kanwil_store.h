@@ -116,6 +116,14 @@ class AssessmentStore {
   virtual absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
       absl::string_view start_month, absl::string_view end_month,
       absl::string_view product_id) const = 0;
+  // Marks monthly labour reports (product_id, "YYYY-MM") of a UPT as Kanwil-verified.
+  virtual absl::Status PutLabourVerifications(
+      absl::string_view upt_code,
+      const std::vector<std::pair<std::string, std::string>>& product_months,
+      absl::string_view verified_by, int64_t at_unix_ms) = 0;
+  // The verified months ("YYYY-MM") of a product.
+  virtual absl::StatusOr<std::vector<std::string>> VerifiedLabourMonths(
+      absl::string_view upt_code, absl::string_view product_id) const = 0;
 };
 
 }  // namespace unggul::aggregator

@@ -31,8 +31,10 @@ constexpr absl::string_view kDesignationsCf = "designations";
 constexpr absl::string_view kAuditCf = "audit";
 constexpr absl::string_view kPublicationsCf = "publications";
 constexpr absl::string_view kAssessmentsCf = "assessments";
-constexpr RecordKind kAllKinds[] = {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
-                                    RecordKind::kCertification, RecordKind::kTraining};
+constexpr absl::string_view kVerificationsCf = "verifications";
+constexpr RecordKind kAllKinds[] = {RecordKind::kProduct,  RecordKind::kBatch,
+                                    RecordKind::kSale,     RecordKind::kCertification,
+                                    RecordKind::kTraining, RecordKind::kLabour};
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
@@ -87,7 +89,8 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
           options.path,
           {std::string(kUptsCf), std::string(kReplicaCf), std::string(kRollupsCf),
            std::string(kRegistryCf), std::string(kMetaCf), std::string(kDesignationsCf),
-           std::string(kAuditCf), std::string(kPublicationsCf), std::string(kAssessmentsCf)},
+           std::string(kAuditCf), std::string(kPublicationsCf), std::string(kAssessmentsCf),
+           std::string(kVerificationsCf)},
           options.sync_writes));
   std::string value;
   rocksdb::Status s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), "meta", &value);
@@ -612,6 +615,40 @@ absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbKanwilStore::ListAsse
     out.push_back(std::move(a));
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list assessments"));
+  return out;
+}
+
+// Verification keys reuse the rollup layout: upt | 0x00 | product | 0x00 | month (u32 BE).
+absl::Status RocksDbKanwilStore::PutLabourVerifications(
+    absl::string_view upt_code,
+    const std::vector<std::pair<std::string, std::string>>& product_months,
+    absl::string_view verified_by, int64_t at_unix_ms) {
+  st::StoredLabourVerification v;
+  v.set_verified_by(verified_by.data(), verified_by.size());
+  v.set_at_unix_ms(at_unix_ms);
+  const std::string value = v.SerializeAsString();
+  rocksdb::WriteBatch wb;
+  for (const auto& [product, month] : product_months) {
+    UNGGUL_ASSIGN_OR_RETURN(RollupKey key,
+                            RollupKey::Create(upt_code, product, MonthOf(month + "-01")));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Put(db_->cf(kVerificationsCf), key.Encode(), value), "stage"));
+  }
+  return FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "verify labour reports");
+}
+
+absl::StatusOr<std::vector<std::string>> RocksDbKanwilStore::VerifiedLabourMonths(
+    absl::string_view upt_code, absl::string_view product_id) const {
+  std::vector<std::string> out;
+  const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kVerificationsCf)));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+       it->Next()) {
+    UNGGUL_ASSIGN_OR_RETURN(RollupKey key, RollupKey::Decode(ToView(it->key())));
+    out.push_back(MonthString(key.month()));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list verifications"));
   return out;
 }
 

@@ -70,6 +70,12 @@ class RocksDbKanwilStore final : public KanwilStore,
   absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
       absl::string_view start_month, absl::string_view end_month,
       absl::string_view product_id) const override;
+  absl::Status PutLabourVerifications(
+      absl::string_view upt_code,
+      const std::vector<std::pair<std::string, std::string>>& product_months,
+      absl::string_view verified_by, int64_t at_unix_ms) override;
+  absl::StatusOr<std::vector<std::string>> VerifiedLabourMonths(
+      absl::string_view upt_code, absl::string_view product_id) const override;
   // Test hook: overwrite one stored audit entry (to show that verification detects tampering).
   absl::Status TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry);
 

@@ -50,6 +50,9 @@ StoreInfo FakeCatalogStore::Info() const {
       case RecordKind::kTraining:
         info.counts.set_trainings(info.counts.trainings() + 1);
         break;
+      case RecordKind::kLabour:
+        info.counts.set_labour_reports(info.counts.labour_reports() + 1);
+        break;
     }
   }
   return info;

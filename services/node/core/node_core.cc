@@ -56,6 +56,9 @@ bool SameContent(v1::Record a, v1::Record b) {
       case v1::Record::kTraining:
         r->mutable_training()->clear_recorded_at_unix_ms();
         break;
+      case v1::Record::kLabour:
+        r->mutable_labour()->clear_recorded_at_unix_ms();
+        break;
       case v1::Record::KIND_NOT_SET:
         break;
     }
@@ -120,6 +123,9 @@ absl::StatusOr<v1::NodeInfo> NodeCore::WaitForSync(const v1::WaitForSyncRequest&
   const uint64_t target =
       request.min_acked_seq() == 0 ? store_.Info().last_seq : request.min_acked_seq();
   UNGGUL_RETURN_IF_ERROR(sync->WaitForAck(target, deadline));
+  if (request.min_designation_revision() > 0) {
+    UNGGUL_RETURN_IF_ERROR(sync->WaitForDesignation(request.min_designation_revision(), deadline));
+  }
   return GetNodeInfo();
 }
 
@@ -375,6 +381,9 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
     case RecordKind::kTraining:
       record.mutable_training()->set_recorded_at_unix_ms(now);
       break;
+    case RecordKind::kLabour:
+      record.mutable_labour()->set_recorded_at_unix_ms(now);
+      break;
     case RecordKind::kProduct:
       break;
   }
@@ -538,6 +547,33 @@ absl::StatusOr<v1::ListDesignationsResponse> NodeCore::ListDesignations(
     if (request.own_products_only() && n.upt_code() != info.upt_code) continue;
     *out.add_designations() = std::move(n);
   }
+  return out;
+}
+
+absl::StatusOr<Written<v1::MonthlyLabour>> NodeCore::RecordMonthlyLabour(
+    const v1::RecordMonthlyLabourRequest& request) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  UNGGUL_RETURN_IF_ERROR(ValidateLabour(request.labour(), Context()));
+  v1::Record record;
+  *record.mutable_labour() = request.labour();
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
+  return Written<v1::MonthlyLabour>{std::move(*w.value.mutable_labour()), w.replayed};
+}
+
+absl::StatusOr<v1::MonthlyLabour> NodeCore::GetMonthlyLabour(absl::string_view report_id) const {
+  if (report_id.empty()) return absl::InvalidArgumentError("report_id: is required");
+  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kLabour, report_id));
+  return record.labour();
+}
+
+absl::StatusOr<v1::ListMonthlyLabourResponse> NodeCore::ListMonthlyLabour(
+    const v1::ListRecordsRequest& request) const {
+  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kLabour, request));
+  v1::ListMonthlyLabourResponse out;
+  for (v1::Record& r : page.records) *out.add_reports() = std::move(*r.mutable_labour());
+  out.set_next_page_token(page.next_page_token);
   return out;
 }
 

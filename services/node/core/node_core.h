@@ -72,6 +72,12 @@ class NodeCore {
   absl::StatusOr<v1::ListTrainingsResponse> ListTrainings(
       const v1::ListRecordsRequest& request) const;
 
+  absl::StatusOr<Written<v1::MonthlyLabour>> RecordMonthlyLabour(
+      const v1::RecordMonthlyLabourRequest& request);
+  absl::StatusOr<v1::MonthlyLabour> GetMonthlyLabour(absl::string_view report_id) const;
+  absl::StatusOr<v1::ListMonthlyLabourResponse> ListMonthlyLabour(
+      const v1::ListRecordsRequest& request) const;
+
   absl::StatusOr<v1::ListDesignationsResponse> ListDesignations(
       const v1::ListDesignationsRequest& request) const;
 

@@ -18,6 +18,8 @@ class SyncStatusProvider {
   // OK once the Kanwil acknowledged every change up to `seq`; DeadlineExceeded at `deadline`;
   // Unavailable when the client is stopping.
   virtual absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const = 0;
+  // OK once a designation publication with revision >= `revision` was stored.
+  virtual absl::Status WaitForDesignation(uint64_t revision, absl::Time deadline) const = 0;
 };
 
 }  // namespace unggul::node

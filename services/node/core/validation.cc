@@ -399,4 +399,21 @@ absl::Status ValidateTraining(const v1::Training& t, const ValidationContext& ct
   return absl::OkStatus();
 }
 
+absl::Status ValidateLabour(const v1::MonthlyLabour& l, const ValidationContext& ctx) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("labour.report_id", l.report_id(), ctx));
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("labour.product_id", l.product_id(), ctx));
+  if (l.month().size() != 7) {
+    return Bad("labour.month", absl::StrCat("must be a month YYYY-MM, got \"", l.month(), "\""));
+  }
+  UNGGUL_ASSIGN_OR_RETURN(int32_t first_day, ParseDate(l.month() + "-01", "labour.month"));
+  if (first_day > ctx.today + ctx.max_future_days) {
+    return Bad("labour.month", absl::StrCat("must not be in the future, got ", l.month()));
+  }
+  UNGGUL_RETURN_IF_ERROR(
+      CheckCount("labour.distinct_inmates_engaged", l.distinct_inmates_engaged(), 0, 10000));
+  UNGGUL_RETURN_IF_ERROR(CheckQty("labour.inmate_person_days", l.inmate_person_days(), false));
+  if (l.inmate_person_days() > 1e6) return Bad("labour.inmate_person_days", "must be <= 1000000");
+  return absl::OkStatus();
+}
+
 }  // namespace unggul::node

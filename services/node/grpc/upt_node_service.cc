@@ -165,6 +165,29 @@ grpc::Status UptNodeServiceImpl::ListTrainings(grpc::ServerContext*,
                [&](v1::ListTrainingsResponse r) { *response = std::move(r); });
 }
 
+grpc::Status UptNodeServiceImpl::RecordMonthlyLabour(grpc::ServerContext*,
+                                                     const v1::RecordMonthlyLabourRequest* request,
+                                                     v1::MonthlyLabourResponse* response) {
+  return Reply(core_.RecordMonthlyLabour(*request), [&](Written<v1::MonthlyLabour> w) {
+    *response->mutable_labour() = std::move(w.value);
+    response->set_replayed(w.replayed);
+  });
+}
+
+grpc::Status UptNodeServiceImpl::GetMonthlyLabour(grpc::ServerContext*,
+                                                  const v1::GetMonthlyLabourRequest* request,
+                                                  v1::MonthlyLabourResponse* response) {
+  return Reply(core_.GetMonthlyLabour(request->report_id()),
+               [&](v1::MonthlyLabour l) { *response->mutable_labour() = std::move(l); });
+}
+
+grpc::Status UptNodeServiceImpl::ListMonthlyLabour(grpc::ServerContext*,
+                                                   const v1::ListRecordsRequest* request,
+                                                   v1::ListMonthlyLabourResponse* response) {
+  return Reply(core_.ListMonthlyLabour(*request),
+               [&](v1::ListMonthlyLabourResponse r) { *response = std::move(r); });
+}
+
 grpc::Status UptNodeServiceImpl::ListDesignations(grpc::ServerContext*,
                                                   const v1::ListDesignationsRequest* request,
                                                   v1::ListDesignationsResponse* response) {

@@ -50,6 +50,12 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
                            v1::TrainingResponse*) override;
   grpc::Status ListTrainings(grpc::ServerContext*, const v1::ListRecordsRequest*,
                              v1::ListTrainingsResponse*) override;
+  grpc::Status RecordMonthlyLabour(grpc::ServerContext*, const v1::RecordMonthlyLabourRequest*,
+                                   v1::MonthlyLabourResponse*) override;
+  grpc::Status GetMonthlyLabour(grpc::ServerContext*, const v1::GetMonthlyLabourRequest*,
+                                v1::MonthlyLabourResponse*) override;
+  grpc::Status ListMonthlyLabour(grpc::ServerContext*, const v1::ListRecordsRequest*,
+                                 v1::ListMonthlyLabourResponse*) override;
   grpc::Status ListDesignations(grpc::ServerContext*, const v1::ListDesignationsRequest*,
                                 v1::ListDesignationsResponse*) override;
 

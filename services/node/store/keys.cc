@@ -47,7 +47,7 @@ absl::Status Malformed(absl::string_view what, absl::string_view encoded) {
   return absl::DataLossError(absl::StrCat("malformed ", what, " key (", encoded.size(), " bytes)"));
 }
 
-bool ValidKind(uint8_t k) { return k >= 1 && k <= 5; }
+bool ValidKind(uint8_t k) { return k >= 1 && k <= 6; }
 
 }  // namespace
 

@@ -21,6 +21,7 @@ constexpr absl::string_view kBatchesCf = "batches";
 constexpr absl::string_view kSalesCf = "sales";
 constexpr absl::string_view kCertificationsCf = "certifications";
 constexpr absl::string_view kTrainingsCf = "trainings";
+constexpr absl::string_view kLabourCf = "labour";
 constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
@@ -43,6 +44,8 @@ absl::string_view CfFor(RecordKind kind) {
       return kCertificationsCf;
     case RecordKind::kTraining:
       return kTrainingsCf;
+    case RecordKind::kLabour:
+      return kLabourCf;
   }
   return kProductsCf;
 }
@@ -66,6 +69,9 @@ void Bump(v1::RecordCounts& counts, RecordKind kind) {
       break;
     case RecordKind::kTraining:
       counts.set_trainings(counts.trainings() + 1);
+      break;
+    case RecordKind::kLabour:
+      counts.set_labour_reports(counts.labour_reports() + 1);
       break;
   }
 }
@@ -124,9 +130,10 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     const Options& options) {
   if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
   const std::vector<std::string> cfs = {
-      std::string(kProductsCf),       std::string(kBatchesCf),   std::string(kSalesCf),
-      std::string(kCertificationsCf), std::string(kTrainingsCf), std::string(kByProductCf),
-      std::string(kChangelogCf),      std::string(kRequestsCf),  std::string(kMetaCf)};
+      std::string(kProductsCf),       std::string(kBatchesCf),     std::string(kSalesCf),
+      std::string(kCertificationsCf), std::string(kTrainingsCf),   std::string(kLabourCf),
+      std::string(kByProductCf),      std::string(kChangelogCf),   std::string(kRequestsCf),
+      std::string(kMetaCf),           std::string(kDesignationsCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
 
@@ -209,6 +216,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   counts.set_sales(stored_counts.sales());
   counts.set_certifications(stored_counts.certifications());
   counts.set_trainings(stored_counts.trainings());
+  counts.set_labour_reports(stored_counts.labour_reports());
   return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
@@ -332,6 +340,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   stored_counts.set_sales(counts.sales());
   stored_counts.set_certifications(counts.certifications());
   stored_counts.set_trainings(counts.trainings());
+  stored_counts.set_labour_reports(counts.labour_reports());
   *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
@@ -511,7 +520,7 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = raw;
   for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
-                          RecordKind::kCertification, RecordKind::kTraining}) {
+                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour}) {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

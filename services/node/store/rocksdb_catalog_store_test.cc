@@ -283,3 +283,37 @@ TEST_F(StoreTest, KillNineLosesNoAcknowledgedWrite) {
 
 }  // namespace
 }  // namespace unggul::node
+
+namespace unggul::node {
+namespace {
+
+TEST(StoreDesignationsTest, NewestRevisionPerDesignationSurvivesReopen) {
+  unggul::testing::ScopedTempDir dir;
+  RocksDbCatalogStore::Options options;
+  options.path = dir.path() + "/db";
+  options.upt_code = "SMS-LP-LAHAT";
+  auto notice = [](uint64_t revision, const std::string& status) {
+    v1::DesignationNotice n;
+    n.set_revision(revision);
+    n.set_designation_id("DSG-0123456789abcdef");
+    n.set_product_id("SMS-LP-LAHAT-GSJM");
+    n.set_status(status);
+    return n;
+  };
+  {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbCatalogStore::Open(options));
+    ASSERT_TRUE(store->PutDesignation(notice(3, "PUBLISHED")).ok());
+    ASSERT_TRUE(store->PutDesignation(notice(2, "APPROVED")).ok());  // older: ignored
+    EXPECT_EQ(store->Info().designation_revision, 3u);
+  }
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbCatalogStore::Open(options));
+  EXPECT_EQ(store->Info().designation_revision, 3u);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::DesignationNotice> all, store->ListDesignations());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].status(), "PUBLISHED");
+  ASSERT_TRUE(store->PutDesignation(notice(4, "REVOKED")).ok());
+  EXPECT_EQ(store->ListDesignations()->at(0).status(), "REVOKED");
+}
+
+}  // namespace
+}  // namespace unggul::node

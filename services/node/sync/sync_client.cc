@@ -301,6 +301,10 @@ void SyncClient::ReadLoop(Stream* stream) {
       if (absl::Status s = feed_.PutDesignation(n); !s.ok()) {
         log::Warn("cannot store designation", {{"status", StatusText(s)}});
       } else {
+        {
+          absl::MutexLock lock(&mu_);
+          cv_.SignalAll();
+        }
         log::Info("designation received", {{"revision", absl::StrCat(n.revision())},
                                            {"product", n.product_id()},
                                            {"status", n.status()}});
@@ -362,6 +366,19 @@ absl::Status SyncClient::WaitForAck(uint64_t seq, absl::Time deadline) const {
     if (cv_.WaitWithDeadline(&mu_, deadline) && acked_seq_ < seq) {
       return absl::DeadlineExceededError(
           absl::StrCat("the Kanwil has acknowledged up to ", acked_seq_, ", not yet ", seq));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncClient::WaitForDesignation(uint64_t revision, absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  while (feed_.Info().designation_revision < revision) {
+    if (stopping()) return absl::UnavailableError("sync client stopping");
+    if (cv_.WaitWithDeadline(&mu_, deadline) && feed_.Info().designation_revision < revision) {
+      return absl::DeadlineExceededError(absl::StrCat("designation revision ", revision,
+                                                      " not received yet (have ",
+                                                      feed_.Info().designation_revision, ")"));
     }
   }
   return absl::OkStatus();

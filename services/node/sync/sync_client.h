@@ -64,6 +64,7 @@ class SyncClient final : public SyncStatusProvider {
 
   v1::SyncStatus Status() const override;
   absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const override;
+  absl::Status WaitForDesignation(uint64_t revision, absl::Time deadline) const override;
 
   // Largest number of unacknowledged batches seen in flight (for the flow-control test).
   int max_inflight_seen() const;

@@ -1,0 +1,142 @@
+// End to end with the real binaries: a Kanwil aggregator and the Lahat node with the Sumsel
+// fixture; labour reports verified, panel scores entered, the ranking computed, a designation
+// taken through the workflow to PUBLISHED, and the publication received by the node over the
+// sync stream. Waits are event-driven (port FIFOs, WaitForSync with a deadline).
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/process.h"
+
+namespace unggul::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class DesignationE2eTest : public ::testing::Test {
+ protected:
+  int Start(Process& process, std::vector<std::string> argv, const std::string& name) {
+    const std::string fifo = absl::StrCat(dir_.path(), "/port-", name);
+    auto reader = FifoReader::Create(fifo);
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    argv.push_back("--port_file=" + fifo);
+    argv.push_back("--listen=127.0.0.1:0");
+    auto p = Process::Start(argv, dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(p.ok()) << p.status();
+    process = *std::move(p);
+    auto line = reader->ReadLine(absl::Seconds(60));
+    EXPECT_TRUE(line.ok()) << line.status();
+    int port = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(line.ok() ? *line : "", &port));
+    return port;
+  }
+
+  RunResult Ctl(int port, std::vector<std::string> args) {
+    std::vector<std::string> argv = {UNGGULCTL_BIN, absl::StrCat("--addr=127.0.0.1:", port)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<RunResult> r = ::unggul::testing::Run(argv);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : RunResult{};
+  }
+
+  ScopedTempDir dir_;
+  Process kanwil_ = Process::Start({"/bin/true"}, "/dev/null").value();
+  Process node_ = Process::Start({"/bin/true"}, "/dev/null").value();
+};
+
+TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt) {
+  const std::string fx = dir_.path() + "/fixture";
+  ASSERT_EQ(::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx})->exit_code, 0);
+  const int k = Start(kanwil_,
+                      {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                       "--registry_file=" + fx + "/registry.csv"},
+                      "kanwil");
+  const int n =
+      Start(node_,
+            {UPT_NODE_BIN, "--upt_code=SMS-LP-LAHAT", "--data_dir=" + dir_.path() + "/lahat",
+             absl::StrCat("--aggregator_addr=127.0.0.1:", k)},
+            "lahat");
+  ASSERT_EQ(Ctl(n, {"import", "dir", fx + "/SMS-LP-LAHAT"}).exit_code, 0);
+  RunResult r = Ctl(n, {"sync", "wait", "--wait", "120"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // Before verification, gate G5 keeps the product out.
+  r = Ctl(k, {"kanwil", "score", "SMS-LP-LAHAT-GSJM"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("G5    FAIL"));
+  r = Ctl(k, {"kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
+              "kalapas.lahat:KEPALA_UPT"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(r.err, HasSubstr("G5"));
+
+  r = Ctl(k, {"kanwil", "verify-labour", "--upt", "SMS-LP-LAHAT", "--by", "kasi.bimker"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("12 product-month report(s) verified"));
+  for (const char* ind : {"C3", "C4", "D2", "D4"}) {
+    for (const char* assessor : {"asesor.1", "asesor.2", "asesor.3"}) {
+      ASSERT_EQ(Ctl(k, {"kanwil", "assess", "SMS-LP-LAHAT-GSJM", "--indicator", ind, "--assessor",
+                        assessor, "--score", "3"})
+                    .exit_code,
+                0);
+    }
+  }
+  r = Ctl(k, {"kanwil", "ranking"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT-GSJM"));
+  EXPECT_THAT(r.out, HasSubstr("RANKED"));
+
+  r = Ctl(k, {"-o", "json", "kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
+              "kalapas.lahat:KEPALA_UPT"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t at = r.out.find("\"designation_id\": \"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string id = r.out.substr(at + 19, 20);
+  ASSERT_EQ(id.rfind("DSG-", 0), 0u) << id;
+
+  // Illegal transition and separation of duties: exit 1, nothing changes.
+  r = Ctl(k, {"kanwil", "designation", "act", id, "PUBLISH", "--actor", "humas:HUMAS"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION: cannot PUBLISH"));
+  ASSERT_EQ(
+      Ctl(k, {"kanwil", "designation", "act", id, "SUBMIT", "--actor", "kalapas.lahat:KEPALA_UPT"})
+          .exit_code,
+      0);
+  r = Ctl(k, {"kanwil", "designation", "act", id, "VERIFY", "--actor", "kalapas.lahat:KEPALA_UPT"});
+  EXPECT_THAT(r.err, HasSubstr("separation of duties"));
+  ASSERT_EQ(Ctl(k, {"kanwil", "designation", "act", id, "VERIFY", "--actor",
+                    "kabid.yanbin:KABID_YANBIN_KANWIL"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Ctl(k, {"kanwil", "designation", "act", id, "APPROVE", "--actor", "kakanwil:KAKANWIL",
+                    "--decree", "W6-PAS.04/2026"})
+                .exit_code,
+            0);
+  r = Ctl(k, {"kanwil", "designation", "act", id, "PUBLISH", "--actor", "humas:HUMAS"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("PUBLISHED"));
+
+  // The Lahat node receives the publication over its sync stream.
+  r = Ctl(n, {"sync", "wait", "--designation-revision", "1", "--wait", "120"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Ctl(n, {"designations", "--own"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT-GSJM"));
+  EXPECT_THAT(r.out, HasSubstr("PUBLISHED"));
+  EXPECT_THAT(r.out, HasSubstr("Produk Unggulan Kanwil Ditjenpas Sumatera Selatan"));
+  EXPECT_THAT(r.out, HasSubstr("W6-PAS.04/2026"));
+
+  r = Ctl(k, {"kanwil", "audit", "--verify"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("audit log OK: 5 entries verified"));
+}
+
+}  // namespace
+}  // namespace unggul::testing
