@@ -3,7 +3,6 @@
 // accepting, drain streams and calls (--drain_timeout), then close RocksDB.
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -21,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "common/executor/executor.h"
 #include "common/log/log.h"
+#include "common/server/port_file.h"
 #include "common/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -71,22 +71,6 @@ namespace {
 int Fail(const std::string& message) {
   std::fprintf(stderr, "kanwil-aggregator: %s\n", message.c_str());
   return 2;
-}
-
-bool WritePortFile(const std::string& path, int port) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
-    std::ofstream out(path);
-    out << port << std::endl;
-    return static_cast<bool>(out);
-  }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << port << "\n";
-    if (!out) return false;
-  }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 }  // namespace
@@ -198,9 +182,10 @@ int main(int argc, char** argv) {
                      {"registry_version", absl::StrCat(*version)},
                      {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
                      {"upts", absl::StrCat(registry->entries.size())}});
-  if (const std::string pf = absl::GetFlag(FLAGS_port_file);
-      !pf.empty() && !WritePortFile(pf, port)) {
-    return Fail(absl::StrCat("cannot write --port_file ", pf));
+  if (const std::string pf = absl::GetFlag(FLAGS_port_file); !pf.empty()) {
+    if (absl::Status s = unggul::WritePortFile(pf, port); !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
   }
   std::thread signal_thread([&] {
     int sig = 0;

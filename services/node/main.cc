@@ -3,7 +3,6 @@
 // --drain_timeout) before RocksDB closes.
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -20,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
+#include "common/server/port_file.h"
 #include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -161,23 +161,8 @@ int main(int argc, char** argv) {
                                          {"last_seq", absl::StrCat(info.last_seq)},
                                          {"sync_writes", options.sync_writes ? "true" : "false"}});
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    // A FIFO (or /dev/stdout) gets the port written straight in, so a supervisor can block on
-    // reading it; a regular file is replaced atomically.
-    struct stat st {};
-    if (stat(port_file.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
-      std::ofstream out(port_file);
-      out << port << std::endl;
-      if (!out) return Fail(absl::StrCat("cannot write --port_file ", port_file));
-    } else {
-      const std::string tmp = port_file + ".tmp";
-      {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << port << "\n";
-        if (!out) return Fail(absl::StrCat("cannot write --port_file ", port_file));
-      }
-      if (std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-        return Fail(absl::StrCat("cannot write --port_file ", port_file));
-      }
+    if (absl::Status s = unggul::WritePortFile(port_file, port); !s.ok()) {
+      return Fail(std::string(s.message()));
     }
   }
 
