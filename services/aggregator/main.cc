@@ -27,6 +27,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/publication_hub.h"
@@ -61,6 +62,10 @@ ABSL_FLAG(std::string, scoring_model, "",
           "SPUP scoring model (JSON, unggul.kanwil.v1.ScoringModel). Empty: the built-in SPUP 1.0 "
           "(services/aggregator/ranking/spup-1.0.json). An invalid model refuses to start.");
 ABSL_FLAG(std::string, kanwil_code, "SUMSEL", "This Kanwil's code, stamped on designations.");
+ABSL_FLAG(std::string, tokens_file, "",
+          "CSV token,user,role (roles: viewer, proposer, verifier, approver, admin) for the "
+          "dashboard and designation APIs. Empty: those APIs are open and the actor named in a "
+          "request is trusted (local demo only).");
 ABSL_FLAG(std::string, kanwil_name, "Kanwil Ditjenpas Sumatera Selatan",
           "This Kanwil's name, used in designation titles.");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
@@ -145,6 +150,17 @@ int main(int argc, char** argv) {
       sync_core.LoadRegistry(registry->entries, registry->content_hash);
   if (!version.ok())
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
+  unggul::aggregator::AccessPolicy access;
+  if (const std::string tokens = absl::GetFlag(FLAGS_tokens_file); !tokens.empty()) {
+    std::ifstream in(tokens);
+    if (!in) return Fail(absl::StrCat("cannot read --tokens_file ", tokens));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    absl::StatusOr<unggul::aggregator::AccessPolicy> parsed =
+        unggul::aggregator::AccessPolicy::Parse(buffer.str());
+    if (!parsed.ok()) return Fail(std::string(parsed.status().message()));
+    access = *std::move(parsed);
+  }
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
   unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model);
   unggul::aggregator::PublicationHub hub;
@@ -156,9 +172,10 @@ int main(int argc, char** argv) {
   auto executor =
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
   unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
-  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core);
+  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core,
+                                                                   access);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
-                                                                       hub);
+                                                                       hub, access);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -181,7 +198,8 @@ int main(int argc, char** argv) {
                     {{"port", absl::StrCat(port)},
                      {"registry_version", absl::StrCat(*version)},
                      {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
-                     {"upts", absl::StrCat(registry->entries.size())}});
+                     {"upts", absl::StrCat(registry->entries.size())},
+                     {"auth", access.enabled() ? "tokens" : "OPEN (no --tokens_file)"}});
   if (const std::string pf = absl::GetFlag(FLAGS_port_file); !pf.empty()) {
     if (absl::Status s = unggul::WritePortFile(pf, port); !s.ok()) {
       return Fail(std::string(s.message()));

@@ -14,8 +14,11 @@ namespace unggul::cli {
 
 class KanwilClient {
  public:
-  static std::unique_ptr<KanwilClient> Connect(const std::string& addr, absl::Duration timeout);
-  KanwilClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout);
+  // `token` (optional) is sent as "authorization: Bearer <token>" on every call.
+  static std::unique_ptr<KanwilClient> Connect(const std::string& addr, absl::Duration timeout,
+                                               std::string token = "");
+  KanwilClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout,
+               std::string token = "");
 
   absl::StatusOr<kanwil::v1::ListUptsResponse> ListUpts();
   absl::StatusOr<kanwil::v1::ListProductsResponse> ListProducts(
@@ -45,6 +48,7 @@ class KanwilClient {
   std::unique_ptr<kanwil::v1::KanwilDashboard::Stub> stub_;
   std::unique_ptr<kanwil::v1::KanwilDesignations::Stub> designations_;
   absl::Duration timeout_;
+  std::string token_;
 };
 
 }  // namespace unggul::cli

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -219,6 +220,9 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   app.add_option("--timeout", g.timeout_seconds, "Seconds per call")->capture_default_str();
+  static std::string token;
+  app.add_option("--token", token,
+                 "Bearer token for the Kanwil APIs (also from the UNGGUL_TOKEN environment)");
 
   std::function<absl::Status()> action;
   auto client = [&] { return NodeClient::Connect(g.addr, absl::Seconds(g.timeout_seconds)); };
@@ -480,7 +484,13 @@ int Main(int argc, char** argv) {
   CLI::App* kanwil = app.add_subcommand(
       "kanwil", "Kanwil dashboard API (give the aggregator's address with --addr)");
   kanwil->require_subcommand(1);
-  auto kclient = [&] { return KanwilClient::Connect(g.addr, absl::Seconds(g.timeout_seconds)); };
+  auto kclient = [&] {
+    std::string t = token;
+    if (t.empty()) {
+      if (const char* env = std::getenv("UNGGUL_TOKEN")) t = env;
+    }
+    return KanwilClient::Connect(g.addr, absl::Seconds(g.timeout_seconds), t);
+  };
   kanwil->add_subcommand("upts", "Every registered UPT with sync state, lag and digest")
       ->callback([&] {
         action = [&]() -> absl::Status {
@@ -652,6 +662,7 @@ int Main(int argc, char** argv) {
   static std::string actor, level = "KANWIL", decree, revoke_reason, des_note, title, act_name,
                             status_name;
   auto parse_actor = [&]() -> absl::StatusOr<kanwil::v1::Actor> {
+    if (actor.empty()) return kanwil::v1::Actor();  // with a token, the Kanwil knows who acts
     const size_t colon = actor.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == actor.size()) {
       return absl::InvalidArgumentError(
@@ -667,7 +678,7 @@ int Main(int argc, char** argv) {
   CLI::App* kcreate = kdes->add_subcommand("create", "Draft a designation (freezes the score)");
   kcreate->add_option("product_id", kanwil_id, "Product id")->required();
   kcreate->add_option("--level", level, "KANWIL or UPT")->capture_default_str();
-  kcreate->add_option("--actor", actor, "USER:ROLE of the proposer")->required();
+  kcreate->add_option("--actor", actor, "USER:ROLE of the proposer (without --token)");
   kcreate->add_option("--title", title, "Official title (default derived)");
   kcreate->add_option("--note", des_note, "Note");
   rank_flags(kcreate);
@@ -692,7 +703,7 @@ int Main(int argc, char** argv) {
       "act", "Apply SUBMIT, WITHDRAW, VERIFY, REJECT, APPROVE, PUBLISH or REVOKE");
   kact->add_option("designation_id", kanwil_id, "Designation id")->required();
   kact->add_option("action", act_name, "The action")->required();
-  kact->add_option("--actor", actor, "USER:ROLE")->required();
+  kact->add_option("--actor", actor, "USER:ROLE (without --token)");
   kact->add_option("--decree", decree, "Decree number (APPROVE of a KANWIL designation)");
   kact->add_option("--reason", revoke_reason, "Revocation reason (REVOKE), e.g. CERT_LAPSED");
   kact->add_option("--note", des_note, "Note");

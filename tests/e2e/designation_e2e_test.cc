@@ -3,6 +3,7 @@
 // taken through the workflow to PUBLISHED, and the publication received by the node over the
 // sync stream. Waits are event-driven (port FIFOs, WaitForSync with a deadline).
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,42 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
   r = Ctl(k, {"kanwil", "audit", "--verify"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("audit log OK: 5 entries verified"));
+}
+
+TEST_F(DesignationE2eTest, BearerTokensMapCallersToRoles) {
+  const std::string fx = dir_.path() + "/fixture";
+  ASSERT_EQ(::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx})->exit_code, 0);
+  const std::string tokens = dir_.path() + "/tokens.csv";
+  {
+    std::FILE* f = std::fopen(tokens.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(
+        "token,user,role\n"
+        "viewer-token-0123456789,dashboard,viewer\n"
+        "kalapas-token-0123456789,kalapas.lahat,proposer\n",
+        f);
+    std::fclose(f);
+  }
+  const int k = Start(kanwil_,
+                      {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                       "--registry_file=" + fx + "/registry.csv", "--tokens_file=" + tokens},
+                      "kanwil");
+  RunResult r = Ctl(k, {"kanwil", "upts"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: missing bearer token"));
+  r = Ctl(k, {"--token", "wrong-token-0123456789", "kanwil", "upts"});
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: unknown bearer token"));
+  r = Ctl(k, {"--token", "viewer-token-0123456789", "kanwil", "upts"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Ctl(k, {"--token", "viewer-token-0123456789", "kanwil", "designation", "create",
+              "SMS-LP-LAHAT-GSJM"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED: role viewer of dashboard may not propose"));
+  // The proposer passes authorization (the product has not been replicated yet).
+  r = Ctl(k, {"--token", "kalapas-token-0123456789", "kanwil", "designation", "create",
+              "SMS-LP-LAHAT-GSJM"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("NOT_FOUND"));
 }
 
 }  // namespace

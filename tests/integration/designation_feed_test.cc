@@ -76,8 +76,8 @@ class Kanwil {
         *store_, *store_, scores_, hub_, clock_, "SUMSEL", "Kanwil Ditjenpas Sumatera Selatan");
     executor_ = std::make_unique<ThreadPoolExecutor>(2);
     sync_service_ = std::make_unique<aggregator::KanwilSyncServiceImpl>(*sync_, *executor_, &hub_);
-    designation_service_ =
-        std::make_unique<aggregator::KanwilDesignationServiceImpl>(*designations_, *store_, hub_);
+    designation_service_ = std::make_unique<aggregator::KanwilDesignationServiceImpl>(
+        *designations_, *store_, hub_, access_);
     grpc::ServerBuilder builder;
     builder.AddListeningPort(socket_, grpc::InsecureServerCredentials());
     builder.RegisterService(sync_service_.get());
@@ -141,6 +141,7 @@ class Kanwil {
   SystemClock clock_;
   EligibleScores scores_;
   aggregator::PublicationHub hub_;
+  aggregator::AccessPolicy access_;  // open
   std::unique_ptr<aggregator::RocksDbKanwilStore> store_;
   std::unique_ptr<aggregator::SyncCore> sync_;
   std::unique_ptr<aggregator::DesignationCore> designations_;

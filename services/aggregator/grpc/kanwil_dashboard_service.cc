@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/status/grpc_status.h"
+#include "services/aggregator/grpc/authorize.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -16,57 +17,84 @@ grpc::Status Reply(absl::StatusOr<T> result, T* response) {
 
 }  // namespace
 
-grpc::Status KanwilDashboardServiceImpl::ListUpts(grpc::ServerContext*,
+grpc::Status KanwilDashboardServiceImpl::ListUpts(grpc::ServerContext* context,
                                                   const kanwil::v1::ListUptsRequest*,
                                                   kanwil::v1::ListUptsResponse* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(core_.ListUpts(), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::ListProducts(
-    grpc::ServerContext*, const kanwil::v1::ListProductsRequest* request,
+    grpc::ServerContext* context, const kanwil::v1::ListProductsRequest* request,
     kanwil::v1::ListProductsResponse* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(core_.ListProducts(*request), response);
 }
 
-grpc::Status KanwilDashboardServiceImpl::GetProduct(grpc::ServerContext*,
+grpc::Status KanwilDashboardServiceImpl::GetProduct(grpc::ServerContext* context,
                                                     const kanwil::v1::GetProductRequest* request,
                                                     kanwil::v1::GetProductResponse* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(core_.GetProduct(request->product_id()), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::GetUptDigest(
-    grpc::ServerContext*, const kanwil::v1::GetUptDigestRequest* request,
+    grpc::ServerContext* context, const kanwil::v1::GetUptDigestRequest* request,
     kanwil::v1::UptDigest* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(core_.GetUptDigest(request->upt_code()), response);
 }
 
-grpc::Status KanwilDashboardServiceImpl::GetRanking(grpc::ServerContext*,
+grpc::Status KanwilDashboardServiceImpl::GetRanking(grpc::ServerContext* context,
                                                     const kanwil::v1::GetRankingRequest* request,
                                                     kanwil::v1::Ranking* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(ranking_.Rank(*request), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::GetProductScore(
-    grpc::ServerContext*, const kanwil::v1::GetProductScoreRequest* request,
+    grpc::ServerContext* context, const kanwil::v1::GetProductScoreRequest* request,
     kanwil::v1::ProductScore* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(ranking_.ScoreOf(*request), response);
 }
 
-grpc::Status KanwilDashboardServiceImpl::GetProductMap(grpc::ServerContext*,
+grpc::Status KanwilDashboardServiceImpl::GetProductMap(grpc::ServerContext* context,
                                                        const kanwil::v1::GetRankingRequest* request,
                                                        kanwil::v1::ProductMap* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(ranking_.Map(*request), response);
 }
 
-grpc::Status KanwilDashboardServiceImpl::SubmitAssessment(grpc::ServerContext*,
+grpc::Status KanwilDashboardServiceImpl::SubmitAssessment(grpc::ServerContext* context,
                                                           const kanwil::v1::Assessment* request,
                                                           kanwil::v1::Assessment* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kVerify); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(ranking_.SubmitAssessment(*request), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::VerifyMonthlyReports(
-    grpc::ServerContext*, const kanwil::v1::VerifyMonthlyReportsRequest* request,
+    grpc::ServerContext* context, const kanwil::v1::VerifyMonthlyReportsRequest* request,
     kanwil::v1::VerifyMonthlyReportsResponse* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kVerify); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
   return Reply(ranking_.VerifyMonthlyReports(*request), response);
 }
 

@@ -2,6 +2,7 @@
 
 // gRPC adapter of the Kanwil dashboard API (sync API): unpack, call DashboardCore, map status.
 
+#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
@@ -10,8 +11,10 @@ namespace unggul::aggregator {
 
 class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Service {
  public:
-  KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking)
-      : core_(core), ranking_(ranking) {}
+  // `access` checks every call's bearer token (open when no tokens are configured).
+  KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking,
+                             const AccessPolicy& access)
+      : core_(core), ranking_(ranking), access_(access) {}
 
   grpc::Status ListUpts(grpc::ServerContext*, const kanwil::v1::ListUptsRequest*,
                         kanwil::v1::ListUptsResponse*) override;
@@ -36,6 +39,7 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
  private:
   const DashboardCore& core_;
   RankingCore& ranking_;
+  const AccessPolicy& access_;
 };
 
 }  // namespace unggul::aggregator

@@ -4,6 +4,7 @@
 // watcher (dashboards are few; the server's thread quota bounds them) and waits on the
 // PublicationHub between catch-up reads, checking for cancellation at least once a second.
 
+#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/publication_hub.h"
 #include "unggul/kanwil/v1/designation.grpc.pb.h"
@@ -12,8 +13,11 @@ namespace unggul::aggregator {
 
 class KanwilDesignationServiceImpl final : public kanwil::v1::KanwilDesignations::Service {
  public:
-  KanwilDesignationServiceImpl(DesignationCore& core, DesignationStore& store, PublicationHub& hub)
-      : core_(core), store_(store), hub_(hub) {}
+  // With tokens configured, the authenticated user and role replace the request's actor, so
+  // separation of duties rests on identities.
+  KanwilDesignationServiceImpl(DesignationCore& core, DesignationStore& store, PublicationHub& hub,
+                               const AccessPolicy& access)
+      : core_(core), store_(store), hub_(hub), access_(access) {}
 
   grpc::Status CreateDesignation(grpc::ServerContext*, const kanwil::v1::CreateDesignationRequest*,
                                  kanwil::v1::Designation*) override;
@@ -35,6 +39,7 @@ class KanwilDesignationServiceImpl final : public kanwil::v1::KanwilDesignations
   DesignationCore& core_;
   DesignationStore& store_;
   PublicationHub& hub_;
+  const AccessPolicy& access_;
 };
 
 }  // namespace unggul::aggregator
