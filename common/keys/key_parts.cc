@@ -37,6 +37,19 @@ bool ReadText(absl::string_view in, size_t& pos, std::string& out) {
   return true;
 }
 
+std::string EncodeText(absl::string_view text) {
+  std::string out;
+  AppendText(out, text);
+  return out;
+}
+
+absl::StatusOr<std::string> DecodeText(absl::string_view encoded, absl::string_view what) {
+  size_t pos = 0;
+  std::string text;
+  if (!ReadText(encoded, pos, text) || pos != encoded.size()) return Malformed(what, encoded);
+  return text;
+}
+
 absl::Status Malformed(absl::string_view what, absl::string_view encoded) {
   return absl::DataLossError(absl::StrCat("malformed ", what, " key (", encoded.size(), " bytes)"));
 }

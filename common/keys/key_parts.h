@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace unggul::keys {
@@ -22,6 +23,10 @@ void AppendBigEndian(std::string& out, uint64_t value, int bytes);
 uint64_t ReadBigEndian(absl::string_view bytes);
 // Reads a non-empty 0x00-terminated component at `pos`, advancing past the terminator.
 bool ReadText(absl::string_view in, size_t& pos, std::string& out);
+// A key made of one text component: text | 0x00.
+std::string EncodeText(absl::string_view text);
+// The text of such a key; DataLoss (Malformed) when `encoded` is anything else.
+absl::StatusOr<std::string> DecodeText(absl::string_view encoded, absl::string_view what);
 // DataLoss "malformed <what> key (<n> bytes)".
 absl::Status Malformed(absl::string_view what, absl::string_view encoded);
 

@@ -5,22 +5,17 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/executor/executor.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
+#include "common/server/server_main.h"
 #include "common/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -81,16 +76,9 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "services/aggregator/main.cc");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
-      "Kanwil aggregator of Unggul.\nUsage: kanwil-aggregator --data_dir=DIR "
-      "--registry_file=registry.csv [flags] (or --flagfile=FILE)");
-  absl::ParseCommandLine(argc, argv);
+  unggul::ParseServerFlags(argc, argv, "services/aggregator/main.cc",
+                           "Kanwil aggregator of Unggul.\nUsage: kanwil-aggregator --data_dir=DIR "
+                           "--registry_file=registry.csv [flags] (or --flagfile=FILE)");
   if (absl::Status s =
           unggul::log::Init(absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_level));
       !s.ok()) {
@@ -115,23 +103,14 @@ int main(int argc, char** argv) {
   if (!model.ok()) {
     return Fail(absl::StrCat("invalid --scoring_model: ", model.status().message()));
   }
-  std::string registry_text;
-  {
-    std::ifstream in(registry_file);
-    if (!in) return Fail(absl::StrCat("cannot read --registry_file ", registry_file));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    registry_text = buffer.str();
-  }
+  absl::StatusOr<std::string> registry_text = unggul::ReadFileToString(registry_file);
+  if (!registry_text.ok())
+    return Fail(absl::StrCat("--registry_file: ", registry_text.status().message()));
   absl::StatusOr<unggul::aggregator::ParsedRegistry> registry =
-      unggul::aggregator::ParseRegistryCsv(registry_text);
+      unggul::aggregator::ParseRegistryCsv(*registry_text);
   if (!registry.ok()) return Fail(std::string(registry.status().message()));
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = unggul::BlockStopSignals();
 
   unggul::SystemClock clock;
   unggul::aggregator::RocksDbKanwilStore::Options options;
@@ -152,12 +131,10 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
   unggul::aggregator::AccessPolicy access;
   if (const std::string tokens = absl::GetFlag(FLAGS_tokens_file); !tokens.empty()) {
-    std::ifstream in(tokens);
-    if (!in) return Fail(absl::StrCat("cannot read --tokens_file ", tokens));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    absl::StatusOr<std::string> text = unggul::ReadFileToString(tokens);
+    if (!text.ok()) return Fail(absl::StrCat("--tokens_file: ", text.status().message()));
     absl::StatusOr<unggul::aggregator::AccessPolicy> parsed =
-        unggul::aggregator::AccessPolicy::Parse(buffer.str());
+        unggul::aggregator::AccessPolicy::Parse(*text);
     if (!parsed.ok()) return Fail(std::string(parsed.status().message()));
     access = *std::move(parsed);
   }
@@ -205,13 +182,8 @@ int main(int argc, char** argv) {
       return Fail(std::string(s.message()));
     }
   }
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    unggul::log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    server->GetHealthCheckService()->SetServingStatus(false);
-    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_drain_timeout)));
-  });
+  std::thread signal_thread =
+      unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   server->Wait();
   signal_thread.join();
   server.reset();    // every stream is done: no reactor task can be queued after this

@@ -5,21 +5,17 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
+#include "common/server/server_main.h"
 #include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -75,18 +71,13 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "services/node/main.cc");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
-  absl::SetProgramUsageMessage(
-      "UPT node of Unggul: products, batches, sales, certifications and trainings of one UPT.\n"
+  unggul::ParseServerFlags(
+      argc, argv, "services/node/main.cc",
+      "UPT node of Unggul: products, batches, sales, certifications, trainings and monthly "
+      "labour reports of one UPT.\n"
       "Usage: upt-node --upt_code=SMS-LP-LAHAT --data_dir=/var/lib/unggul/node [flags]\n"
       "Flags may also come from a file: --flagfile=/etc/unggul/node.flags (one --flag=value a "
       "line).");
-  absl::ParseCommandLine(argc, argv);
 
   if (absl::Status s =
           unggul::log::Init(absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_level));
@@ -100,11 +91,7 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_max_threads) < 2) return Fail("--max_threads must be >= 2");
 
   // Signals are taken by a dedicated thread (sigwait), so block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = unggul::BlockStopSignals();
 
   unggul::SystemClock clock;
   unggul::node::RocksDbCatalogStore::Options options;
@@ -167,13 +154,8 @@ int main(int argc, char** argv) {
   }
 
   if (sync) sync->Start();
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    unggul::log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    server->GetHealthCheckService()->SetServingStatus(false);
-    server->Shutdown(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_drain_timeout)));
-  });
+  std::thread signal_thread =
+      unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   server->Wait();
   signal_thread.join();
   server.reset();

@@ -20,17 +20,12 @@ absl::StatusOr<UptKey> UptKey::Create(absl::string_view upt_code) {
 }
 
 absl::StatusOr<UptKey> UptKey::Decode(absl::string_view encoded) {
-  size_t pos = 0;
-  std::string upt;
-  if (!ReadText(encoded, pos, upt) || pos != encoded.size()) return Malformed("upt", encoded);
-  return UptKey(std::move(upt));
+  absl::StatusOr<std::string> text = keys::DecodeText(encoded, "upt");
+  if (!text.ok()) return text.status();
+  return UptKey(*std::move(text));
 }
 
-std::string UptKey::Encode() const {
-  std::string out;
-  AppendText(out, upt_code_);
-  return out;
-}
+std::string UptKey::Encode() const { return keys::EncodeText(upt_code_); }
 
 absl::StatusOr<ReplicaKey> ReplicaKey::Create(RecordKind kind, absl::string_view upt_code,
                                               absl::string_view id) {
@@ -173,17 +168,11 @@ absl::StatusOr<DesignationKey> DesignationKey::Create(absl::string_view id) {
 }
 
 absl::StatusOr<DesignationKey> DesignationKey::Decode(absl::string_view encoded) {
-  size_t pos = 0;
-  std::string id;
-  if (!ReadText(encoded, pos, id) || pos != encoded.size())
-    return Malformed("designation", encoded);
-  return DesignationKey(std::move(id));
+  absl::StatusOr<std::string> text = keys::DecodeText(encoded, "designation");
+  if (!text.ok()) return text.status();
+  return DesignationKey(*std::move(text));
 }
 
-std::string DesignationKey::Encode() const {
-  std::string out;
-  AppendText(out, id_);
-  return out;
-}
+std::string DesignationKey::Encode() const { return keys::EncodeText(id_); }
 
 }  // namespace unggul::aggregator

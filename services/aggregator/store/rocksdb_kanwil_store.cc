@@ -1,5 +1,6 @@
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -79,6 +80,26 @@ std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
   return out;
 }
 
+// Parses the values of `cf` from `start` while keys begin with `prefix` (empty: any key), at most
+// `max`. DataLoss names `what` when a value does not parse.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                absl::string_view start, absl::string_view prefix,
+                                                size_t max, absl::string_view what) {
+  std::vector<Message> out;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
+  for (start.empty() ? it->SeekToFirst() : it->Seek(ToSlice(start));
+       it->Valid() && out.size() < max && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+    Message m;
+    if (!m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("undecodable ", what));
+    }
+    out.push_back(std::move(m));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), absl::StrCat("scan ", what)));
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
@@ -138,17 +159,11 @@ absl::StatusOr<std::optional<UptSyncState>> RocksDbKanwilStore::GetUpt(
 }
 
 absl::StatusOr<std::vector<UptSyncState>> RocksDbKanwilStore::ListUpts() const {
+  UNGGUL_ASSIGN_OR_RETURN(
+      std::vector<st::StoredUptState> stored,
+      ScanValues<st::StoredUptState>(db_->db(), db_->cf(kUptsCf), "", "", SIZE_MAX, "UPT state"));
   std::vector<UptSyncState> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kUptsCf)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    st::StoredUptState stored;
-    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable UPT state");
-    }
-    out.push_back(FromStored(stored));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list upts"));
+  for (const st::StoredUptState& s : stored) out.push_back(FromStored(s));
   return out;
 }
 
@@ -404,36 +419,22 @@ absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecords(
   std::vector<v1::Record> out;
   for (RecordKind kind : kAllKinds) {
     const std::string prefix = ReplicaKey::Prefix(kind, upt_code);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kReplicaCf)));
-    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
-      st::StoredReplica stored;
-      if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError("undecodable replica");
-      }
-      out.push_back(stored.record());
-    }
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list records"));
+    UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredReplica> stored,
+                            ScanValues<st::StoredReplica>(db_->db(), db_->cf(kReplicaCf), prefix,
+                                                          prefix, SIZE_MAX, "replica"));
+    for (st::StoredReplica& r : stored) out.push_back(std::move(*r.mutable_record()));
   }
   return out;
 }
 
 absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRollups(
     absl::string_view upt_code, absl::string_view product_id) const {
-  std::vector<kanwil::v1::MonthlyRollup> out;
   const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kRollupsCf)));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
-    st::StoredRollup stored;
-    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable rollup");
-    }
-    out.push_back(stored.rollup());
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "get rollups"));
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredRollup> stored,
+                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf), prefix,
+                                                       prefix, SIZE_MAX, "rollup"));
+  std::vector<kanwil::v1::MonthlyRollup> out;
+  for (st::StoredRollup& r : stored) out.push_back(std::move(*r.mutable_rollup()));
   return out;
 }
 
@@ -499,18 +500,8 @@ absl::StatusOr<kanwil::v1::Designation> RocksDbKanwilStore::GetDesignation(
 }
 
 absl::StatusOr<std::vector<kanwil::v1::Designation>> RocksDbKanwilStore::ListDesignations() const {
-  std::vector<kanwil::v1::Designation> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kDesignationsCf)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    kanwil::v1::Designation d;
-    if (!d.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable designation");
-    }
-    out.push_back(std::move(d));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list designations"));
-  return out;
+  return ScanValues<kanwil::v1::Designation>(db_->db(), db_->cf(kDesignationsCf), "", "", SIZE_MAX,
+                                             "designation");
 }
 
 absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> RocksDbKanwilStore::LastAuditEntry() const {
@@ -528,19 +519,9 @@ absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> RocksDbKanwilStore::LastAu
 
 absl::StatusOr<std::vector<kanwil::v1::AuditEntry>> RocksDbKanwilStore::ReadAudit(
     uint64_t from_seq, size_t max) const {
-  std::vector<kanwil::v1::AuditEntry> out;
   UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(std::max<uint64_t>(from_seq, 1)));
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAuditCf)));
-  for (it->Seek(start.Encode()); it->Valid() && out.size() < max; it->Next()) {
-    kanwil::v1::AuditEntry e;
-    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable audit entry");
-    }
-    out.push_back(std::move(e));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read audit"));
-  return out;
+  return ScanValues<kanwil::v1::AuditEntry>(db_->db(), db_->cf(kAuditCf), start.Encode(), "", max,
+                                            "audit entry");
 }
 
 absl::StatusOr<uint64_t> RocksDbKanwilStore::LastPublicationRevision() const {
@@ -555,19 +536,9 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::LastPublicationRevision() const {
 
 absl::StatusOr<std::vector<kanwil::v1::Publication>> RocksDbKanwilStore::ReadPublications(
     uint64_t after_revision, size_t max) const {
-  std::vector<kanwil::v1::Publication> out;
   UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(after_revision + 1));
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kPublicationsCf)));
-  for (it->Seek(start.Encode()); it->Valid() && out.size() < max; it->Next()) {
-    kanwil::v1::Publication p;
-    if (!p.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable publication");
-    }
-    out.push_back(std::move(p));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read publications"));
-  return out;
+  return ScanValues<kanwil::v1::Publication>(db_->db(), db_->cf(kPublicationsCf), start.Encode(),
+                                             "", max, "publication");
 }
 
 absl::Status RocksDbKanwilStore::Commit(const DesignationCommit& commit) {
@@ -602,20 +573,9 @@ absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) 
 absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbKanwilStore::ListAssessments(
     absl::string_view start_month, absl::string_view end_month,
     absl::string_view product_id) const {
-  std::vector<kanwil::v1::Assessment> out;
   const std::string prefix = AssessmentKey::ProductPrefix(start_month, end_month, product_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAssessmentsCf)));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
-    kanwil::v1::Assessment a;
-    if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("undecodable assessment");
-    }
-    out.push_back(std::move(a));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list assessments"));
-  return out;
+  return ScanValues<kanwil::v1::Assessment>(db_->db(), db_->cf(kAssessmentsCf), prefix, prefix,
+                                            SIZE_MAX, "assessment");
 }
 
 // Verification keys reuse the rollup layout: upt | 0x00 | product | 0x00 | month (u32 BE).

@@ -26,17 +26,12 @@ absl::StatusOr<RecordKey> RecordKey::Create(absl::string_view id) {
 }
 
 absl::StatusOr<RecordKey> RecordKey::Decode(absl::string_view encoded) {
-  size_t pos = 0;
-  std::string id;
-  if (!ReadText(encoded, pos, id) || pos != encoded.size()) return Malformed("record", encoded);
-  return RecordKey(std::move(id));
+  absl::StatusOr<std::string> text = keys::DecodeText(encoded, "record");
+  if (!text.ok()) return text.status();
+  return RecordKey(*std::move(text));
 }
 
-std::string RecordKey::Encode() const {
-  std::string out;
-  AppendText(out, id_);
-  return out;
-}
+std::string RecordKey::Encode() const { return keys::EncodeText(id_); }
 
 absl::StatusOr<IndexKey> IndexKey::Create(RecordKind kind, absl::string_view product_id,
                                           int32_t day, absl::string_view id) {
@@ -113,16 +108,11 @@ absl::StatusOr<RequestKey> RequestKey::Create(absl::string_view request_id) {
 }
 
 absl::StatusOr<RequestKey> RequestKey::Decode(absl::string_view encoded) {
-  size_t pos = 0;
-  std::string id;
-  if (!ReadText(encoded, pos, id) || pos != encoded.size()) return Malformed("request", encoded);
-  return RequestKey(std::move(id));
+  absl::StatusOr<std::string> text = keys::DecodeText(encoded, "request");
+  if (!text.ok()) return text.status();
+  return RequestKey(*std::move(text));
 }
 
-std::string RequestKey::Encode() const {
-  std::string out;
-  AppendText(out, request_id_);
-  return out;
-}
+std::string RequestKey::Encode() const { return keys::EncodeText(request_id_); }
 
 }  // namespace unggul::node

@@ -1,0 +1,58 @@
+#include "common/server/server_main.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log/log.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace unggul {
+
+void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::string_view usage) {
+  static std::string* file = nullptr;  // the usage config keeps a plain function pointer
+  file = new std::string(main_file);
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view path) {
+    return absl::StrContains(path, *file);
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
+  absl::SetProgramUsageMessage(usage);
+  absl::ParseCommandLine(argc, argv);
+}
+
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+std::thread DrainOnStopSignal(sigset_t signals, grpc::Server& server, absl::Duration drain) {
+  return std::thread([signals, &server, drain] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                           {"drain_timeout", absl::FormatDuration(drain)}});
+    server.GetHealthCheckService()->SetServingStatus(false);
+    server.Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  });
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace unggul

@@ -1,0 +1,33 @@
+#pragma once
+
+// What every server binary's main.cc does the same way: flags with a real --help, stop signals
+// taken by a dedicated thread, a graceful drain, whole small files (registry, tokens) read.
+
+#include <signal.h>
+
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+
+namespace unggul {
+
+// Parses absl flags; --help lists the flags defined in files whose path contains `main_file`
+// (e.g. "services/node/main.cc") under `usage`.
+void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::string_view usage);
+
+// Blocks SIGTERM and SIGINT in the calling thread (and every thread started after it); call it
+// before any thread starts. Returns the blocked set for DrainOnStopSignal.
+sigset_t BlockStopSignals();
+
+// A thread that waits for one of `signals`, logs it, marks health NOT_SERVING and shuts `server`
+// down, giving in-flight calls `drain` to finish. Join it after server.Wait() returns.
+std::thread DrainOnStopSignal(sigset_t signals, grpc::Server& server, absl::Duration drain);
+
+// NotFound "cannot read <path>" when the file cannot be opened.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace unggul
