@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/synchronization/notification.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/executor/executor.h"
@@ -63,6 +64,12 @@ ABSL_FLAG(std::string, tokens_file, "",
           "request is trusted (local demo only).");
 ABSL_FLAG(std::string, kanwil_name, "Kanwil Ditjenpas Sumatera Selatan",
           "This Kanwil's name, used in designation titles.");
+ABSL_FLAG(int, ranking_cache, 8,
+          "Ranking snapshots kept in memory (GetRanking is served from them while the data is "
+          "unchanged).");
+ABSL_FLAG(absl::Duration, ranking_refresh_interval, absl::Seconds(5),
+          "How often a background thread recomputes rankings made stale by new data (the "
+          "default one and those asked in the last hour); 0 = only on demand.");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
@@ -139,7 +146,14 @@ int main(int argc, char** argv) {
     access = *std::move(parsed);
   }
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
-  unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model);
+  if (absl::GetFlag(FLAGS_ranking_cache) < 1) return Fail("--ranking_cache must be >= 1");
+  if (absl::GetFlag(FLAGS_ranking_refresh_interval) < absl::ZeroDuration()) {
+    return Fail("--ranking_refresh_interval must not be negative");
+  }
+  unggul::aggregator::RankingCore::Options ranking_options;
+  ranking_options.max_cached_rankings = static_cast<size_t>(absl::GetFlag(FLAGS_ranking_cache));
+  unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model,
+                                               ranking_options);
   unggul::aggregator::PublicationHub hub;
   unggul::aggregator::DesignationCore designation_core(**store, **store, ranking_core, hub, clock,
                                                        absl::GetFlag(FLAGS_kanwil_code),
@@ -184,7 +198,23 @@ int main(int argc, char** argv) {
   }
   std::thread signal_thread =
       unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
+  // Keeps the materialised rankings current between calls (RankingCore::RefreshStale).
+  absl::Notification stop_refresh;
+  std::thread refresh_thread([&] {
+    const absl::Duration interval = absl::GetFlag(FLAGS_ranking_refresh_interval);
+    if (interval == absl::ZeroDuration()) return;
+    while (!stop_refresh.WaitForNotificationWithTimeout(interval)) {
+      absl::StatusOr<int> refreshed = ranking_core.RefreshStale();
+      if (!refreshed.ok()) {
+        unggul::log::Warn("ranking refresh failed", {{"error", refreshed.status().ToString()}});
+      } else if (*refreshed > 0) {
+        unggul::log::Debug("rankings refreshed", {{"count", absl::StrCat(*refreshed)}});
+      }
+    }
+  });
   server->Wait();
+  stop_refresh.Notify();
+  refresh_thread.join();
   signal_thread.join();
   server.reset();    // every stream is done: no reactor task can be queued after this
   executor.reset();  // runs what is queued, joins

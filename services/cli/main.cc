@@ -574,11 +574,38 @@ int Main(int argc, char** argv) {
   CLI::App* kranking = kanwil->add_subcommand("ranking", "SPUP ranking table with sensitivity");
   rank_flags(kranking);
   kranking->add_option("--weight", rank_weights, "What-if weight CODE=VALUE (repeatable)");
+  static int rank_limit = 50;
+  static bool rank_full = false;
+  kranking->add_option("--limit", rank_limit, "Products to show in rank order (0 = all)")
+      ->default_val(50)
+      ->check(CLI::NonNegativeNumber);
+  kranking->add_flag("--full", rank_full,
+                     "With -o json: every indicator, gate and floor (default: summary view)");
   kranking->callback([&] {
     action = [&]() -> absl::Status {
       UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetRankingRequest req, rank_request());
-      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking r, kclient()->GetRanking(req));
-      std::cout << (g.json() ? ToJson(r) + "\n" : RenderRanking(r));
+      req.set_view(rank_full ? kanwil::v1::RANKING_VIEW_FULL : kanwil::v1::RANKING_VIEW_SUMMARY);
+      // Pages of one snapshot, merged into the first response.
+      kanwil::v1::Ranking merged;
+      do {
+        const int left = rank_limit == 0 ? 1000 : rank_limit - merged.products_size();
+        req.set_page_size(std::min(1000, left));
+        UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking page, kclient()->GetRanking(req));
+        if (req.page_token().empty()) {
+          merged = page;
+        } else {
+          merged.mutable_products()->MergeFrom(page.products());
+          merged.mutable_close_calls()->MergeFrom(page.close_calls());
+          for (int q = 0; q < merged.sensitivity_size() && q < page.sensitivity_size(); ++q) {
+            merged.mutable_sensitivity(q)->mutable_products()->MergeFrom(
+                page.sensitivity(q).products());
+          }
+        }
+        req.set_page_token(page.next_page_token());
+        merged.set_next_page_token(page.next_page_token());
+      } while (!req.page_token().empty() &&
+               (rank_limit == 0 || merged.products_size() < rank_limit));
+      std::cout << (g.json() ? ToJson(merged) + "\n" : RenderRanking(merged));
       return absl::OkStatus();
     };
   });

@@ -256,6 +256,10 @@ std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
   out += RenderTable(
       {"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20", "STARS", "STANDING"},
       rows);
+  if (ranking.products_size() < ranking.total_products()) {
+    out += absl::StrFormat("(first %d of %d products; --limit 0 shows all)\n",
+                           ranking.products_size(), ranking.total_products());
+  }
   for (const kanwil::v1::SensitivityResult& p : ranking.sensitivity()) {
     out += absl::StrFormat("profile %-10s top: %s%s\n", p.profile(),
                            absl::StrJoin(p.top_product_ids(), ", "),

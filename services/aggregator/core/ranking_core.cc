@@ -1,19 +1,27 @@
 #include "services/aggregator/core/ranking_core.h"
 
+#include <algorithm>
+#include <list>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "common/crypto/sha256.h"
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 #include "services/aggregator/ranking/model.h"
+#include "services/aggregator/rollup/rollup.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -43,14 +51,182 @@ const std::set<std::string>& PanelIndicators() {
 
 }  // namespace
 
+struct RankingCore::Spec {
+  kv1::ScoringPeriod period;
+  std::string upt_filter;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  kv1::ScoringModel model;  // the stored model, or a what-if copy
+  std::string key;          // period | filter | category | overrides
+};
+
+struct RankingCore::Snapshot {
+  std::string key;
+  uint64_t id = 0;  // names the snapshot in page tokens
+  uint64_t data_version = 0;
+  uint64_t registry_version = 0;
+  int64_t computed_at_unix_ms = 0;
+  double compute_ms = 0;
+  kv1::Ranking ranking;  // every product, full breakdown
+  // product_id -> position in ranking.products / close call indices, and the same per profile.
+  absl::flat_hash_map<std::string, int> position;
+  absl::flat_hash_map<std::string, std::vector<int>> calls;
+  std::vector<absl::flat_hash_map<std::string, int>> profile_position;
+  std::vector<absl::flat_hash_map<std::string, std::vector<int>>> profile_calls;
+};
+
+struct RankingCore::Cache {
+  struct UptInputs {
+    uint64_t version = 0;
+    uint64_t registry_version = 0;
+    std::vector<ProductInput> products;  // no panel scores (attached per computation)
+  };
+  absl::Mutex mu;
+  std::list<std::shared_ptr<const Snapshot>> lru ABSL_GUARDED_BY(mu);  // front = most recent
+  std::map<std::string, std::pair<Spec, int64_t>> specs ABSL_GUARDED_BY(mu);  // key -> last use
+  uint64_t next_id ABSL_GUARDED_BY(mu) = 1;
+  // One computation at a time; the per-UPT inputs belong to the computing thread.
+  absl::Mutex compute_mu;
+  std::map<std::tuple<std::string, std::string, std::string>, std::shared_ptr<const UptInputs>>
+      inputs ABSL_GUARDED_BY(compute_mu);  // (start_month, end_month, upt_code)
+};
+
+namespace {
+
+// A UPT's products with everything but panel scores, for the period [start, end].
+absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& records,
+                                                        const AssessmentStore& assessments,
+                                                        const RegistryEntry& upt,
+                                                        absl::CivilMonth start,
+                                                        absl::CivilMonth end) {
+  const int64_t length = end - start + 1;
+  const auto yyyymm = [](absl::CivilMonth m) {
+    return static_cast<uint32_t>(m.year() * 100 + m.month());
+  };
+  const uint32_t first = yyyymm(start);
+  const uint32_t last = yyyymm(end);
+  const uint32_t prev_first = yyyymm(start - length);
+  const std::string first_month = MonthText(start);
+  std::vector<v1::Product> products;
+  std::string token;
+  do {
+    UNGGUL_ASSIGN_OR_RETURN(ProductPage page, records.ListProducts(
+                                                  upt.upt_code, v1::CATEGORY_UNSPECIFIED, 1000,
+                                                  token));
+    for (v1::Product& p : page.products) products.push_back(std::move(p));
+    token = page.next_page_token;
+  } while (!token.empty());
+  std::vector<ProductInput> out;
+  if (products.empty()) return out;
+  // Certifications and trainings of the UPT (few per product): two prefix scans.
+  absl::flat_hash_map<std::string, std::vector<v1::Certification>> certs;
+  absl::flat_hash_map<std::string, std::vector<v1::Training>> trainings;
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::Record> cert_records,
+                          records.ListRecordsOfKind(RecordKind::kCertification, upt.upt_code));
+  for (v1::Record& r : cert_records) {
+    certs[r.certification().product_id()].push_back(std::move(*r.mutable_certification()));
+  }
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::Record> training_records,
+                          records.ListRecordsOfKind(RecordKind::kTraining, upt.upt_code));
+  for (v1::Record& r : training_records) {
+    trainings[r.training().product_id()].push_back(std::move(*r.mutable_training()));
+  }
+  out.reserve(products.size());
+  for (v1::Product& product : products) {
+    ProductInput in;
+    in.upt_code = upt.upt_code;
+    in.upt_type = upt.type;
+    in.upt_active = true;
+    // This period and the previous one of equal length (B4), in one range scan.
+    UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> months,
+                            records.GetRollupsInRange(upt.upt_code, product.product_id(),
+                                                      prev_first, last, SIZE_MAX));
+    // Revenue of the previous period: known when the product has rollups before this period,
+    // 0 when it launched inside it, otherwise unknown.
+    bool history = false;
+    int64_t previous = 0;
+    for (kv1::MonthlyRollup& m : months) {
+      if (MonthOf(m.month() + "-01") < first) {
+        history = true;
+        previous += m.revenue_idr();
+      } else {
+        in.rollups.push_back(std::move(m));
+      }
+    }
+    if (!history && prev_first > 0) {
+      UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> older,
+                              records.GetRollupsInRange(upt.upt_code, product.product_id(), 0,
+                                                        prev_first - 1, 1));
+      history = !older.empty();
+    }
+    if (history) {
+      in.previous_period_revenue_idr = previous;
+    } else if (!product.launch_date().empty() && product.launch_date() >= first_month) {
+      in.previous_period_revenue_idr = 0;
+    }
+    bool reported = false;
+    for (const kv1::MonthlyRollup& m : in.rollups) reported = reported || m.labour_reports() > 0;
+    if (reported) {
+      UNGGUL_ASSIGN_OR_RETURN(std::vector<std::string> verified,
+                              assessments.VerifiedLabourMonths(upt.upt_code,
+                                                               product.product_id()));
+      const std::set<std::string> verified_set(verified.begin(), verified.end());
+      for (const kv1::MonthlyRollup& m : in.rollups) {
+        if (m.labour_reports() <= 0) continue;
+        MonthlyReport report;
+        report.month = m.month();
+        report.distinct_inmates_engaged = m.distinct_inmates_engaged();
+        report.small_cell = m.labour_small_cells() > 0;
+        report.verified = verified_set.count(m.month()) > 0;
+        in.monthly_reports.push_back(std::move(report));
+      }
+    }
+    if (auto it = certs.find(product.product_id()); it != certs.end()) {
+      in.certifications = std::move(it->second);
+    }
+    if (auto it = trainings.find(product.product_id()); it != trainings.end()) {
+      in.trainings = std::move(it->second);
+    }
+    in.submitted_at_unix_ms = product.created_at_unix_ms();
+    in.product = std::move(product);
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+// Close calls indexed by both of their products.
+absl::flat_hash_map<std::string, std::vector<int>> IndexCalls(
+    const google::protobuf::RepeatedPtrField<kv1::CloseCall>& calls) {
+  absl::flat_hash_map<std::string, std::vector<int>> out;
+  for (int i = 0; i < calls.size(); ++i) {
+    out[calls[i].higher_product_id()].push_back(i);
+    out[calls[i].lower_product_id()].push_back(i);
+  }
+  return out;
+}
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr int64_t kRefreshRecentMs = 60 * 60 * 1000;  // refresh rankings asked in the last hour
+
+}  // namespace
+
 RankingCore::RankingCore(KanwilStore& records, AssessmentStore& assessments,
                          const SyncCore& registry, const Clock& clock, kv1::ScoringModel model)
+    : RankingCore(records, assessments, registry, clock, std::move(model), Options()) {}
+
+RankingCore::RankingCore(KanwilStore& records, AssessmentStore& assessments,
+                         const SyncCore& registry, const Clock& clock, kv1::ScoringModel model,
+                         Options options)
     : records_(records),
       assessments_(assessments),
       registry_(registry),
       clock_(clock),
       model_(std::move(model)),
-      model_hash_(Sha256Hex(DeterministicBytes(model_))) {}
+      model_hash_(Sha256Hex(DeterministicBytes(model_))),
+      options_(options),
+      cache_(std::make_unique<Cache>()) {}
+
+RankingCore::~RankingCore() = default;
 
 absl::StatusOr<kv1::ScoringPeriod> RankingCore::Period(absl::string_view start_month,
                                                        absl::string_view end_month) const {
@@ -84,98 +260,271 @@ std::string RankingCore::OwnerOf(absl::string_view record_id) const {
   return best;
 }
 
-absl::StatusOr<std::vector<ProductInput>> RankingCore::Inputs(const kv1::ScoringPeriod& period,
-                                                              const std::string& upt_filter,
-                                                              v1::Category category) const {
-  UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth start, ParseMonth(period.start_month(), "start"));
-  UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth end, ParseMonth(period.end_month(), "end"));
-  const int64_t length = end - start + 1;
-  const std::string prev_start = MonthText(start - length);
-  const std::string first_month = period.start_month();
-  std::vector<ProductInput> out;
+absl::StatusOr<RankingCore::Spec> RankingCore::SpecOf(const kv1::GetRankingRequest& request) const {
+  Spec spec;
+  UNGGUL_ASSIGN_OR_RETURN(spec.period, Period(request.start_month(), request.end_month()));
+  spec.upt_filter = request.upt_code();
+  spec.category = request.category();
+  spec.key = absl::StrCat(spec.period.start_month(), "|", spec.period.end_month(), "|",
+                          spec.upt_filter, "|", static_cast<int>(spec.category), "|");
+  if (request.weight_overrides().empty()) {
+    spec.model = model_;
+  } else {
+    std::map<std::string, double> overrides(request.weight_overrides().begin(),
+                                            request.weight_overrides().end());
+    UNGGUL_ASSIGN_OR_RETURN(spec.model, ApplyWeightOverrides(model_, overrides));
+    for (const auto& [code, weight] : overrides) {
+      absl::StrAppend(&spec.key, code, "=", absl::StrFormat("%.17g", weight), ";");
+    }
+  }
+  return spec;
+}
+
+absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
+    const Spec& spec, std::vector<ProductInput>& with_panel) const {
+  UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth start, ParseMonth(spec.period.start_month(), "start"));
+  UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth end, ParseMonth(spec.period.end_month(), "end"));
+  cache_->compute_mu.AssertHeld();
+  const uint64_t registry_version = registry_.registry_version();
+  std::vector<const ProductInput*> out;
   for (const RegistryEntry& upt : registry_.Registry()) {
-    if (!upt_filter.empty() && upt.upt_code != upt_filter) continue;
-    std::vector<v1::Product> products;
-    std::string token;
-    do {
-      UNGGUL_ASSIGN_OR_RETURN(ProductPage page,
-                              records_.ListProducts(upt.upt_code, category, 1000, token));
-      for (v1::Product& p : page.products) products.push_back(std::move(p));
-      token = page.next_page_token;
-    } while (!token.empty());
-    if (products.empty()) continue;
-    // Certifications and trainings of the UPT (few per product).
-    std::map<std::string, std::vector<v1::Certification>> certs;
-    std::map<std::string, std::vector<v1::Training>> trainings;
-    UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::Record> all, records_.ListRecords(upt.upt_code));
-    for (v1::Record& r : all) {
-      if (r.has_certification()) {
-        certs[r.certification().product_id()].push_back(std::move(*r.mutable_certification()));
-      } else if (r.has_training()) {
-        trainings[r.training().product_id()].push_back(std::move(*r.mutable_training()));
-      }
+    if (!spec.upt_filter.empty() && upt.upt_code != spec.upt_filter) continue;
+    const uint64_t version = records_.UptDataVersion(upt.upt_code);  // before reading the data
+    const auto key = std::make_tuple(spec.period.start_month(), spec.period.end_month(),
+                                     upt.upt_code);
+    std::shared_ptr<const Cache::UptInputs>& cached = cache_->inputs[key];
+    if (cached == nullptr || cached->version != version ||
+        cached->registry_version != registry_version) {
+      auto fresh = std::make_shared<Cache::UptInputs>();
+      fresh->version = version;
+      fresh->registry_version = registry_version;
+      UNGGUL_ASSIGN_OR_RETURN(fresh->products,
+                              LoadUptInputs(records_, assessments_, upt, start, end));
+      cached = std::move(fresh);
     }
-    for (v1::Product& product : products) {
-      ProductInput in;
-      in.upt_code = upt.upt_code;
-      in.upt_type = upt.type;
-      in.upt_active = true;
-      UNGGUL_ASSIGN_OR_RETURN(in.rollups, records_.GetRollups(upt.upt_code, product.product_id()));
-      // Revenue of the previous period of equal length: known when the product has rollups
-      // before this period, 0 when it launched inside it, otherwise unknown.
-      bool history = false;
-      int64_t previous = 0;
-      for (const kv1::MonthlyRollup& m : in.rollups) {
-        if (m.month() < first_month) history = true;
-        if (m.month() >= prev_start && m.month() < first_month) previous += m.revenue_idr();
+    for (const ProductInput& in : cached->products) {
+      if (spec.category != v1::CATEGORY_UNSPECIFIED && in.product.category() != spec.category) {
+        continue;
       }
-      if (history) {
-        in.previous_period_revenue_idr = previous;
-      } else if (!product.launch_date().empty() && product.launch_date() >= first_month) {
-        in.previous_period_revenue_idr = 0;
-      }
-      UNGGUL_ASSIGN_OR_RETURN(
-          std::vector<std::string> verified,
-          assessments_.VerifiedLabourMonths(upt.upt_code, product.product_id()));
-      const std::set<std::string> verified_set(verified.begin(), verified.end());
-      for (const kv1::MonthlyRollup& m : in.rollups) {
-        if (m.labour_reports() <= 0) continue;
-        MonthlyReport report;
-        report.month = m.month();
-        report.distinct_inmates_engaged = m.distinct_inmates_engaged();
-        report.small_cell = m.labour_small_cells() > 0;
-        report.verified = verified_set.count(m.month()) > 0;
-        in.monthly_reports.push_back(std::move(report));
-      }
-      in.certifications = certs[product.product_id()];
-      in.trainings = trainings[product.product_id()];
-      UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Assessment> panel,
-                              assessments_.ListAssessments(period.start_month(), period.end_month(),
-                                                           product.product_id()));
-      for (const kv1::Assessment& a : panel) {
-        in.panel[a.indicator()].push_back(
-            {a.assessor_id(), a.score(), a.external(), a.conflict_of_interest()});
-      }
-      in.submitted_at_unix_ms = product.created_at_unix_ms();
-      in.product = std::move(product);
-      out.push_back(std::move(in));
+      out.push_back(&in);
     }
+  }
+  // Panel scores: one scan of the period's assessments; only assessed products are copied.
+  UNGGUL_ASSIGN_OR_RETURN(
+      std::vector<kv1::Assessment> panel,
+      assessments_.ListAssessments(spec.period.start_month(), spec.period.end_month(), ""));
+  std::map<std::string, std::vector<const kv1::Assessment*>> by_product;
+  for (const kv1::Assessment& a : panel) by_product[a.product_id()].push_back(&a);
+  with_panel.clear();
+  with_panel.reserve(by_product.size());  // pointers into it stay valid
+  for (const ProductInput*& in : out) {
+    auto it = by_product.find(in->product.product_id());
+    if (it == by_product.end()) continue;
+    ProductInput& copy = with_panel.emplace_back(*in);
+    for (const kv1::Assessment* a : it->second) {
+      copy.panel[a->indicator()].push_back(
+          {a->assessor_id(), a->score(), a->external(), a->conflict_of_interest()});
+    }
+    in = &copy;
   }
   return out;
 }
 
-absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(kv1::ScoringPeriod period,
-                          Period(request.start_month(), request.end_month()));
-  kv1::ScoringModel model = model_;
-  if (!request.weight_overrides().empty()) {
-    std::map<std::string, double> overrides(request.weight_overrides().begin(),
-                                            request.weight_overrides().end());
-    UNGGUL_ASSIGN_OR_RETURN(model, ApplyWeightOverrides(model_, overrides));
+absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materialise(
+    const Spec& spec) const {
+  Cache& c = *cache_;
+  const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
+  auto current = [&](uint64_t data, uint64_t registry) -> std::shared_ptr<const Snapshot> {
+    c.mu.AssertHeld();
+    for (auto it = c.lru.begin(); it != c.lru.end(); ++it) {
+      if ((*it)->key == spec.key && (*it)->data_version == data &&
+          (*it)->registry_version == registry) {
+        std::shared_ptr<const Snapshot> hit = *it;
+        c.lru.splice(c.lru.begin(), c.lru, it);
+        c.specs[spec.key] = {spec, now_ms};
+        return hit;
+      }
+    }
+    return nullptr;
+  };
+  {
+    const uint64_t data = records_.DataVersion();
+    const uint64_t registry = registry_.registry_version();
+    absl::MutexLock lock(&c.mu);
+    if (auto hit = current(data, registry)) return hit;
   }
-  UNGGUL_ASSIGN_OR_RETURN(std::vector<ProductInput> inputs,
-                          Inputs(period, request.upt_code(), request.category()));
-  return RankProducts(model, period, inputs);
+  absl::MutexLock compute(&c.compute_mu);
+  // Versions are read before the data; a write after this point makes the result stale (and
+  // recomputed later), never wrongly current.
+  const uint64_t data = records_.DataVersion();
+  const uint64_t registry = registry_.registry_version();
+  {
+    absl::MutexLock lock(&c.mu);
+    if (auto hit = current(data, registry)) return hit;  // computed while we waited
+  }
+  const absl::Time started = absl::Now();
+  std::vector<ProductInput> with_panel;
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<const ProductInput*> inputs, Gather(spec, with_panel));
+  auto snapshot = std::make_shared<Snapshot>();
+  UNGGUL_ASSIGN_OR_RETURN(snapshot->ranking, RankProducts(spec.model, spec.period, inputs));
+  const kv1::Ranking& r = snapshot->ranking;
+  snapshot->position.reserve(r.products_size());
+  for (int i = 0; i < r.products_size(); ++i) snapshot->position[r.products(i).product_id()] = i;
+  snapshot->calls = IndexCalls(r.close_calls());
+  for (const kv1::SensitivityResult& sr : r.sensitivity()) {
+    absl::flat_hash_map<std::string, int>& pos = snapshot->profile_position.emplace_back();
+    pos.reserve(sr.products_size());
+    for (int i = 0; i < sr.products_size(); ++i) pos[sr.products(i).product_id()] = i;
+    snapshot->profile_calls.push_back(IndexCalls(sr.close_calls()));
+  }
+  snapshot->key = spec.key;
+  snapshot->data_version = data;
+  snapshot->registry_version = registry;
+  snapshot->computed_at_unix_ms = now_ms;
+  snapshot->compute_ms = absl::ToDoubleMilliseconds(absl::Now() - started);
+  absl::MutexLock lock(&c.mu);
+  snapshot->id = c.next_id++;
+  c.lru.push_front(snapshot);
+  c.specs[spec.key] = {spec, now_ms};
+  while (c.lru.size() > std::max<size_t>(1, options_.max_cached_rankings)) c.lru.pop_back();
+  // Keep inputs only for periods some kept snapshot uses; forget specs no snapshot has.
+  std::set<std::pair<std::string, std::string>> periods;
+  std::set<std::string> keys;
+  for (const auto& s : c.lru) {
+    periods.emplace(s->ranking.period().start_month(), s->ranking.period().end_month());
+    keys.insert(s->key);
+  }
+  for (auto it = c.inputs.begin(); it != c.inputs.end();) {
+    it = periods.count({std::get<0>(it->first), std::get<1>(it->first)}) > 0 ? std::next(it)
+                                                                              : c.inputs.erase(it);
+  }
+  for (auto it = c.specs.begin(); it != c.specs.end();) {
+    it = keys.count(it->first) > 0 ? std::next(it) : c.specs.erase(it);
+  }
+  return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& request) const {
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0..", kMaxPageSize,
+                                                   " (0 = ", kDefaultPageSize, "), got ",
+                                                   request.page_size()));
+  }
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(request));
+  std::shared_ptr<const Snapshot> snap;
+  int offset = 0;
+  if (!request.page_token().empty()) {
+    std::vector<std::string> parts = absl::StrSplit(request.page_token(), '.');
+    uint64_t id = 0;
+    if (parts.size() != 3 || parts[0] != "r1" || !absl::SimpleAtoi(parts[1], &id) ||
+        !absl::SimpleAtoi(parts[2], &offset) || offset < 0) {
+      return absl::InvalidArgumentError("page_token: malformed; pass next_page_token unchanged");
+    }
+    absl::MutexLock lock(&cache_->mu);
+    for (const auto& s : cache_->lru) {
+      if (s->id == id) snap = s;
+    }
+    if (snap == nullptr) {
+      return absl::AbortedError(
+          "page_token: that ranking snapshot is no longer kept (the data changed and newer "
+          "rankings replaced it); ask again from the first page");
+    }
+    if (snap->key != spec.key) {
+      return absl::InvalidArgumentError(
+          "page_token: belongs to a ranking with another period, filter or weights");
+    }
+    if (offset > snap->ranking.products_size()) {
+      return absl::InvalidArgumentError("page_token: past the end of the ranking");
+    }
+  } else {
+    UNGGUL_ASSIGN_OR_RETURN(snap, Materialise(spec));
+  }
+  const kv1::Ranking& full = snap->ranking;
+  const bool summary = request.view() == kv1::RANKING_VIEW_SUMMARY;
+  kv1::Ranking out;
+  out.set_model_version(full.model_version());
+  out.set_what_if(full.what_if());
+  *out.mutable_period() = full.period();
+  out.set_cohort_description(full.cohort_description());
+  out.set_cohort_size(full.cohort_size());
+  *out.mutable_caps() = full.caps();
+  *out.mutable_top_product_ids() = full.top_product_ids();
+  out.set_total_products(full.products_size());
+  out.set_page_offset(offset);
+  out.set_computed_at_unix_ms(snap->computed_at_unix_ms);
+  out.set_compute_ms(snap->compute_ms);
+  const int end = std::min(full.products_size(), offset + page_size);
+  if (end < full.products_size()) {
+    out.set_next_page_token(absl::StrCat("r1.", snap->id, ".", end));
+  }
+  // Close-call indices touching the page, in their original order.
+  auto calls_of = [&](const absl::flat_hash_map<std::string, std::vector<int>>& index) {
+    std::set<int> picked;
+    for (int i = offset; i < end; ++i) {
+      auto it = index.find(full.products(i).product_id());
+      if (it != index.end()) picked.insert(it->second.begin(), it->second.end());
+    }
+    return picked;
+  };
+  for (int i = offset; i < end; ++i) {
+    kv1::ProductScore* p = out.add_products();
+    *p = full.products(i);
+    if (summary) {
+      p->clear_indicators();
+      p->clear_gates();
+      p->clear_floors();
+    }
+  }
+  for (int i : calls_of(snap->calls)) *out.add_close_calls() = full.close_calls(i);
+  for (int q = 0; q < full.sensitivity_size(); ++q) {
+    const kv1::SensitivityResult& sr = full.sensitivity(q);
+    kv1::SensitivityResult* o = out.add_sensitivity();
+    o->set_profile(sr.profile());
+    o->set_label(sr.label());
+    *o->mutable_top_product_ids() = sr.top_product_ids();
+    o->set_top_set_changed(sr.top_set_changed());
+    std::set<int> entries;
+    for (int i = offset; i < end; ++i) {
+      auto it = snap->profile_position[q].find(full.products(i).product_id());
+      if (it != snap->profile_position[q].end()) entries.insert(it->second);
+    }
+    for (int i : entries) *o->add_products() = sr.products(i);
+    for (int i : calls_of(snap->profile_calls[q])) *o->add_close_calls() = sr.close_calls(i);
+  }
+  return out;
+}
+
+absl::StatusOr<int> RankingCore::RefreshStale() const {
+  UNGGUL_ASSIGN_OR_RETURN(Spec default_spec, SpecOf(kv1::GetRankingRequest()));
+  const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
+  std::vector<Spec> specs{default_spec};
+  {
+    absl::MutexLock lock(&cache_->mu);
+    std::set<std::string> seen{default_spec.key};
+    for (const auto& s : cache_->lru) {
+      auto it = cache_->specs.find(s->key);
+      if (it == cache_->specs.end() || !seen.insert(s->key).second) continue;
+      if (now_ms - it->second.second <= kRefreshRecentMs) specs.push_back(it->second.first);
+    }
+  }
+  int recomputed = 0;
+  for (const Spec& spec : specs) {
+    const uint64_t data = records_.DataVersion();
+    const uint64_t registry = registry_.registry_version();
+    bool current = false;
+    {
+      absl::MutexLock lock(&cache_->mu);
+      for (const auto& s : cache_->lru) {
+        current = current || (s->key == spec.key && s->data_version == data &&
+                              s->registry_version == registry);
+      }
+    }
+    if (current) continue;
+    UNGGUL_RETURN_IF_ERROR(Materialise(spec).status());
+    ++recomputed;
+  }
+  return recomputed;
 }
 
 absl::StatusOr<kv1::ProductScore> RankingCore::ScoreOf(
@@ -184,27 +533,22 @@ absl::StatusOr<kv1::ProductScore> RankingCore::ScoreOf(
   kv1::GetRankingRequest rank;
   rank.set_start_month(request.start_month());
   rank.set_end_month(request.end_month());
-  UNGGUL_ASSIGN_OR_RETURN(kv1::Ranking ranking, Rank(rank));
-  for (const kv1::ProductScore& s : ranking.products()) {
-    if (s.product_id() == request.product_id()) return s;
+  UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(rank));
+  UNGGUL_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Materialise(spec));
+  auto it = snap->position.find(request.product_id());
+  if (it == snap->position.end()) {
+    return absl::NotFoundError(absl::StrCat("product ", request.product_id(), " not found"));
   }
-  return absl::NotFoundError(absl::StrCat("product ", request.product_id(), " not found"));
+  return snap->ranking.products(it->second);
 }
 
 absl::StatusOr<kv1::ProductMap> RankingCore::Map(const kv1::GetRankingRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(kv1::Ranking ranking, Rank(request));
+  UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(request));
+  UNGGUL_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Materialise(spec));
   std::map<std::pair<int, std::string>, kv1::ProductMapCell> cells;
-  std::map<std::string, v1::Category> category_of;
-  UNGGUL_ASSIGN_OR_RETURN(kv1::ScoringPeriod period,
-                          Period(request.start_month(), request.end_month()));
-  UNGGUL_ASSIGN_OR_RETURN(std::vector<ProductInput> inputs,
-                          Inputs(period, request.upt_code(), request.category()));
-  for (const ProductInput& in : inputs)
-    category_of[in.product.product_id()] = in.product.category();
-  for (const kv1::ProductScore& s : ranking.products()) {
-    const v1::Category cat = category_of[s.product_id()];
-    kv1::ProductMapCell& cell = cells[{static_cast<int>(cat), s.upt_code()}];
-    cell.set_category(cat);
+  for (const kv1::ProductScore& s : snap->ranking.products()) {
+    kv1::ProductMapCell& cell = cells[{static_cast<int>(s.category()), s.upt_code()}];
+    cell.set_category(s.category());
     cell.set_upt_code(s.upt_code());
     cell.set_products(cell.products() + 1);
     if (s.rank() > 0) cell.set_ranked(cell.ranked() + 1);
@@ -214,7 +558,7 @@ absl::StatusOr<kv1::ProductMap> RankingCore::Map(const kv1::GetRankingRequest& r
     }
   }
   kv1::ProductMap out;
-  *out.mutable_period() = period;
+  *out.mutable_period() = spec.period;
   for (auto& [key, cell] : cells) *out.add_cells() = std::move(cell);
   return out;
 }

@@ -3,13 +3,25 @@
 // Ranking at the Kanwil (DESIGN.md "Ranking"): gathers each product's inputs from the replica
 // (product, certifications, trainings), the monthly rollups maintained at ingest and the panel
 // assessments, then runs the pure SPUP engine (ranking/engine.h). No batch is scanned: a product
-// costs one rollup prefix scan. Also the ScoreProvider the designation workflow freezes scores
+// costs one rollup range scan. Also the ScoreProvider the designation workflow freezes scores
 // from, and the panel assessment intake.
 //
-// Codes: InvalidArgument (period, weights, assessment fields), NotFound (unknown product).
-// Thread-safe; the model is immutable after construction.
+// Materialised ranking: a ranking is computed once per (period, cohort filter, weights) and data
+// state and kept in memory (an LRU of `max_cached_rankings` snapshots); GetRanking pages are cut
+// from it. The data state is the store's DataVersion plus the registry version, read before the
+// data: a cached ranking is served only while neither moved, so every answer is as fresh as the
+// data at the call. Recomputing after a change reloads only the inputs of UPTs whose
+// UptDataVersion moved (per-UPT input cache) and reruns the engine. RefreshStale() recomputes
+// stale cached rankings (and the default one) ahead of the next call; main.cc runs it on a timer.
+// Computations are serialised (one at a time); cache reads never wait for a computation.
+//
+// Codes: InvalidArgument (period, weights, paging, assessment fields), NotFound (unknown
+// product), Aborted (page_token of a snapshot no longer kept). Thread-safe; the model is
+// immutable after construction.
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/time/clock.h"
@@ -24,10 +36,23 @@ namespace unggul::aggregator {
 
 class RankingCore final : public ScoreProvider {
  public:
+  struct Options {
+    // Ranking snapshots kept in memory (each holds every product's full breakdown).
+    size_t max_cached_rankings = 8;
+  };
+
   RankingCore(KanwilStore& records, AssessmentStore& assessments, const SyncCore& registry,
               const Clock& clock, kanwil::v1::ScoringModel model);
+  RankingCore(KanwilStore& records, AssessmentStore& assessments, const SyncCore& registry,
+              const Clock& clock, kanwil::v1::ScoringModel model, Options options);
+  ~RankingCore() override;
 
+  // One page of the ranking (see GetRankingRequest / Ranking in the protos).
   absl::StatusOr<kanwil::v1::Ranking> Rank(const kanwil::v1::GetRankingRequest& request) const;
+  // Recomputes every cached ranking whose data state moved, most recently used first, and the
+  // default ranking (last 12 complete months, whole Kanwil, model weights). Returns how many were
+  // recomputed (0 when all are current).
+  absl::StatusOr<int> RefreshStale() const;
   absl::StatusOr<kanwil::v1::ProductScore> ScoreOf(
       const kanwil::v1::GetProductScoreRequest& request) const;
   absl::StatusOr<kanwil::v1::ProductMap> Map(const kanwil::v1::GetRankingRequest& request) const;
@@ -46,9 +71,18 @@ class RankingCore final : public ScoreProvider {
                                                    absl::string_view end_month) const;
 
  private:
-  absl::StatusOr<std::vector<ProductInput>> Inputs(const kanwil::v1::ScoringPeriod& period,
-                                                   const std::string& upt_filter,
-                                                   node::v1::Category category) const;
+  struct Spec;
+  struct Snapshot;
+  struct Cache;
+
+  // The current snapshot of `spec`, computed unless cached at the current data state.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Materialise(const Spec& spec) const;
+  absl::StatusOr<Spec> SpecOf(const kanwil::v1::GetRankingRequest& request) const;
+  // Inputs of every product matching the spec's filter; panel scores attached (copies are made
+  // only for products that have assessments).
+  absl::StatusOr<std::vector<const ProductInput*>> Gather(const Spec& spec,
+                                                          std::vector<ProductInput>& with_panel)
+      const;
   // The registry UPT owning `record_id` (longest "<code>-" prefix); "" if none.
   std::string OwnerOf(absl::string_view record_id) const;
 
@@ -58,6 +92,8 @@ class RankingCore final : public ScoreProvider {
   const Clock& clock_;
   const kanwil::v1::ScoringModel model_;
   const std::string model_hash_;
+  const Options options_;
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace unggul::aggregator

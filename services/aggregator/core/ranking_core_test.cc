@@ -1,5 +1,7 @@
 #include "services/aggregator/core/ranking_core.h"
 
+#include <map>
+
 #include "absl/strings/str_format.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
@@ -19,6 +21,11 @@ using ::unggul::testing::StatusIs;
 
 constexpr char kUpt[] = "SMS-LP-LAHAT";
 constexpr char kGula[] = "SMS-LP-LAHAT-GSJM";
+constexpr char kRotan[] = "SMS-LP-LAHAT-KRSRTN";
+constexpr char kRutan[] = "SMS-RT-PALEMBANG";
+constexpr char kKopi[] = "SMS-RT-PALEMBANG-KRL";
+constexpr char kRoti[] = "SMS-RT-PALEMBANG-ROTI";
+constexpr char kInc[] = "0123456789abcdef0123456789abcdef";
 
 class RankingCoreTest : public ::testing::Test {
  protected:
@@ -30,6 +37,8 @@ class RankingCoreTest : public ::testing::Test {
     sync_ = std::make_unique<SyncCore>(*store_, clock_, SyncLimits());
     ASSERT_TRUE(sync_
                     ->LoadRegistry({{kUpt, "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04",
+                                     "SUMSEL", false},
+                                    {kRutan, "Rutan Kelas I Palembang", "RUTAN", "", "I", "16.71",
                                      "SUMSEL", false}},
                                    "h")
                     .ok());
@@ -83,8 +92,80 @@ class RankingCoreTest : public ::testing::Test {
       l.mutable_labour()->set_inmate_person_days(40);
       add(l);
     }
-    ASSERT_TRUE(
-        store_->ApplyChanges(kUpt, "0123456789abcdef0123456789abcdef", c, c.size(), 1).ok());
+    ASSERT_TRUE(store_->ApplyChanges(kUpt, kInc, c, c.size(), 1).ok());
+    seq_[kUpt] = c.size();
+  }
+
+  // Appends records to a UPT's replica as the next sync batch.
+  void Apply(const std::string& upt, std::vector<v1::Record> records) {
+    std::vector<IncomingChange> c;
+    for (v1::Record& r : records) c.push_back({++seq_[upt], std::move(r)});
+    ASSERT_TRUE(store_->ApplyChanges(upt, kInc, c, seq_[upt], 2).ok());
+  }
+  static v1::Record ProductRecord(const std::string& id, const std::string& name,
+                                  v1::Category category) {
+    v1::Record p;
+    p.mutable_product()->set_product_id(id);
+    p.mutable_product()->set_name(name);
+    p.mutable_product()->set_category(category);
+    return p;
+  }
+  static v1::Record Sale(const std::string& id, const std::string& product,
+                         const std::string& date, int64_t revenue) {
+    v1::Record s;
+    s.mutable_sale()->set_sale_id(id);
+    s.mutable_sale()->set_product_id(product);
+    s.mutable_sale()->set_sale_date(date);
+    s.mutable_sale()->set_qty(10);
+    s.mutable_sale()->set_revenue_idr(revenue);
+    s.mutable_sale()->set_channel(v1::CHANNEL_MARKETPLACE);
+    s.mutable_sale()->set_buyer_region(v1::BUYER_REGION_SAME_PROVINCE);
+    return s;
+  }
+  static v1::Record Batch(const std::string& code, const std::string& product,
+                          const std::string& date, double qty) {
+    v1::Record b;
+    b.mutable_batch()->set_batch_code(code);
+    b.mutable_batch()->set_product_id(product);
+    b.mutable_batch()->set_start_date(date);
+    b.mutable_batch()->set_qty_produced(qty);
+    b.mutable_batch()->set_unit(v1::UNIT_PCS);
+    b.mutable_batch()->set_inmate_person_days(20);
+    return b;
+  }
+  // Two Rutan products and a second Lahat product, with sales in the default period.
+  void AddProducts() {
+    Apply(kRutan, {ProductRecord(kKopi, "Kopi Ratu Lembang", v1::CATEGORY_MINUMAN),
+                   ProductRecord(kRoti, "Roti Rutan", v1::CATEGORY_PANGAN_OLAHAN),
+                   Sale("SMS-RT-PALEMBANG-S1", kKopi, "2026-06-10", 25'000'000),
+                   Sale("SMS-RT-PALEMBANG-S2", kRoti, "2026-07-10", 4'000'000),
+                   Batch("SMS-RT-PALEMBANG-B1", kKopi, "2026-06-01", 200)});
+    Apply(kUpt, {ProductRecord(kRotan, "Kursi Rotan", v1::CATEGORY_MEBEL_LOGAM),
+                 Sale("SMS-LP-LAHAT-S99", kRotan, "2026-09-01", 12'000'000)});
+  }
+  static double Raw(const kv1::ProductScore& s, const std::string& code) {
+    for (const kv1::IndicatorScore& i : s.indicators()) {
+      if (i.code() == code) return i.raw_value();
+    }
+    return -1;
+  }
+  static std::vector<std::string> Ids(const kv1::Ranking& r) {
+    std::vector<std::string> ids;
+    for (const kv1::ProductScore& s : r.products()) ids.push_back(s.product_id());
+    return ids;
+  }
+  // Every product of the ranking `req`, page by page.
+  std::vector<std::string> AllPages(RankingCore& core, kv1::GetRankingRequest req) {
+    std::vector<std::string> ids;
+    do {
+      auto page = core.Rank(req);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      EXPECT_EQ(page->page_offset(), static_cast<int>(ids.size()));
+      for (const std::string& id : Ids(*page)) ids.push_back(id);
+      req.set_page_token(page->next_page_token());
+    } while (!req.page_token().empty());
+    return ids;
   }
 
   const kv1::GateResult* Gate(const kv1::ProductScore& s, const std::string& code) {
@@ -99,6 +180,7 @@ class RankingCoreTest : public ::testing::Test {
   std::unique_ptr<RocksDbKanwilStore> store_;
   std::unique_ptr<SyncCore> sync_;
   std::unique_ptr<RankingCore> ranking_;
+  std::map<std::string, uint64_t> seq_;
 };
 
 TEST_F(RankingCoreTest, VerifiedLabourReportsOpenGateG5AndFeedA1) {
@@ -187,6 +269,198 @@ TEST_F(RankingCoreTest, PeriodWhatIfAndFrozenScore) {
   EXPECT_EQ(f.model_hash.size(), 64u);
   EXPECT_THAT(ranking_->ScoreFor("SMS-LP-LAHAT-NOPE", "", "").status(),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+
+TEST_F(RankingCoreTest, MaterialisedRankingIsServedUntilTheDataChanges) {
+  AddProducts();
+  kv1::GetRankingRequest req;
+  req.set_page_size(1);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking first, ranking_->Rank(req));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking again, ranking_->Rank(req));
+  ASSERT_FALSE(first.next_page_token().empty());
+  // Same snapshot: the token names it.
+  EXPECT_EQ(again.next_page_token(), first.next_page_token());
+  kv1::GetProductScoreRequest score;
+  score.set_product_id(kGula);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore before, ranking_->ScoreOf(score));
+  EXPECT_DOUBLE_EQ(Raw(before, "B1"), 12 * 9'000'000.0);
+
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S100", kGula, "2026-10-28", 1'000'000)});
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking after, ranking_->Rank(req));
+  EXPECT_NE(after.next_page_token(), first.next_page_token());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore now, ranking_->ScoreOf(score));
+  EXPECT_DOUBLE_EQ(Raw(now, "B1"), 12 * 9'000'000.0 + 1'000'000);
+  // A sale outside the period changes the data state but not B1.
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S101", kGula, "2026-11-02", 5'000'000)});
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore later, ranking_->ScoreOf(score));
+  EXPECT_DOUBLE_EQ(Raw(later, "B1"), 12 * 9'000'000.0 + 1'000'000);
+}
+
+TEST_F(RankingCoreTest, PagesComeFromOneSnapshotInRankOrder) {
+  AddProducts();
+  kv1::GetRankingRequest all;
+  all.set_page_size(1000);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking full, ranking_->Rank(all));
+  ASSERT_EQ(full.products_size(), 4);
+  EXPECT_EQ(full.total_products(), 4);
+  EXPECT_TRUE(full.next_page_token().empty());
+  ASSERT_EQ(full.sensitivity_size(), 3);
+  EXPECT_EQ(full.sensitivity(0).products_size(), 4);
+
+  kv1::GetRankingRequest req;
+  req.set_page_size(3);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking page1, ranking_->Rank(req));
+  EXPECT_EQ(page1.products_size(), 3);
+  EXPECT_EQ(page1.total_products(), 4);
+  EXPECT_EQ(page1.sensitivity(0).products_size(), 3);  // profile entries of the page only
+  EXPECT_EQ(page1.top_product_ids_size(), full.top_product_ids_size());
+  // The data changes between pages: page 2 still comes from page 1's snapshot.
+  Apply(kRutan, {Sale("SMS-RT-PALEMBANG-S3", kRoti, "2026-08-10", 900'000'000)});
+  req.set_page_token(page1.next_page_token());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking page2, ranking_->Rank(req));
+  EXPECT_EQ(page2.page_offset(), 3);
+  EXPECT_TRUE(page2.next_page_token().empty());
+  std::vector<std::string> paged = Ids(page1);
+  paged.push_back(page2.products(0).product_id());
+  EXPECT_EQ(paged, Ids(full));
+  // A fresh first page sees the new sale: Roti's revenue now leads B1.
+  kv1::GetRankingRequest fresh;
+  fresh.set_page_size(1000);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking now, ranking_->Rank(fresh));
+  for (const kv1::ProductScore& p : now.products()) {
+    if (p.product_id() == kRoti) {
+      EXPECT_DOUBLE_EQ(Raw(p, "B1"), 904'000'000.0);
+    }
+  }
+  kv1::GetRankingRequest by_two;
+  by_two.set_page_size(2);
+  EXPECT_EQ(AllPages(*ranking_, by_two), Ids(now));
+  kv1::GetRankingRequest by_one;
+  by_one.set_page_size(1);
+  EXPECT_EQ(AllPages(*ranking_, by_one), Ids(now));
+}
+
+TEST_F(RankingCoreTest, PagingErrorsNameTheField) {
+  AddProducts();
+  kv1::GetRankingRequest req;
+  req.set_page_size(-1);
+  EXPECT_THAT(ranking_->Rank(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size: must be 0..1000")));
+  req.set_page_size(1001);
+  EXPECT_THAT(ranking_->Rank(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  req.set_page_size(1);
+  req.set_page_token("r1.x.1");
+  EXPECT_THAT(ranking_->Rank(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token: malformed")));
+  req.clear_page_token();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking page1, ranking_->Rank(req));
+  kv1::GetRankingRequest other = req;
+  other.set_upt_code(kRutan);
+  other.set_page_token(page1.next_page_token());
+  EXPECT_THAT(ranking_->Rank(other).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("another period")));
+
+  // With one snapshot kept, a newer ranking evicts page 1's: ABORTED, ask again.
+  auto model = ParseScoringModel(DefaultScoringModelJson());
+  ASSERT_TRUE(model.ok());
+  RankingCore::Options one;
+  one.max_cached_rankings = 1;
+  RankingCore small(*store_, *store_, *sync_, clock_, *model, one);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking p1, small.Rank(req));
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S100", kGula, "2026-10-28", 1'000'000)});
+  UNGGUL_ASSERT_OK(small.Rank(req).status());
+  kv1::GetRankingRequest next = req;
+  next.set_page_token(p1.next_page_token());
+  EXPECT_THAT(small.Rank(next).status(),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("first page")));
+}
+
+TEST_F(RankingCoreTest, SummaryViewLeavesOutTheBreakdown) {
+  AddProducts();
+  kv1::GetRankingRequest req;
+  req.set_view(kv1::RANKING_VIEW_SUMMARY);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking summary, ranking_->Rank(req));
+  req.set_view(kv1::RANKING_VIEW_FULL);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking full, ranking_->Rank(req));
+  ASSERT_EQ(summary.products_size(), full.products_size());
+  for (int i = 0; i < summary.products_size(); ++i) {
+    const kv1::ProductScore& s = summary.products(i);
+    EXPECT_EQ(s.indicators_size(), 0);
+    EXPECT_EQ(s.gates_size(), 0);
+    EXPECT_EQ(s.pillars_size(), 4);
+    EXPECT_EQ(s.total(), full.products(i).total());
+    EXPECT_EQ(s.category(), full.products(i).category());
+    EXPECT_EQ(full.products(i).indicators_size(), 16);
+  }
+}
+
+TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
+  AddProducts();
+  kv1::GetRankingRequest req;
+  req.set_page_size(1000);
+  UNGGUL_ASSERT_OK(ranking_->Rank(req).status());  // warm the per-UPT input cache
+  auto model = ParseScoringModel(DefaultScoringModelJson());
+  ASSERT_TRUE(model.ok());
+  auto compare = [&] {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking cached, ranking_->Rank(req));
+    RankingCore fresh_core(*store_, *store_, *sync_, clock_, *model);
+    UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking fresh, fresh_core.Rank(req));
+    for (kv1::Ranking* r : {&cached, &fresh}) {
+      r->clear_computed_at_unix_ms();
+      r->clear_compute_ms();
+    }
+    EXPECT_EQ(cached.SerializeAsString(), fresh.SerializeAsString());
+  };
+  // Only the Rutan changes: Lahat's inputs come from the cache.
+  Apply(kRutan, {Batch("SMS-RT-PALEMBANG-B2", kKopi, "2026-07-01", 180),
+                 Sale("SMS-RT-PALEMBANG-S4", kKopi, "2026-07-15", 30'000'000)});
+  compare();
+  // A snapshot replaces Lahat's replica (Kursi Rotan and its sale are gone).
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::Record> lahat, store_->ListRecords(kUpt));
+  std::vector<v1::Record> kept;
+  for (v1::Record& r : lahat) {
+    if (r.has_product() && r.product().product_id() == kRotan) continue;
+    if (r.has_sale() && r.sale().product_id() == kRotan) continue;
+    kept.push_back(std::move(r));
+  }
+  UNGGUL_ASSERT_OK(store_->ReplaceUpt(kUpt, kInc, seq_[kUpt], kept, 3).status());
+  compare();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking now, ranking_->Rank(req));
+  EXPECT_EQ(now.total_products(), 3);
+  // A panel score reaches the cached inputs too.
+  kv1::Assessment a;
+  a.set_product_id(kKopi);
+  a.set_indicator("C3");
+  a.set_score(3);
+  a.set_assessor_id("asesor.1");
+  UNGGUL_ASSERT_OK(ranking_->SubmitAssessment(a).status());
+  compare();
+}
+
+TEST_F(RankingCoreTest, RefreshStaleRecomputesOnlyStaleRankings) {
+  UNGGUL_ASSERT_OK_AND_ASSIGN(int refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 1);  // the default ranking
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 0);
+  kv1::GetRankingRequest lahat;
+  lahat.set_upt_code(kUpt);
+  UNGGUL_ASSERT_OK(ranking_->Rank(lahat).status());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 0);
+  AddProducts();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 2);  // the default one and the Lahat cohort
+  // Served from the refreshed snapshot: the same one twice, with the new products.
+  kv1::GetRankingRequest req;
+  req.set_page_size(1);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking a, ranking_->Rank(req));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 0);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking b, ranking_->Rank(req));
+  EXPECT_EQ(a.total_products(), 4);
+  EXPECT_EQ(a.next_page_token(), b.next_page_token());
 }
 
 }  // namespace

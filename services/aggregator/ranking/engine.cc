@@ -705,13 +705,15 @@ std::string PercentileName(double p) {
   return p == 1 ? "max" : absl::StrCat("p", std::lround(p * 100));
 }
 
-absl::Status ValidateInputs(const k1::ScoringModel& model, const std::vector<ProductInput>& in) {
+absl::Status ValidateInputs(const k1::ScoringModel& model,
+                            const std::vector<const ProductInput*>& in) {
   std::set<std::string> ids;
   std::map<std::string, const k1::Indicator*> panel;
   for (const k1::Indicator& ind : model.indicators()) {
     if (ind.measure() == k1::MEASURE_PANEL) panel[ind.code()] = &ind;
   }
-  for (const ProductInput& p : in) {
+  for (const ProductInput* input : in) {
+    const ProductInput& p = *input;
     const std::string& id = p.product.product_id();
     if (id.empty()) return absl::InvalidArgumentError("a product has no product_id");
     if (!ids.insert(id).second) return absl::InvalidArgumentError("duplicate product " + id);
@@ -757,7 +759,7 @@ double CohortCapOf(std::vector<double> values, const k1::RatioToCap& rule) {
 
 absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
                                          const k1::ScoringPeriod& period,
-                                         const std::vector<ProductInput>& products) {
+                                         const std::vector<const ProductInput*>& products) {
   UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
   UNGGUL_ASSIGN_OR_RETURN(const PeriodInfo p, ParsePeriod(period));
   UNGGUL_RETURN_IF_ERROR(ValidateInputs(model, products));
@@ -770,13 +772,14 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   std::vector<std::vector<Raw>> raw(num);
   std::vector<k1::ProductScore> scores(num);
   for (size_t i = 0; i < num; ++i) {
-    const ProductInput& in = products[i];
+    const ProductInput& in = *products[i];
     UNGGUL_ASSIGN_OR_RETURN(Facts f, GatherFacts(in, p));
     facts.push_back(std::move(f));
     k1::ProductScore& s = scores[i];
     s.set_product_id(in.product.product_id());
     s.set_upt_code(in.upt_code.empty() ? in.product.upt_code() : in.upt_code);
     s.set_name(in.product.name());
+    s.set_category(in.product.category());
     s.set_submitted_at_unix_ms(in.submitted_at_unix_ms);
     bool eligible = true;
     for (const k1::Gate& g : model.gates()) {
@@ -961,7 +964,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
                    std::vector<Entry>* others) {
     for (size_t i = 0; i < num; ++i) {
       Entry e{static_cast<int>(i), &scores[i].product_id(), &ws[i], &n[i],
-              products[i].submitted_at_unix_ms};
+              products[i]->submitted_at_unix_ms};
       (scores[i].eligible() && ws[i].floors_passed ? ranked : others)->push_back(e);
     }
     auto before = [&](const Entry& a, const Entry& b) { return RanksBefore(model, ix, a, b); };
@@ -1025,6 +1028,15 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   for (const Entry& e : ranked) *ranking.add_products() = std::move(scores[e.product]);
   for (const Entry& e : others) *ranking.add_products() = std::move(scores[e.product]);
   return ranking;
+}
+
+absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
+                                         const k1::ScoringPeriod& period,
+                                         const std::vector<ProductInput>& products) {
+  std::vector<const ProductInput*> pointers;
+  pointers.reserve(products.size());
+  for (const ProductInput& p : products) pointers.push_back(&p);
+  return RankProducts(model, period, pointers);
 }
 
 }  // namespace unggul::aggregator

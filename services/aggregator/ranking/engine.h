@@ -124,6 +124,10 @@ struct ProductInput {
 absl::StatusOr<kanwil::v1::Ranking> RankProducts(const kanwil::v1::ScoringModel& model,
                                                  const kanwil::v1::ScoringPeriod& period,
                                                  const std::vector<ProductInput>& products);
+// The same over borrowed inputs (the aggregator's materialised ranking keeps them cached).
+absl::StatusOr<kanwil::v1::Ranking> RankProducts(const kanwil::v1::ScoringModel& model,
+                                                 const kanwil::v1::ScoringPeriod& period,
+                                                 const std::vector<const ProductInput*>& products);
 
 // The cap of a RATIO_TO_CAP indicator from the cohort's values: the `percentile` (linear
 // interpolation between order statistics, i.e. h = (n − 1)·p) when values.size() >=

@@ -1022,11 +1022,11 @@ TEST_F(EngineTest, InvalidInputsAreRefused) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("after it ends")));
   k1::ScoringPeriod malformed = Period2025();
   malformed.set_end_month("2025-13");
-  EXPECT_THAT(RankProducts(model_, malformed, {}),
+  EXPECT_THAT(RankProducts(model_, malformed, std::vector<ProductInput>{}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not YYYY-MM")));
   k1::ScoringModel invalid = model_;
   invalid.mutable_indicators(0)->set_weight(11);
-  EXPECT_THAT(RankProducts(invalid, Period2025(), {}),
+  EXPECT_THAT(RankProducts(invalid, Period2025(), std::vector<ProductInput>{}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("sum to 101")));
 }
 

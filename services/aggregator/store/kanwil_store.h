@@ -93,9 +93,25 @@ class KanwilStore {
   // Every replicated record of a UPT (for digests checks and tests).
   virtual absl::StatusOr<std::vector<node::v1::Record>> ListRecords(
       absl::string_view upt_code) const = 0;
+  // The UPT's records of one kind (one prefix scan: the ranking reads certifications and
+  // trainings without touching the batches).
+  virtual absl::StatusOr<std::vector<node::v1::Record>> ListRecordsOfKind(
+      RecordKind kind, absl::string_view upt_code) const = 0;
   // Months in order.
   virtual absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollups(
       absl::string_view upt_code, absl::string_view product_id) const = 0;
+  // Months YYYYMM in [from_yyyymm, to_yyyymm], in order, at most `max`.
+  virtual absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollupsInRange(
+      absl::string_view upt_code, absl::string_view product_id, uint32_t from_yyyymm,
+      uint32_t to_yyyymm, size_t max) const = 0;
+
+  // In-process change counters for caches (the materialised ranking). Both start at 0 when the
+  // store opens and grow after every committed write: DataVersion on any write that can change a
+  // ranking (records and rollups, registry, assessments, labour verifications); UptDataVersion on
+  // writes touching that UPT's records, rollups or verifications. A reader that reads a counter
+  // BEFORE reading the data and finds it unchanged later knows its copy is current.
+  virtual uint64_t DataVersion() const = 0;
+  virtual uint64_t UptDataVersion(absl::string_view upt_code) const = 0;
 
   // nullopt before the first registry was saved.
   virtual absl::StatusOr<std::optional<Registry>> LatestRegistry() const = 0;
@@ -112,7 +128,7 @@ class AssessmentStore {
   virtual ~AssessmentStore() = default;
   // Inserts or replaces the assessor's score for (period, product, indicator).
   virtual absl::Status PutAssessment(const kanwil::v1::Assessment& assessment) = 0;
-  // Every assessment of a product for the period.
+  // Every assessment of a product for the period; `product_id` empty = of every product.
   virtual absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
       absl::string_view start_month, absl::string_view end_month,
       absl::string_view product_id) const = 0;

@@ -68,6 +68,13 @@ absl::StatusOr<RollupKey> RollupKey::Create(absl::string_view upt_code,
   return RollupKey(std::string(upt_code), std::string(product_id), yyyymm);
 }
 
+std::string RollupKey::Bound(absl::string_view upt_code, absl::string_view product_id,
+                             uint32_t value) {
+  std::string out = ProductPrefix(upt_code, product_id);
+  AppendBigEndian(out, value, 4);
+  return out;
+}
+
 absl::StatusOr<RollupKey> RollupKey::Decode(absl::string_view encoded) {
   size_t pos = 0;
   std::string upt;
@@ -158,7 +165,7 @@ std::string AssessmentKey::ProductPrefix(absl::string_view start_month, absl::st
   std::string out;
   AppendText(out, start_month);
   AppendText(out, end_month);
-  AppendText(out, product_id);
+  if (!product_id.empty()) AppendText(out, product_id);
   return out;
 }
 

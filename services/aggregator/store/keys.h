@@ -68,6 +68,9 @@ class RollupKey {
   // upt_code | 0x00, and upt_code | 0x00 | product_id | 0x00.
   static std::string UptPrefix(absl::string_view upt_code);
   static std::string ProductPrefix(absl::string_view upt_code, absl::string_view product_id);
+  // ProductPrefix | value (u32 BE) with any value: a bound for range scans.
+  static std::string Bound(absl::string_view upt_code, absl::string_view product_id,
+                           uint32_t value);
   std::string Encode() const;
   const std::string& upt_code() const { return upt_code_; }
   const std::string& product_id() const { return product_id_; }
@@ -107,7 +110,8 @@ class SeqKey {
 };
 
 // Layout: start_month | 0x00 | end_month | 0x00 | product_id | 0x00 | indicator | 0x00 |
-// assessor_id | 0x00. ProductPrefix covers one product's assessments of one period.
+// assessor_id | 0x00. ProductPrefix covers one product's assessments of one period
+// (every product's when product_id is empty).
 class AssessmentKey {
  public:
   static absl::StatusOr<AssessmentKey> Create(absl::string_view start_month,

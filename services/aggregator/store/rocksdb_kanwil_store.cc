@@ -80,14 +80,18 @@ std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
   return out;
 }
 
-// Parses the values of `cf` from `start` while keys begin with `prefix` (empty: any key), at most
-// `max`. DataLoss names `what` when a value does not parse.
+// Parses the values of `cf` from `start` while keys begin with `prefix` (empty: any key) and are
+// below `end` (empty: no bound), at most `max`. DataLoss names `what` when a value does not parse.
 template <typename Message>
 absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
                                                 absl::string_view start, absl::string_view prefix,
-                                                size_t max, absl::string_view what) {
+                                                size_t max, absl::string_view what,
+                                                absl::string_view end = {}) {
   std::vector<Message> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
+  rocksdb::ReadOptions options;
+  const rocksdb::Slice upper = ToSlice(end);
+  if (!end.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, cf));
   for (start.empty() ? it->SeekToFirst() : it->Seek(ToSlice(start));
        it->Valid() && out.size() < max && it->key().starts_with(ToSlice(prefix)); it->Next()) {
     Message m;
@@ -290,6 +294,7 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
       wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
   if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("apply batch of ", upt_code)));
+  Changed(upt_code);
   return state;
 }
 
@@ -354,6 +359,7 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view up
       wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
   if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("replace UPT ", upt_code)));
+  Changed(upt_code);
   return state;
 }
 
@@ -427,6 +433,58 @@ absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecords(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecordsOfKind(
+    RecordKind kind, absl::string_view upt_code) const {
+  const std::string prefix = ReplicaKey::Prefix(kind, upt_code);
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredReplica> stored,
+                          ScanValues<st::StoredReplica>(db_->db(), db_->cf(kReplicaCf), prefix,
+                                                        prefix, SIZE_MAX, "replica"));
+  std::vector<v1::Record> out;
+  out.reserve(stored.size());
+  for (st::StoredReplica& r : stored) out.push_back(std::move(*r.mutable_record()));
+  return out;
+}
+
+absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRollupsInRange(
+    absl::string_view upt_code, absl::string_view product_id, uint32_t from_yyyymm,
+    uint32_t to_yyyymm, size_t max) const {
+  std::vector<kanwil::v1::MonthlyRollup> out;
+  if (from_yyyymm > to_yyyymm) return out;
+  UNGGUL_RETURN_IF_ERROR(RollupKey::Create(upt_code, product_id, 197001).status());
+  const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
+  const std::string from = RollupKey::Bound(upt_code, product_id, from_yyyymm);
+  // Exclusive end: just after to_yyyymm, or past the product's keys.
+  const std::string end = to_yyyymm == UINT32_MAX
+                              ? prefix + std::string(5, '\xff')
+                              : RollupKey::Bound(upt_code, product_id, to_yyyymm + 1);
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredRollup> stored,
+                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf),
+                                                       from, prefix, max, "rollup", end));
+  out.reserve(stored.size());
+  for (st::StoredRollup& r : stored) out.push_back(std::move(*r.mutable_rollup()));
+  return out;
+}
+
+void RocksDbKanwilStore::Changed(absl::string_view upt_code) {
+  if (!upt_code.empty()) {
+    absl::MutexLock lock(&versions_mu_);
+    auto it = upt_versions_.find(upt_code);
+    if (it == upt_versions_.end()) it = upt_versions_.emplace(std::string(upt_code), 0).first;
+    ++it->second;
+  }
+  data_version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+uint64_t RocksDbKanwilStore::DataVersion() const {
+  return data_version_.load(std::memory_order_acquire);
+}
+
+uint64_t RocksDbKanwilStore::UptDataVersion(absl::string_view upt_code) const {
+  absl::MutexLock lock(&versions_mu_);
+  auto it = upt_versions_.find(upt_code);
+  return it == upt_versions_.end() ? 0 : it->second;
+}
+
 absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRollups(
     absl::string_view upt_code, absl::string_view product_id) const {
   const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
@@ -483,6 +541,7 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<Regi
   rocksdb::Status s = db_->db().Put(db_->write_options(), db_->cf(kRegistryCf), key.Encode(),
                                     stored.SerializeAsString());
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "save registry"));
+  Changed("");
   return stored.version();
 }
 
@@ -565,9 +624,12 @@ absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) 
   UNGGUL_ASSIGN_OR_RETURN(AssessmentKey key,
                           AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
                                                 a.indicator(), a.assessor_id()));
-  return FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAssessmentsCf), key.Encode(),
-                                       a.SerializeAsString()),
-                         "put assessment");
+  UNGGUL_RETURN_IF_ERROR(
+      FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAssessmentsCf), key.Encode(),
+                                    a.SerializeAsString()),
+                      "put assessment"));
+  Changed("");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbKanwilStore::ListAssessments(
@@ -594,7 +656,10 @@ absl::Status RocksDbKanwilStore::PutLabourVerifications(
     UNGGUL_RETURN_IF_ERROR(
         FromRocksStatus(wb.Put(db_->cf(kVerificationsCf), key.Encode(), value), "stage"));
   }
-  return FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "verify labour reports");
+  UNGGUL_RETURN_IF_ERROR(
+      FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "verify labour reports"));
+  Changed(upt_code);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> RocksDbKanwilStore::VerifiedLabourMonths(

@@ -3,6 +3,7 @@
 // KanwilStore on RocksDB (layout in keys.h). ApplyChanges and ReplaceUpt of one UPT serialise
 // on a per-UPT mutex (each is one WriteBatch); SaveRegistry on its own. Thread-safe.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,13 @@ class RocksDbKanwilStore final : public KanwilStore,
       absl::string_view upt_code) const override;
   absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollups(
       absl::string_view upt_code, absl::string_view product_id) const override;
+  absl::StatusOr<std::vector<node::v1::Record>> ListRecordsOfKind(
+      RecordKind kind, absl::string_view upt_code) const override;
+  absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollupsInRange(
+      absl::string_view upt_code, absl::string_view product_id, uint32_t from_yyyymm,
+      uint32_t to_yyyymm, size_t max) const override;
+  uint64_t DataVersion() const override;
+  uint64_t UptDataVersion(absl::string_view upt_code) const override;
   absl::StatusOr<std::optional<Registry>> LatestRegistry() const override;
   absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
                                         absl::string_view content_hash,
@@ -88,6 +96,9 @@ class RocksDbKanwilStore final : public KanwilStore,
   // Writers of one UPT serialise on that UPT's mutex; different UPTs apply concurrently (their
   // keys are disjoint) and RocksDB group-commits their WriteBatches.
   absl::Mutex& UptMutex(absl::string_view upt_code);
+  // After a committed write: bumps DataVersion and, when `upt_code` is not empty, its
+  // UptDataVersion.
+  void Changed(absl::string_view upt_code);
 
   std::unique_ptr<OwnedRocksDb> db_;
   absl::Mutex write_mu_;  // registry writes and the test hook
@@ -95,6 +106,9 @@ class RocksDbKanwilStore final : public KanwilStore,
   absl::Mutex upt_mu_;
   std::map<std::string, std::unique_ptr<absl::Mutex>, std::less<>> upt_mutexes_
       ABSL_GUARDED_BY(upt_mu_);
+  std::atomic<uint64_t> data_version_{0};
+  mutable absl::Mutex versions_mu_;
+  std::map<std::string, uint64_t, std::less<>> upt_versions_ ABSL_GUARDED_BY(versions_mu_);
 };
 
 }  // namespace unggul::aggregator

@@ -1,6 +1,7 @@
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
@@ -191,6 +192,76 @@ TEST_F(KanwilStoreTest, ProductsPageAcrossUptsAndRegistryVersions) {
   e.upt_class = "IIB";
   EXPECT_EQ(*store->SaveRegistry({e}, "h2", 3), 2u);
   EXPECT_EQ((*store->LatestRegistry())->entries[0].upt_class, "IIB");
+}
+
+
+TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
+  auto store = Open();
+  EXPECT_EQ(store->DataVersion(), 0u);
+  std::vector<IncomingChange> changes{Product(1, "Gula")};
+  // One batch in each month of 2025-11 .. 2026-10.
+  for (int i = 0; i < 12; ++i) {
+    IncomingChange b = Batch(i + 2, absl::StrCat("SMS-LP-LAHAT-B", i), 10 + i);
+    const int yyyymm = i < 2 ? 202511 + i : 202601 + (i - 2);
+    b.record.mutable_batch()->set_start_date(
+        absl::StrFormat("%04d-%02d-05", yyyymm / 100, yyyymm % 100));
+    changes.push_back(b);
+  }
+  IncomingChange training;
+  training.seq = 14;
+  training.record.mutable_training()->set_training_id("SMS-LP-LAHAT-T1");
+  training.record.mutable_training()->set_product_id("SMS-LP-LAHAT-GSJM");
+  training.record.mutable_training()->set_start_date("2026-03-02");
+  changes.push_back(training);
+  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, changes, 14, 1).ok());
+  EXPECT_EQ(store->DataVersion(), 1u);
+  EXPECT_EQ(store->UptDataVersion(kUpt), 1u);
+  EXPECT_EQ(store->UptDataVersion("SMS-LP-PAGARALAM"), 0u);
+
+  // Both ends inclusive, across the year boundary.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      std::vector<kanwil::v1::MonthlyRollup> winter,
+      store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 202512, 202602, SIZE_MAX));
+  ASSERT_EQ(winter.size(), 3u);
+  EXPECT_EQ(winter[0].month(), "2025-12");
+  EXPECT_EQ(winter[2].month(), "2026-02");
+  EXPECT_DOUBLE_EQ(winter[1].qty_produced(), 12);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      std::vector<kanwil::v1::MonthlyRollup> first,
+      store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 0, 202512, 1));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].month(), "2025-11");
+  EXPECT_TRUE(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 201001, 202510, SIZE_MAX)
+                  ->empty());
+  EXPECT_EQ(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 0, UINT32_MAX, SIZE_MAX)->size(),
+            12u);
+  // Another product's months never leak into the range.
+  EXPECT_TRUE(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJ", 0, UINT32_MAX, SIZE_MAX)
+                  ->empty());
+
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::Record> trainings,
+                              store->ListRecordsOfKind(RecordKind::kTraining, kUpt));
+  ASSERT_EQ(trainings.size(), 1u);
+  EXPECT_EQ(trainings[0].training().training_id(), "SMS-LP-LAHAT-T1");
+  EXPECT_EQ(store->ListRecordsOfKind(RecordKind::kBatch, kUpt)->size(), 12u);
+
+  // Assessments and verifications move the counters; a refused write does not.
+  kanwil::v1::Assessment a;
+  a.set_start_month("2025-11");
+  a.set_end_month("2026-10");
+  a.set_product_id("SMS-LP-LAHAT-GSJM");
+  a.set_indicator("C3");
+  a.set_assessor_id("asesor.1");
+  ASSERT_TRUE(store->PutAssessment(a).ok());
+  EXPECT_EQ(store->DataVersion(), 2u);
+  EXPECT_EQ(store->UptDataVersion(kUpt), 1u);
+  ASSERT_TRUE(
+      store->PutLabourVerifications(kUpt, {{"SMS-LP-LAHAT-GSJM", "2026-10"}}, "kabid", 5).ok());
+  EXPECT_EQ(store->DataVersion(), 3u);
+  EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
+  EXPECT_FALSE(store->ApplyChanges(kUpt, kInc, {Batch(20, "SMS-LP-LAHAT-GAP", 1)}, 20, 2).ok());
+  EXPECT_EQ(store->DataVersion(), 3u);
+  EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
 }
 
 }  // namespace
