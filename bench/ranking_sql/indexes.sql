@@ -1,35 +1,28 @@
--- Indexes for ranking.sql, created after the CSV load, then VACUUM ANALYZE (VACUUM also sets the
--- visibility map, which index-only scans need). Run with autocommit (psql -f, no -1): VACUUM
--- cannot run inside a transaction block.
+-- Indexes for ranking.sql, created after the CSV load, then VACUUM (FREEZE, ANALYZE): VACUUM
+-- sets the visibility map that index-only scans need (FREEZE makes it wait for pages it cannot
+-- lock at once instead of skipping them, so the map ends up complete) and ANALYZE the planner
+-- statistics. Run with autocommit (psql -f, no -1): VACUUM cannot run inside a transaction.
 --
--- What ranking.sql reads:
---   * the period's rows of batches, sales (period + previous period) and labour: range scans on
---     the date, covering every column the query uses, so they are index-only scans that touch
---     only the period's slice instead of the whole (10-year) heap;
---   * "has the product any row before the period" (B4 history): one probe per product on
---     (product_id, date);
---   * certifications and trainings are small: a (product_id, date) index for the history probe.
+-- ranking.sql reads, per product, the period's rows of batches, sales (period and previous
+-- period) and labour with one range scan of a (product_id, date) index that INCLUDEs every
+-- column it uses: index-only scans touching just that slice, already in (product, date) order,
+-- whatever the heap order. The same indexes answer the "any row before the period" probes (B4
+-- history). certifications and trainings are small: a (product_id, date) index for the probe.
 
-CREATE INDEX batches_by_date ON batches (start_date)
-  INCLUDE (product_id, qty_produced, qty_rejected, inmate_person_days, direct_cost_idr,
-           input_cost_idr, local_input_cost_idr);
-CREATE INDEX batches_by_product ON batches (product_id, start_date);
-
-CREATE INDEX sales_by_date ON sales (sale_date)
-  INCLUDE (product_id, qty, revenue_idr, channel, buyer_region);
-CREATE INDEX sales_by_product ON sales (product_id, sale_date);
-
-CREATE INDEX labour_by_month ON labour (month)
-  INCLUDE (product_id, distinct_inmates_engaged, verified);
-CREATE INDEX labour_by_product ON labour (product_id, month);
-
+CREATE INDEX batches_by_product ON batches (product_id, start_date)
+  INCLUDE (qty_produced, qty_rejected, inmate_person_days, direct_cost_idr, input_cost_idr,
+           local_input_cost_idr);
+CREATE INDEX sales_by_product ON sales (product_id, sale_date)
+  INCLUDE (qty, revenue_idr, channel, buyer_region);
+CREATE INDEX labour_by_product ON labour (product_id, month)
+  INCLUDE (distinct_inmates_engaged, verified);
 CREATE INDEX certifications_by_product ON certifications (product_id, issued_date);
 CREATE INDEX trainings_by_product ON trainings (product_id, start_date);
 
-VACUUM ANALYZE upts;
-VACUUM ANALYZE products;
-VACUUM ANALYZE batches;
-VACUUM ANALYZE sales;
-VACUUM ANALYZE certifications;
-VACUUM ANALYZE trainings;
-VACUUM ANALYZE labour;
+VACUUM (FREEZE, ANALYZE) upts;
+VACUUM (FREEZE, ANALYZE) products;
+VACUUM (FREEZE, ANALYZE) batches;
+VACUUM (FREEZE, ANALYZE) sales;
+VACUUM (FREEZE, ANALYZE) certifications;
+VACUUM (FREEZE, ANALYZE) trainings;
+VACUUM (FREEZE, ANALYZE) labour;

@@ -71,117 +71,18 @@ model AS (
     1e-9::float8 AS eps
 ),
 -- =============================================================================================
--- Period facts (engine GatherFacts). The engine sees monthly rollups summed per (product, month);
--- sums are order-insensitive, so most facts are summed directly over the period's rows.
+-- Period facts per product (engine GatherFacts; ranking_core Inputs). The engine sees monthly
+-- rollups, i.e. per (product, month) sums of the batches (by start_date), sales (by sale_date)
+-- and labour reports (by month). Each product's rows of a table are read by one range scan of a
+-- covering (product_id, date) index (LATERAL subqueries; see indexes.sql), summed per month,
+-- then over the months.
+-- rollup.cc keeps the double sums of a month rounded to 1e-6 (std::round(v * 1e6) / 1e6); for
+-- inputs with at most 6 decimals that is the month's exact decimal sum, which is what rounding
+-- the month's float sum gives too (PostgreSQL rounds halves to even, std::round away from zero:
+-- they differ only on exact halves of 1e-6, which such inputs never produce).
+-- sum_int8 (schema.sql) is an exact bigint sum returning bigint (sum(bigint) is numeric: slow).
 -- =============================================================================================
--- Batches of the period per product-month: one row = one rollup month with batches > 0.
-batch_month AS (
-  SELECT b.product_id,
-         date_trunc('month', b.start_date::timestamp) AS month,
-         count(*)                    AS batches,
-         sum(b.qty_produced)         AS qty_produced,
-         sum(b.qty_rejected)         AS qty_rejected,
-         sum(b.inmate_person_days)   AS person_days,
-         sum(b.direct_cost_idr)      AS direct_cost_idr,
-         sum(b.input_cost_idr)       AS input_cost_idr,
-         sum(b.local_input_cost_idr) AS local_input_cost_idr
-  FROM batches b
-  WHERE b.start_date >= $1::date
-    AND b.start_date < ($2::date + interval '1 month')::date
-  GROUP BY 1, 2
-),
-batch_facts AS (
-  SELECT product_id,
-         sum(batches)              AS batches,
-         sum(qty_produced)         AS qty_produced,
-         sum(qty_rejected)         AS qty_rejected,
-         sum(person_days)          AS person_days,
-         sum(direct_cost_idr)      AS direct_cost_idr,
-         sum(input_cost_idr)       AS input_cost_idr,
-         sum(local_input_cost_idr) AS local_input_cost_idr,
-         -- D3 / G2 of goods: months with >= 1 batch, and the CV of their output.
-         count(*)                  AS active_months,
-         avg(qty_produced)         AS month_mean,
-         stddev_pop(qty_produced)  AS month_sd
-  FROM batch_month
-  GROUP BY 1
-),
--- Sales per product-month over the previous period (B4) and the period.
-sale_month AS (
-  SELECT s.product_id,
-         date_trunc('month', s.sale_date::timestamp) AS month,
-         count(*)           AS sales,
-         sum(s.qty)         AS qty,
-         sum(s.revenue_idr) AS revenue_idr
-  FROM sales s
-  WHERE s.sale_date >= ($1::date - age(($2::date + interval '1 month'), $1::date))::date
-    AND s.sale_date < ($2::date + interval '1 month')::date
-  GROUP BY 1, 2
-),
-sale_facts AS (
-  SELECT product_id,
-         sum(sales) FILTER (WHERE month >= $1::date)       AS sales,        -- G4
-         sum(revenue_idr) FILTER (WHERE month >= $1::date) AS revenue_idr,  -- B1, B4, B5
-         sum(revenue_idr) FILTER (WHERE month < $1::date)  AS prev_revenue_idr,
-         -- D3 / G2 of services (JASA): months with >= 1 sale, and the CV of their quantity.
-         count(*) FILTER (WHERE month >= $1::date)         AS active_months,
-         avg(qty) FILTER (WHERE month >= $1::date)         AS month_mean,
-         stddev_pop(qty) FILTER (WHERE month >= $1::date)  AS month_sd
-  FROM sale_month
-  GROUP BY 1
-),
--- Revenue of the period by channel and buyer region (B3).
-sale_split AS (
-  SELECT s.product_id, s.channel, s.buyer_region, sum(s.revenue_idr) AS revenue_idr
-  FROM sales s
-  WHERE s.sale_date >= $1::date
-    AND s.sale_date < ($2::date + interval '1 month')::date
-  GROUP BY 1, 2, 3
-),
-reach_facts AS (
-  SELECT coalesce(c.product_id, r.product_id) AS product_id,
-         coalesce(c.channels, 0) AS channels,
-         coalesce(r.reach, 0)    AS reach
-  FROM (
-    -- channels with revenue > 0 in the period (UNSPECIFIED ignored)
-    SELECT product_id, count(*) AS channels
-    FROM (SELECT product_id, channel FROM sale_split
-          WHERE channel <> 'UNSPECIFIED'
-          GROUP BY 1, 2 HAVING sum(revenue_idr) > 0) ch
-    GROUP BY 1
-  ) c
-  FULL JOIN (
-    -- furthest buyer region with revenue > 0 in the period
-    SELECT product_id,
-           max(CASE buyer_region WHEN 'SAME_REGENCY' THEN 1 WHEN 'SAME_PROVINCE' THEN 2
-                                 WHEN 'OUT_OF_PROVINCE' THEN 3 WHEN 'ABROAD' THEN 3
-                                 ELSE 0 END) AS reach
-    FROM (SELECT product_id, buyer_region FROM sale_split
-          GROUP BY 1, 2 HAVING sum(revenue_idr) > 0) rg
-    GROUP BY 1
-  ) r ON r.product_id = c.product_id
-),
--- Monthly labour reports of the period (A1, G5): one report per product-month (several rows of
--- one month are summed as the rollup does; the month counts as verified if any row is).
-labour_month AS (
-  SELECT l.product_id,
-         date_trunc('month', l.month::timestamp) AS month,
-         sum(l.distinct_inmates_engaged) AS headcount,
-         bool_or(l.verified) AS verified
-  FROM labour l
-  WHERE l.month >= $1::date
-    AND l.month < ($2::date + interval '1 month')::date
-  GROUP BY 1, 2
-),
-labour_facts AS (
-  SELECT product_id,
-         count(*) AS reports,
-         sum(headcount) AS person_months,
-         count(*) FILTER (WHERE verified) AS verified_reports
-  FROM labour_month
-  GROUP BY 1
-),
--- Trainings counted in the month of their end_date, else start_date (A2).
+-- Trainings counted in the month of their end_date, else start_date (A2). Small table.
 training_facts AS (
   SELECT t.product_id,
          sum(t.completed_count) AS completed,
@@ -194,6 +95,7 @@ training_facts AS (
 ),
 -- Certificates valid on the period's last day: issued on or before it, not expired before it
 -- (C1 and G3). Best points per C1 item; a MEREK number starting "IDM" (any case) is registered.
+-- Small table.
 cert_facts AS (
   SELECT c.product_id,
          bool_or(c.type = ANY (m.g3_accepted_certifications)) AS g3_certificate,
@@ -215,37 +117,25 @@ cert_facts AS (
          OR c.valid_until >= ($2::date + interval '1 month' - interval '1 day')::date)
   GROUP BY 1
 ),
--- =============================================================================================
--- Per product: gates and raw values (engine EvaluateGate, RawValue).
--- =============================================================================================
 facts AS (
   SELECT p.product_id,
          p.category,
-         p.category = 'JASA' AS service,
          p.launch_date,
          p.packaged,
          p.submitted_at_unix_ms,
          u.upt_type,
          coalesce(u.active, false) AS upt_active,
-         coalesce(b.batches, 0) AS batches,
-         coalesce(b.person_days, 0) AS person_days,
-         b.qty_produced, b.qty_rejected,
-         coalesce(b.direct_cost_idr, 0) AS direct_cost_idr,
-         coalesce(b.input_cost_idr, 0) AS input_cost_idr,
-         coalesce(b.local_input_cost_idr, 0) AS local_input_cost_idr,
-         coalesce(s.sales, 0) AS sales,
-         coalesce(s.revenue_idr, 0) AS revenue_idr,
+         b.batches, b.person_days, b.qty_produced, b.qty_rejected,
+         b.direct_cost_idr, b.input_cost_idr, b.local_input_cost_idr,
+         s.sales, s.revenue_idr,
          coalesce(s.prev_revenue_idr, 0) AS prev_revenue_idr,
-         -- Active months and CV of the monthly output: batches (goods) or sales (services).
-         CASE WHEN p.category = 'JASA' THEN coalesce(s.active_months, 0)
-              ELSE coalesce(b.active_months, 0) END AS active_months,
+         -- D3 / G2: months with >= 1 batch and the CV of their output; services (JASA): months
+         -- with >= 1 sale and the CV of their quantity.
+         CASE WHEN p.category = 'JASA' THEN s.active_months ELSE b.active_months END AS active_months,
          CASE WHEN p.category = 'JASA' THEN s.month_mean ELSE b.month_mean END AS month_mean,
          CASE WHEN p.category = 'JASA' THEN s.month_sd ELSE b.month_sd END AS month_sd,
-         coalesce(r.channels, 0) AS channels,
-         coalesce(r.reach, 0) AS reach,
-         coalesce(l.reports, 0) AS reports,
-         coalesce(l.person_months, 0) AS person_months,
-         coalesce(l.verified_reports, 0) AS verified_reports,
+         s.channels, s.reach,
+         l.reports, l.person_months, l.verified_reports,
          coalesce(t.completed, 0) AS completed,
          coalesce(t.competency_certificates, 0) AS competency_certificates,
          coalesce(c.g3_certificate, false) AS g3_certificate,
@@ -256,21 +146,24 @@ facts AS (
          -- B4 (ranking_core): the previous period's revenue is known when the product has a
          -- rollup month before the period (any batch, sale, certification by issued_date,
          -- training by start_date, or labour report); only needed when not launched in the
-         -- period. Tested cheapest first; each EXISTS is one index probe.
+         -- period. Tested cheapest first, stopping at the first hit; each test is one index
+         -- probe (scalar subqueries with LIMIT 1, NULL when no row: an EXISTS here would be
+         -- planned as a hashed subplan over all the older rows).
          CASE WHEN p.launch_date >= $1::date THEN NULL
-              ELSE s.prev_revenue_idr IS NOT NULL
-                OR EXISTS (SELECT 1 FROM batches hb
-                           WHERE hb.product_id = p.product_id AND hb.start_date < $1::date)
-                OR EXISTS (SELECT 1 FROM sales hs
-                           WHERE hs.product_id = p.product_id AND hs.sale_date < $1::date)
-                OR EXISTS (SELECT 1 FROM labour hl
-                           WHERE hl.product_id = p.product_id AND hl.month < $1::date)
-                OR EXISTS (SELECT 1 FROM certifications hc
-                           WHERE hc.product_id = p.product_id AND hc.issued_date < $1::date)
-                OR EXISTS (SELECT 1 FROM trainings ht
-                           WHERE ht.product_id = p.product_id AND ht.start_date < $1::date)
+              ELSE coalesce(s.prev_revenue_idr IS NOT NULL
+                OR (SELECT true FROM batches hb
+                    WHERE hb.product_id = p.product_id AND hb.start_date < $1::date LIMIT 1)
+                OR (SELECT true FROM sales hs
+                    WHERE hs.product_id = p.product_id AND hs.sale_date < $1::date LIMIT 1)
+                OR (SELECT true FROM labour hl
+                    WHERE hl.product_id = p.product_id AND hl.month < $1::date LIMIT 1)
+                OR (SELECT true FROM certifications hc
+                    WHERE hc.product_id = p.product_id AND hc.issued_date < $1::date LIMIT 1)
+                OR (SELECT true FROM trainings ht
+                    WHERE ht.product_id = p.product_id AND ht.start_date < $1::date LIMIT 1),
+                false)
          END AS has_history,
-         -- Month indexes for G5.
+         -- Month indexes for G5 and D3.
          (extract(year FROM $1::date) * 12 + extract(month FROM $1::date))::int AS first_month,
          (extract(year FROM $2::date) * 12 + extract(month FROM $2::date))::int AS last_month,
          (extract(year FROM p.launch_date) * 12 + extract(month FROM p.launch_date))::int
@@ -278,13 +171,84 @@ facts AS (
   FROM products p
   CROSS JOIN model m
   LEFT JOIN upts u ON u.upt_code = p.upt_code
-  LEFT JOIN batch_facts b ON b.product_id = p.product_id
-  LEFT JOIN sale_facts s ON s.product_id = p.product_id
-  LEFT JOIN reach_facts r ON r.product_id = p.product_id
-  LEFT JOIN labour_facts l ON l.product_id = p.product_id
+  -- Batches of the period (month = rollup month with batches > 0).
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum_int8(bm.batches), 0)              AS batches,
+           coalesce(sum(bm.person_days), 0)               AS person_days,
+           sum(bm.qty_produced)                           AS qty_produced,  -- NULL: no batch
+           sum(bm.qty_rejected)                           AS qty_rejected,
+           coalesce(sum_int8(bm.direct_cost_idr), 0)      AS direct_cost_idr,
+           coalesce(sum_int8(bm.input_cost_idr), 0)       AS input_cost_idr,
+           coalesce(sum_int8(bm.local_input_cost_idr), 0) AS local_input_cost_idr,
+           count(*)                                       AS active_months,
+           avg(bm.qty_produced)                           AS month_mean,
+           stddev_pop(bm.qty_produced)                    AS month_sd
+    FROM (SELECT date_trunc('month', bb.start_date::timestamp)                    AS month,
+                 count(*)                                                          AS batches,
+                 round(sum(bb.qty_produced) * 1e6::float8) / 1e6::float8          AS qty_produced,
+                 round(sum(bb.qty_rejected) * 1e6::float8) / 1e6::float8          AS qty_rejected,
+                 round(sum(bb.inmate_person_days) * 1e6::float8) / 1e6::float8    AS person_days,
+                 sum_int8(bb.direct_cost_idr)                                      AS direct_cost_idr,
+                 sum_int8(bb.input_cost_idr)                                       AS input_cost_idr,
+                 sum_int8(bb.local_input_cost_idr)                                 AS local_input_cost_idr
+          FROM batches bb
+          WHERE bb.product_id = p.product_id
+            AND bb.start_date >= $1::date
+            AND bb.start_date < ($2::date + interval '1 month')::date
+          GROUP BY 1) bm
+  ) b
+  -- Sales: one pass over the product's sales of the previous period and the period, grouped
+  -- three ways at once (GROUPING SETS): per month (B1, B4, B5, G4, D3 of services; the month of
+  -- the previous period only give B4's previous revenue), and, for the period's rows only, per
+  -- channel and per buyer region (B3: channels with revenue > 0, UNSPECIFIED ignored; furthest
+  -- region with revenue > 0). In a row of one grouping set the other keys are NULL, so each
+  -- FILTER below picks the rows of its own set.
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum_int8(g.sales) FILTER (WHERE g.month >= $1::date), 0)       AS sales,
+           coalesce(sum_int8(g.revenue_idr) FILTER (WHERE g.month >= $1::date), 0) AS revenue_idr,
+           sum_int8(g.revenue_idr) FILTER (WHERE g.month < $1::date)  AS prev_revenue_idr,  -- NULL: none
+           count(*) FILTER (WHERE g.month >= $1::date)                 AS active_months,
+           avg(g.qty) FILTER (WHERE g.month >= $1::date)               AS month_mean,
+           stddev_pop(g.qty) FILTER (WHERE g.month >= $1::date)        AS month_sd,
+           count(*) FILTER (WHERE g.channel <> 'UNSPECIFIED' AND g.revenue_idr > 0) AS channels,
+           coalesce(max(CASE g.buyer_region WHEN 'SAME_REGENCY' THEN 1 WHEN 'SAME_PROVINCE' THEN 2
+                                            WHEN 'OUT_OF_PROVINCE' THEN 3 WHEN 'ABROAD' THEN 3
+                                            ELSE 0 END) FILTER (WHERE g.revenue_idr > 0), 0) AS reach
+    FROM (SELECT x.month, x.channel, x.buyer_region,
+                 count(*)                                        AS sales,
+                 round(sum(x.qty) * 1e6::float8) / 1e6::float8  AS qty,  -- rollup sales_qty
+                 sum_int8(x.revenue_idr)                         AS revenue_idr
+          FROM (SELECT date_trunc('month', ss.sale_date::timestamp) AS month,
+                       CASE WHEN ss.sale_date >= $1::date THEN ss.channel END AS channel,
+                       CASE WHEN ss.sale_date >= $1::date THEN ss.buyer_region END AS buyer_region,
+                       ss.qty, ss.revenue_idr
+                FROM sales ss
+                WHERE ss.product_id = p.product_id
+                  AND ss.sale_date >= ($1::date - age(($2::date + interval '1 month'), $1::date))::date
+                  AND ss.sale_date < ($2::date + interval '1 month')::date) x
+          GROUP BY GROUPING SETS ((x.month), (x.channel), (x.buyer_region))) g
+  ) s
+  -- Monthly labour reports of the period (A1, G5): one report per product-month (rows of one
+  -- month are summed as the rollup does; the month is verified if any of them is).
+  CROSS JOIN LATERAL (
+    SELECT count(*)                              AS reports,
+           coalesce(sum(lm.headcount), 0)        AS person_months,
+           count(*) FILTER (WHERE lm.verified)   AS verified_reports
+    FROM (SELECT date_trunc('month', ll.month::timestamp) AS month,
+                 sum(ll.distinct_inmates_engaged)          AS headcount,
+                 bool_or(ll.verified)                      AS verified
+          FROM labour ll
+          WHERE ll.product_id = p.product_id
+            AND ll.month >= $1::date
+            AND ll.month < ($2::date + interval '1 month')::date
+          GROUP BY 1) lm
+  ) l
   LEFT JOIN training_facts t ON t.product_id = p.product_id
   LEFT JOIN cert_facts c ON c.product_id = p.product_id
 ),
+-- =============================================================================================
+-- Per product: gates and raw values (engine EvaluateGate, RawValue).
+-- =============================================================================================
 gated AS (
   SELECT f.*,
          -- G1 producer: UPT type allowed (case-insensitive), UPT active, person-days > 0.

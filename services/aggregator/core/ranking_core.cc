@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "google/protobuf/arena.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -66,7 +67,12 @@ struct RankingCore::Snapshot {
   uint64_t registry_version = 0;
   int64_t computed_at_unix_ms = 0;
   double compute_ms = 0;
-  kv1::Ranking ranking;  // every product, full breakdown
+  // Every message below lives on `arena`: computing and dropping a 30,000-product snapshot is a
+  // few large allocations instead of millions of small ones.
+  std::unique_ptr<google::protobuf::Arena> arena;
+  kv1::Ranking* ranking = nullptr;  // every product, full breakdown
+  // The same products in the summary view (no indicators, gates or floors), built once.
+  std::vector<kv1::ProductScore*> summaries;
   // product_id -> position in ranking.products / close call indices, and the same per profile.
   absl::flat_hash_map<std::string, int> position;
   absl::flat_hash_map<std::string, std::vector<int>> calls;
@@ -333,6 +339,8 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
 absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materialise(
     const Spec& spec) const {
   Cache& c = *cache_;
+  // Snapshots evicted below are dropped when this function returns, after the locks are released.
+  std::vector<std::shared_ptr<const Snapshot>> evicted;
   const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
   auto current = [&](uint64_t data, uint64_t registry) -> std::shared_ptr<const Snapshot> {
     c.mu.AssertHeld();
@@ -366,10 +374,31 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   std::vector<ProductInput> with_panel;
   UNGGUL_ASSIGN_OR_RETURN(std::vector<const ProductInput*> inputs, Gather(spec, with_panel));
   auto snapshot = std::make_shared<Snapshot>();
-  UNGGUL_ASSIGN_OR_RETURN(snapshot->ranking, RankProducts(spec.model, spec.period, inputs));
-  const kv1::Ranking& r = snapshot->ranking;
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 1 << 20;
+  arena_options.max_block_size = 16 << 20;
+  snapshot->arena = std::make_unique<google::protobuf::Arena>(arena_options);
+  google::protobuf::Arena* arena = snapshot->arena.get();
+  snapshot->ranking = google::protobuf::Arena::CreateMessage<kv1::Ranking>(arena);
+  UNGGUL_RETURN_IF_ERROR(RankProductsInto(spec.model, spec.period, inputs, snapshot->ranking));
+  kv1::Ranking& r = *snapshot->ranking;
   snapshot->position.reserve(r.products_size());
-  for (int i = 0; i < r.products_size(); ++i) snapshot->position[r.products(i).product_id()] = i;
+  snapshot->summaries.reserve(r.products_size());
+  // Holds a product's breakdown aside (same arena: swaps are pointer swaps) while it is copied.
+  auto* aside = google::protobuf::Arena::CreateMessage<kv1::ProductScore>(arena);
+  for (int i = 0; i < r.products_size(); ++i) {
+    kv1::ProductScore& p = *r.mutable_products(i);
+    snapshot->position[p.product_id()] = i;
+    auto* summary = google::protobuf::Arena::CreateMessage<kv1::ProductScore>(arena);
+    p.mutable_indicators()->Swap(aside->mutable_indicators());
+    p.mutable_gates()->Swap(aside->mutable_gates());
+    p.mutable_floors()->Swap(aside->mutable_floors());
+    summary->CopyFrom(p);
+    p.mutable_indicators()->Swap(aside->mutable_indicators());
+    p.mutable_gates()->Swap(aside->mutable_gates());
+    p.mutable_floors()->Swap(aside->mutable_floors());
+    snapshot->summaries.push_back(summary);
+  }
   snapshot->calls = IndexCalls(r.close_calls());
   for (const kv1::SensitivityResult& sr : r.sensitivity()) {
     absl::flat_hash_map<std::string, int>& pos = snapshot->profile_position.emplace_back();
@@ -386,12 +415,15 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   snapshot->id = c.next_id++;
   c.lru.push_front(snapshot);
   c.specs[spec.key] = {spec, now_ms};
-  while (c.lru.size() > std::max<size_t>(1, options_.max_cached_rankings)) c.lru.pop_back();
+  while (c.lru.size() > std::max<size_t>(1, options_.max_cached_rankings)) {
+    evicted.push_back(std::move(c.lru.back()));
+    c.lru.pop_back();
+  }
   // Keep inputs only for periods some kept snapshot uses; forget specs no snapshot has.
   std::set<std::pair<std::string, std::string>> periods;
   std::set<std::string> keys;
   for (const auto& s : c.lru) {
-    periods.emplace(s->ranking.period().start_month(), s->ranking.period().end_month());
+    periods.emplace(s->ranking->period().start_month(), s->ranking->period().end_month());
     keys.insert(s->key);
   }
   for (auto it = c.inputs.begin(); it != c.inputs.end();) {
@@ -434,13 +466,13 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
       return absl::InvalidArgumentError(
           "page_token: belongs to a ranking with another period, filter or weights");
     }
-    if (offset > snap->ranking.products_size()) {
+    if (offset > snap->ranking->products_size()) {
       return absl::InvalidArgumentError("page_token: past the end of the ranking");
     }
   } else {
     UNGGUL_ASSIGN_OR_RETURN(snap, Materialise(spec));
   }
-  const kv1::Ranking& full = snap->ranking;
+  const kv1::Ranking& full = *snap->ranking;
   const bool summary = request.view() == kv1::RANKING_VIEW_SUMMARY;
   kv1::Ranking out;
   out.set_model_version(full.model_version());
@@ -467,14 +499,9 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
     }
     return picked;
   };
+  out.mutable_products()->Reserve(end - offset);
   for (int i = offset; i < end; ++i) {
-    kv1::ProductScore* p = out.add_products();
-    *p = full.products(i);
-    if (summary) {
-      p->clear_indicators();
-      p->clear_gates();
-      p->clear_floors();
-    }
+    *out.add_products() = summary ? *snap->summaries[static_cast<size_t>(i)] : full.products(i);
   }
   for (int i : calls_of(snap->calls)) *out.add_close_calls() = full.close_calls(i);
   for (int q = 0; q < full.sensitivity_size(); ++q) {
@@ -539,14 +566,14 @@ absl::StatusOr<kv1::ProductScore> RankingCore::ScoreOf(
   if (it == snap->position.end()) {
     return absl::NotFoundError(absl::StrCat("product ", request.product_id(), " not found"));
   }
-  return snap->ranking.products(it->second);
+  return snap->ranking->products(it->second);
 }
 
 absl::StatusOr<kv1::ProductMap> RankingCore::Map(const kv1::GetRankingRequest& request) const {
   UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(request));
   UNGGUL_ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Materialise(spec));
   std::map<std::pair<int, std::string>, kv1::ProductMapCell> cells;
-  for (const kv1::ProductScore& s : snap->ranking.products()) {
+  for (const kv1::ProductScore& s : snap->ranking->products()) {
     kv1::ProductMapCell& cell = cells[{static_cast<int>(s.category()), s.upt_code()}];
     cell.set_category(s.category());
     cell.set_upt_code(s.upt_code());

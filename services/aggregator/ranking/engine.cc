@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/arena.h"
 #include "services/aggregator/ranking/model.h"
 
 namespace unggul::aggregator {
@@ -757,9 +759,9 @@ double CohortCapOf(std::vector<double> values, const k1::RatioToCap& rule) {
   return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
 }
 
-absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
-                                         const k1::ScoringPeriod& period,
-                                         const std::vector<const ProductInput*>& products) {
+absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPeriod& period,
+                              const std::vector<const ProductInput*>& products,
+                              k1::Ranking* out) {
   UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
   UNGGUL_ASSIGN_OR_RETURN(const PeriodInfo p, ParsePeriod(period));
   UNGGUL_RETURN_IF_ERROR(ValidateInputs(model, products));
@@ -770,12 +772,22 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   // 1. Facts, gates and raw values.
   std::vector<Facts> facts;
   std::vector<std::vector<Raw>> raw(num);
-  std::vector<k1::ProductScore> scores(num);
+  // Product scores live on the result's arena (or on the heap, owned here until handed over).
+  google::protobuf::Arena* arena = out->GetArena();
+  std::vector<std::unique_ptr<k1::ProductScore>> heap_scores;
+  std::vector<k1::ProductScore*> scores(num);
+  for (size_t i = 0; i < num; ++i) {
+    if (arena != nullptr) {
+      scores[i] = google::protobuf::Arena::CreateMessage<k1::ProductScore>(arena);
+    } else {
+      scores[i] = heap_scores.emplace_back(std::make_unique<k1::ProductScore>()).get();
+    }
+  }
   for (size_t i = 0; i < num; ++i) {
     const ProductInput& in = *products[i];
     UNGGUL_ASSIGN_OR_RETURN(Facts f, GatherFacts(in, p));
     facts.push_back(std::move(f));
-    k1::ProductScore& s = scores[i];
+    k1::ProductScore& s = *scores[i];
     s.set_product_id(in.product.product_id());
     s.set_upt_code(in.upt_code.empty() ? in.product.upt_code() : in.upt_code);
     s.set_name(in.product.name());
@@ -795,7 +807,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   // 2. Cohort and caps.
   std::vector<size_t> cohort;
   for (size_t i = 0; i < num; ++i) {
-    if (scores[i].eligible()) cohort.push_back(i);
+    if (scores[i]->eligible()) cohort.push_back(i);
   }
   const bool fallback_cohort = cohort.empty();
   if (fallback_cohort) {
@@ -803,7 +815,8 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   }
   std::vector<double> caps(num_ind, 0);
   std::vector<double> adjusted_caps(num_ind, 0);
-  k1::Ranking ranking;
+  k1::Ranking& ranking = *out;
+  ranking.Clear();
   ranking.set_model_version(model.version());
   ranking.set_what_if(model.what_if());
   *ranking.mutable_period() = period;
@@ -837,7 +850,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
     }
   }
   int eligible_count = 0;
-  for (const k1::ProductScore& s : scores) eligible_count += s.eligible() ? 1 : 0;
+  for (const k1::ProductScore* s : scores) eligible_count += s->eligible() ? 1 : 0;
   ranking.set_cohort_description(absl::StrCat(
       eligible_count, " of ", num, " products eligible for ",
       period.label().empty() ? "the period" : period.label(), " (", period.start_month(), "..",
@@ -848,7 +861,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   // 3. Normalise.
   std::vector<std::vector<double>> n(num, std::vector<double>(num_ind, 0));
   for (size_t i = 0; i < num; ++i) {
-    k1::ProductScore& s = scores[i];
+    k1::ProductScore& s = *scores[i];
     int missing = 0;
     for (int k = 0; k < num_ind; ++k) {
       const k1::Indicator& ind = model.indicators(k);
@@ -927,7 +940,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   for (size_t i = 0; i < num; ++i) weighed.push_back(Weigh(model, ix, weights, n[i]));
   const double potential_min = model.selection().potential_min_total();
   for (size_t i = 0; i < num; ++i) {
-    k1::ProductScore& s = scores[i];
+    k1::ProductScore& s = *scores[i];
     const Weighed& w = weighed[i];
     for (int q = 0; q < model.pillars_size(); ++q) {
       k1::PillarScore* ps = s.add_pillars();
@@ -963,9 +976,9 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   auto order = [&](const std::vector<Weighed>& ws, std::vector<Entry>* ranked,
                    std::vector<Entry>* others) {
     for (size_t i = 0; i < num; ++i) {
-      Entry e{static_cast<int>(i), &scores[i].product_id(), &ws[i], &n[i],
+      Entry e{static_cast<int>(i), &scores[i]->product_id(), &ws[i], &n[i],
               products[i]->submitted_at_unix_ms};
-      (scores[i].eligible() && ws[i].floors_passed ? ranked : others)->push_back(e);
+      (scores[i]->eligible() && ws[i].floors_passed ? ranked : others)->push_back(e);
     }
     auto before = [&](const Entry& a, const Entry& b) { return RanksBefore(model, ix, a, b); };
     std::sort(ranked->begin(), ranked->end(), before);
@@ -984,7 +997,7 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   order(weighed, &ranked, &others);
   std::map<std::string, int> upt_counts;
   for (size_t r = 0; r < ranked.size(); ++r) {
-    k1::ProductScore& s = scores[ranked[r].product];
+    k1::ProductScore& s = *scores[ranked[r].product];
     s.set_rank(static_cast<int>(r) + 1);
     s.set_proposed_kanwil(static_cast<int>(r) < top_n);
     s.set_upt_rank(++upt_counts[s.upt_code()]);
@@ -1025,8 +1038,18 @@ absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
   }
 
   // 7. Products: ranked first, then the others.
-  for (const Entry& e : ranked) *ranking.add_products() = std::move(scores[e.product]);
-  for (const Entry& e : others) *ranking.add_products() = std::move(scores[e.product]);
+  for (auto& owned : heap_scores) owned.release();  // each is handed to `ranking` just below
+  ranking.mutable_products()->Reserve(static_cast<int>(num));
+  for (const Entry& e : ranked) ranking.mutable_products()->AddAllocated(scores[e.product]);
+  for (const Entry& e : others) ranking.mutable_products()->AddAllocated(scores[e.product]);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<k1::Ranking> RankProducts(const k1::ScoringModel& model,
+                                         const k1::ScoringPeriod& period,
+                                         const std::vector<const ProductInput*>& products) {
+  k1::Ranking ranking;
+  UNGGUL_RETURN_IF_ERROR(RankProductsInto(model, period, products, &ranking));
   return ranking;
 }
 

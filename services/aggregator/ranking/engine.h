@@ -11,22 +11,20 @@
 // scored and ranked. Gate G5 bounds how much can be missing. Bucketed small cells (DOMAIN.md
 // §2.8) arrive as their lower bound and are used as such.
 //
-// Inputs NOT yet maintained by the aggregator (the caller leaves them empty until they are;
-// each then shows as missing, or fails its gate, as documented on the field):
-//   - MonthlyReport (distinct inmates engaged per product-month, Kanwil verification): A1, A3,
-//     gate G5. The node has no such record yet (DOMAIN.md §2.3 "Monthly labour count").
+// Inputs the aggregator does NOT maintain yet (the caller leaves them empty; each then shows as
+// missing, or passes/fails its gate, as documented on the field):
 //   - premi_total_idr, pnbp_deposited_idr, cogs_idr (the period Settlement): A3, B2, B5
 //     (B5 falls back to the rollups' batch direct costs, noted).
-//   - PanelScore (assessor rubric scores, owned by the Kanwil): C3, C4, D2, D4.
 //   - customer_returns_qty (C2; none recorded = no returns, noted).
 //   - Incident (open food-safety incidents, recalls, audit findings): gate G6.
 //   - spp_irt_excluded (§2.4 exclusions needing BPOM MD): gate G3.
-//   - upt_type / upt_active come from the UPT registry (maintained), avg_inmate_population
-//     (fairness option, off in SPUP 1.0) is not.
-//   - submitted_at_unix_ms (submission time for the last tie-break).
-// Maintained and used: Product, MonthlyRollup (batches, qty produced/rejected, person-days,
-// input cost and local input cost, sales, revenue by channel and region), Certification and
-// Training records, and the previous period's revenue (a sum of older rollups).
+//   - avg_inmate_population (fairness option, off in SPUP 1.0).
+// Maintained and used (core/ranking_core gathers them): Product, MonthlyRollup (batches, qty
+// produced/rejected, person-days, input cost and local input cost, sales, revenue by channel and
+// region, monthly labour reports), Certification and Training records, the previous period's
+// revenue (older rollups), Kanwil verification of the labour reports (G5), panel assessments
+// (C3, C4, D2, D4), upt_type / upt_active from the registry, and submitted_at_unix_ms (the
+// product's creation time).
 
 #include <cstdint>
 #include <map>
@@ -50,7 +48,7 @@ struct PanelScore {
 };
 
 // The operator-entered monthly labour aggregate of one product-month (DOMAIN.md §2.3), and
-// whether the Kanwil verified it (gate G5). Not yet maintained.
+// whether the Kanwil verified it (gate G5).
 struct MonthlyReport {
   std::string month;                     // "YYYY-MM"; months outside the period are ignored
   int64_t distinct_inmates_engaged = 0;  // headcount, >= 0; a small cell arrives as 1
@@ -85,7 +83,7 @@ struct ProductInput {
   // Trainings in the product's trade; those ending (or, without end, starting) in the period
   // count. A2.
   std::vector<node::v1::Training> trainings;
-  // Monthly labour reports (A1, A3, G5). Not yet maintained.
+  // Monthly labour reports (A1, A3, G5).
   std::vector<MonthlyReport> monthly_reports;
   // Period settlement (Settlement record, DOMAIN.md §2.3). Not yet maintained.
   std::optional<int64_t> premi_total_idr;     // A3; nullopt = missing
@@ -94,7 +92,7 @@ struct ProductInput {
   // Customer returns in the batch unit (C2); nullopt = none recorded.
   std::optional<double> customer_returns_qty;
   // Panel scores by indicator code (C3, C4, D2, D4). Keys must be panel indicators of the
-  // model. Not yet maintained.
+  // model.
   std::map<std::string, std::vector<PanelScore>> panel;
   // Open incidents (G6); empty = none open.
   std::vector<Incident> open_incidents;
@@ -128,6 +126,13 @@ absl::StatusOr<kanwil::v1::Ranking> RankProducts(const kanwil::v1::ScoringModel&
 absl::StatusOr<kanwil::v1::Ranking> RankProducts(const kanwil::v1::ScoringModel& model,
                                                  const kanwil::v1::ScoringPeriod& period,
                                                  const std::vector<const ProductInput*>& products);
+// The same, built into *out (cleared first). With `out` on a protobuf Arena every message of the
+// result is allocated there (one bulk free instead of millions at 30,000 products). On error
+// *out is unspecified.
+absl::Status RankProductsInto(const kanwil::v1::ScoringModel& model,
+                              const kanwil::v1::ScoringPeriod& period,
+                              const std::vector<const ProductInput*>& products,
+                              kanwil::v1::Ranking* out);
 
 // The cap of a RATIO_TO_CAP indicator from the cohort's values: the `percentile` (linear
 // interpolation between order statistics, i.e. h = (n − 1)·p) when values.size() >=
