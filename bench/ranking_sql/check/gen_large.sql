@@ -75,21 +75,19 @@ FROM pm
 WHERE random() < 0.9;
 
 INSERT INTO certifications
-SELECT 'C' || row_number() OVER (), p.product_id,
-       (ARRAY['SPP_IRT', 'BPOM_MD', 'HALAL', 'MEREK', 'NIB', 'SNI', 'PKRT', 'OTHER'])[1 + (random() * 7 + 0 * k)::int],
-       CASE WHEN random() < 0.5 THEN 'IDM' ELSE 'DID' END || k,
-       d, CASE WHEN random() < 0.4 THEN NULL ELSE d + (random() * 3000)::int END
-FROM products p
-CROSS JOIN generate_series(1, 4) k
-CROSS JOIN LATERAL (SELECT :'first_month'::date + (random() * 30 * :months + 0 * k)::int AS d) x;
+SELECT 'C' || row_number() OVER (), x.product_id,
+       (ARRAY['SPP_IRT', 'BPOM_MD', 'HALAL', 'MEREK', 'NIB', 'SNI', 'PKRT', 'OTHER'])[1 + (random() * 7)::int],
+       CASE WHEN random() < 0.5 THEN 'IDM' ELSE 'DID' END || x.k,
+       x.d, CASE WHEN random() < 0.4 THEN NULL ELSE x.d + (random() * 3000)::int END
+FROM (SELECT p.product_id, k, :'first_month'::date + (random() * 30 * :months)::int AS d
+      FROM products p CROSS JOIN generate_series(1, 4) k) x;   -- volatile: not flattened
 
 INSERT INTO trainings
-SELECT 'T' || row_number() OVER (), p.product_id, d,
-       CASE WHEN random() < 0.2 THEN NULL ELSE d + (random() * 90)::int END,
+SELECT 'T' || row_number() OVER (), x.product_id, x.d,
+       CASE WHEN random() < 0.2 THEN NULL ELSE x.d + (random() * 90)::int END,
        30, 20, (random() * 20)::int,
        (ARRAY['NONE', 'ATTENDANCE', 'BNSP_COMPETENCY'])[1 + (random() * 2)::int]
-FROM products p
-CROSS JOIN generate_series(1, 2) k
-CROSS JOIN LATERAL (SELECT :'first_month'::date + (random() * 30 * :months + 0 * k)::int AS d) x;
+FROM (SELECT p.product_id, k, :'first_month'::date + (random() * 30 * :months)::int AS d
+      FROM products p CROSS JOIN generate_series(1, 2) k) x;
 
 DROP TABLE pm;

@@ -337,7 +337,7 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
 }
 
 absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materialise(
-    const Spec& spec) const {
+    const Spec& spec, absl::Duration max_staleness) const {
   Cache& c = *cache_;
   // Snapshots evicted below are dropped when this function returns, after the locks are released.
   std::vector<std::shared_ptr<const Snapshot>> evicted;
@@ -360,6 +360,17 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
     const uint64_t registry = registry_.registry_version();
     absl::MutexLock lock(&c.mu);
     if (auto hit = current(data, registry)) return hit;
+    if (max_staleness > absl::ZeroDuration()) {
+      std::shared_ptr<const Snapshot> newest;
+      for (const auto& s : c.lru) {
+        if (s->key == spec.key && (newest == nullptr || s->id > newest->id)) newest = s;
+      }
+      if (newest != nullptr &&
+          now_ms - newest->computed_at_unix_ms <= absl::ToInt64Milliseconds(max_staleness)) {
+        c.specs[spec.key] = {spec, now_ms};
+        return newest;
+      }
+    }
   }
   absl::MutexLock compute(&c.compute_mu);
   // Versions are read before the data; a write after this point makes the result stale (and
@@ -443,6 +454,10 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
                                                    request.page_size()));
   }
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  if (request.max_staleness_seconds() < 0 || request.max_staleness_seconds() > 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_staleness_seconds: must be 0..86400, got ", request.max_staleness_seconds()));
+  }
   UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(request));
   std::shared_ptr<const Snapshot> snap;
   int offset = 0;
@@ -470,7 +485,8 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
       return absl::InvalidArgumentError("page_token: past the end of the ranking");
     }
   } else {
-    UNGGUL_ASSIGN_OR_RETURN(snap, Materialise(spec));
+    UNGGUL_ASSIGN_OR_RETURN(snap,
+                            Materialise(spec, absl::Seconds(request.max_staleness_seconds())));
   }
   const kv1::Ranking& full = *snap->ranking;
   const bool summary = request.view() == kv1::RANKING_VIEW_SUMMARY;
@@ -486,6 +502,8 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
   out.set_page_offset(offset);
   out.set_computed_at_unix_ms(snap->computed_at_unix_ms);
   out.set_compute_ms(snap->compute_ms);
+  out.set_stale(snap->data_version != records_.DataVersion() ||
+                snap->registry_version != registry_.registry_version());
   const int end = std::min(full.products_size(), offset + page_size);
   if (end < full.products_size()) {
     out.set_next_page_token(absl::StrCat("r1.", snap->id, ".", end));

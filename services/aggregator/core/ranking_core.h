@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/time/clock.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/sync_core.h"
@@ -76,7 +77,10 @@ class RankingCore final : public ScoreProvider {
   struct Cache;
 
   // The current snapshot of `spec`, computed unless cached at the current data state.
-  absl::StatusOr<std::shared_ptr<const Snapshot>> Materialise(const Spec& spec) const;
+  // With `max_staleness` > 0 the newest snapshot of the spec computed within it is served even if
+  // the data moved since.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Materialise(
+      const Spec& spec, absl::Duration max_staleness = absl::ZeroDuration()) const;
   absl::StatusOr<Spec> SpecOf(const kanwil::v1::GetRankingRequest& request) const;
   // Inputs of every product matching the spec's filter; panel scores attached (copies are made
   // only for products that have assessments).

@@ -463,5 +463,29 @@ TEST_F(RankingCoreTest, RefreshStaleRecomputesOnlyStaleRankings) {
   EXPECT_EQ(a.next_page_token(), b.next_page_token());
 }
 
+
+TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
+  AddProducts();
+  kv1::GetRankingRequest req;
+  req.set_page_size(1);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking first, ranking_->Rank(req));
+  EXPECT_FALSE(first.stale());
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S100", kGula, "2026-10-28", 1'000'000)});
+  req.set_max_staleness_seconds(60);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking cached, ranking_->Rank(req));
+  EXPECT_TRUE(cached.stale());
+  EXPECT_EQ(cached.next_page_token(), first.next_page_token());  // the same snapshot
+  clock_.Advance(absl::Seconds(61));                            // too old now: recomputed
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking fresh, ranking_->Rank(req));
+  EXPECT_FALSE(fresh.stale());
+  EXPECT_NE(fresh.next_page_token(), first.next_page_token());
+  req.set_max_staleness_seconds(0);  // exact: current data
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking exact, ranking_->Rank(req));
+  EXPECT_FALSE(exact.stale());
+  req.set_max_staleness_seconds(-1);
+  EXPECT_THAT(ranking_->Rank(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_staleness_seconds")));
+}
+
 }  // namespace
 }  // namespace unggul::aggregator
