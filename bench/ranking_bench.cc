@@ -22,13 +22,12 @@
 //                      [--sql_dir=bench/ranking_sql]
 
 #include <malloc.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -44,8 +43,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/civil_time.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/testing/fake_clock.h"
 #include "grpcpp/create_channel.h"
@@ -124,8 +124,8 @@ std::string Short(const google::protobuf::EnumDescriptor* d, int value, absl::st
 
 struct Csv {
   explicit Csv(const std::string& dir) {
-    for (const char* t : {"upts", "products", "batches", "sales", "certifications", "trainings",
-                          "labour"}) {
+    for (const char* t :
+         {"upts", "products", "batches", "sales", "certifications", "trainings", "labour"}) {
       files[t] = std::make_unique<std::ofstream>(dir + "/" + t + ".csv");
     }
   }
@@ -141,10 +141,10 @@ struct UptData {
 
 const std::vector<v1::Category>& Categories() {
   static const auto* c = new std::vector<v1::Category>{
-      v1::CATEGORY_PANGAN_OLAHAN, v1::CATEGORY_MINUMAN,        v1::CATEGORY_KERAJINAN,
-      v1::CATEGORY_TEKSTIL_KONVEKSI, v1::CATEGORY_MEBEL_LOGAM, v1::CATEGORY_BAHAN_BANGUNAN,
-      v1::CATEGORY_PERTANIAN,     v1::CATEGORY_HERBAL_NONPANGAN, v1::CATEGORY_JASA,
-      v1::CATEGORY_PANGAN_OLAHAN, v1::CATEGORY_MINUMAN};
+      v1::CATEGORY_PANGAN_OLAHAN,    v1::CATEGORY_MINUMAN,          v1::CATEGORY_KERAJINAN,
+      v1::CATEGORY_TEKSTIL_KONVEKSI, v1::CATEGORY_MEBEL_LOGAM,      v1::CATEGORY_BAHAN_BANGUNAN,
+      v1::CATEGORY_PERTANIAN,        v1::CATEGORY_HERBAL_NONPANGAN, v1::CATEGORY_JASA,
+      v1::CATEGORY_PANGAN_OLAHAN,    v1::CATEGORY_MINUMAN};
   return *c;
 }
 
@@ -159,8 +159,9 @@ UptData GenerateUpt(int u, const Flags& f, int64_t batches_here, Csv& csv) {
   const char* type = u % 10 == 9 ? "LPKA" : (u % 10 >= 7 ? "RUTAN" : "LAPAS");
   const char* short_type = u % 10 == 9 ? "LPKA" : (u % 10 >= 7 ? "RT" : "LP");
   const std::string upt = absl::StrFormat("NAS-%s-%03d", short_type, u);
-  out.entry = {upt,    absl::StrFormat("%s Nasional %03d", type, u), type, "", "IIA",
-               "16.04", "NASIONAL", false};
+  out.entry = {
+      upt,  absl::StrFormat("%s Nasional %03d", type, u), type, "", "IIA", "16.04", "NASIONAL",
+      false};
   csv["upts"] << upt << "," << type << ",true\n";
 
   const absl::CivilMonth last(kLastYear, kLastMonth);
@@ -217,7 +218,8 @@ UptData GenerateUpt(int u, const Flags& f, int64_t batches_here, Csv& csv) {
       const double rejected = std::round(qty * reject_rate * 100) / 100;
       const double person_days = std::round(uniform(5, 60));
       const int64_t input_cost = static_cast<int64_t>(qty * uniform(1000, 3000));
-      const int64_t local_cost = static_cast<int64_t>(static_cast<double>(input_cost) * local_share);
+      const int64_t local_cost =
+          static_cast<int64_t>(static_cast<double>(input_cost) * local_share);
       const int64_t direct_cost = input_cost + static_cast<int64_t>(person_days) * 15000;
       const std::string code = absl::StrFormat("%s-B%07d", pid, b);
       v1::Record br;
@@ -296,11 +298,12 @@ UptData GenerateUpt(int u, const Flags& f, int64_t batches_here, Csv& csv) {
     const absl::CivilDay lasting = issued + 365 * 5;
     const absl::CivilDay lapsed = absl::CivilDay(last) - 30 - pick(300);
     if (food) {
-      if (chance(0.85)) cert(v1::CERTIFICATION_TYPE_SPP_IRT, "2091604010123-29", issued,
-                             chance(0.85) ? lasting + 2000 : lapsed);
+      if (chance(0.85))
+        cert(v1::CERTIFICATION_TYPE_SPP_IRT, "2091604010123-29", issued,
+             chance(0.85) ? lasting + 2000 : lapsed);
       if (chance(0.10)) cert(v1::CERTIFICATION_TYPE_BPOM_MD, "MD224213001234", issued, lasting);
-      if (chance(0.50)) cert(v1::CERTIFICATION_TYPE_HALAL, "ID16110000123450224", issued,
-                             lasting + 3000);
+      if (chance(0.50))
+        cert(v1::CERTIFICATION_TYPE_HALAL, "ID16110000123450224", issued, lasting + 3000);
     } else if (chance(0.25)) {
       cert(v1::CERTIFICATION_TYPE_SNI, "SNI 03-0691-1996", issued, lasting + 3000);
     }
@@ -489,8 +492,8 @@ int Run(const Flags& f) {
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  auto stub = kv1::KanwilDashboard::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  auto stub = kv1::KanwilDashboard::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   auto call = [&](const kv1::GetRankingRequest& req, kv1::Ranking* out) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
@@ -527,9 +530,9 @@ int Run(const Flags& f) {
   std::vector<double> during_ingest_ms;
   int stale_served = 0;
   {
-    std::atomic<bool> stop{false};
+    absl::Notification stop;  // paces the ingest (a sale every 50 ms) and ends it
     std::thread ingest([&] {
-      for (int i = 0; !stop.load(); ++i) {
+      for (int i = 0; !stop.HasBeenNotified(); ++i) {
         const RegistryEntry& upt = registry[static_cast<size_t>(i * 13 % f.upts)];
         v1::Sale sale;
         sale.set_sale_id(absl::StrFormat("%s-P01-SING%d", upt.upt_code, i));
@@ -540,7 +543,7 @@ int Run(const Flags& f) {
         sale.set_channel(v1::CHANNEL_E_KATALOG);
         sale.set_buyer_region(v1::BUYER_REGION_SAME_REGENCY);
         sync_sale(upt.upt_code, sale);
-        absl::SleepFor(absl::Milliseconds(50));
+        stop.WaitForNotificationWithTimeout(absl::Milliseconds(50));
       }
     });
     kv1::GetRankingRequest relaxed = summary;
@@ -550,7 +553,7 @@ int Run(const Flags& f) {
       during_ingest_ms.push_back(call(relaxed, &r));
       stale_served += r.stale() ? 1 : 0;
     }
-    stop = true;
+    stop.Notify();
     ingest.join();
   }
   // After one UPT syncs: the next call recomputes (one UPT's inputs reloaded, engine rerun).
@@ -636,7 +639,8 @@ int Run(const Flags& f) {
   auto psql = [&](const std::string& file) {
     const std::string cmd = absl::StrCat(
         "PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "
-        "-p ", pg_port, " -U postgres -d unggul -f ", f.sql_dir, "/", file);
+        "-p ",
+        pg_port, " -U postgres -d unggul -f ", f.sql_dir, "/", file);
     const bool ok = std::system(cmd.c_str()) == 0;
     if (!ok) std::fprintf(stderr, "%s failed\n", file.c_str());
     return ok;
@@ -689,8 +693,7 @@ int Run(const Flags& f) {
     auto it = sql.find(id);
     const bool same = it != sql.end() && std::abs(it->second.total - s.total()) <= 1e-6 &&
                       it->second.stars == s.stars() && it->second.eligible == s.eligible() &&
-                      it->second.floors_passed == s.floors_passed() &&
-                      it->second.rank == s.rank();
+                      it->second.floors_passed == s.floors_passed() && it->second.rank == s.rank();
     if (same) continue;
     if (++mismatches <= 5) {
       std::fprintf(stderr, "mismatch %s: engine total %.9f stars %d eligible %d floors %d rank %d",

@@ -1,9 +1,10 @@
 -- Indexes for ranking.sql, created after the CSV load, then VACUUM (FREEZE, ANALYZE): VACUUM
--- sets the visibility map that index-only scans need, ANALYZE the planner statistics. The
--- CHECKPOINT first writes out the freshly loaded pages: without it VACUUM skips the pages it
--- cannot lock at once while they are being written out (seen here: 5-20 % of the pages left
--- out of the visibility map, each costing heap fetches). Needs a superuser (the benchmark
--- connects as postgres). Run with autocommit (psql -f, no -1): VACUUM cannot run inside a
+-- sets the visibility map that index-only scans need, ANALYZE the planner statistics. Each
+-- VACUUM is preceded by a CHECKPOINT that writes out the dirty pages (the load's, the previous
+-- VACUUM's): without it VACUUM left 2-20 % of the freshly loaded pages out of the visibility
+-- map here (pages it could not lock at once while they were being written out are skipped),
+-- each costing heap fetches later. CHECKPOINT needs a superuser (the benchmark connects as
+-- postgres). Run with autocommit (psql -f, no -1): VACUUM cannot run inside a
 -- transaction block.
 --
 -- ranking.sql reads, per product, the period's rows of batches, sales (period and previous
@@ -24,9 +25,15 @@ CREATE INDEX trainings_by_product ON trainings (product_id, start_date);
 
 CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) upts;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) products;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) batches;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) sales;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) certifications;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) trainings;
+CHECKPOINT;
 VACUUM (FREEZE, ANALYZE) labour;

@@ -8,8 +8,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "google/protobuf/arena.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +19,7 @@
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
+#include "google/protobuf/arena.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/rollup/rollup.h"
 
@@ -87,7 +86,7 @@ struct RankingCore::Cache {
     std::vector<ProductInput> products;  // no panel scores (attached per computation)
   };
   absl::Mutex mu;
-  std::list<std::shared_ptr<const Snapshot>> lru ABSL_GUARDED_BY(mu);  // front = most recent
+  std::list<std::shared_ptr<const Snapshot>> lru ABSL_GUARDED_BY(mu);         // front = most recent
   std::map<std::string, std::pair<Spec, int64_t>> specs ABSL_GUARDED_BY(mu);  // key -> last use
   uint64_t next_id ABSL_GUARDED_BY(mu) = 1;
   // One computation at a time; the per-UPT inputs belong to the computing thread.
@@ -115,9 +114,9 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
   std::vector<v1::Product> products;
   std::string token;
   do {
-    UNGGUL_ASSIGN_OR_RETURN(ProductPage page, records.ListProducts(
-                                                  upt.upt_code, v1::CATEGORY_UNSPECIFIED, 1000,
-                                                  token));
+    UNGGUL_ASSIGN_OR_RETURN(
+        ProductPage page,
+        records.ListProducts(upt.upt_code, v1::CATEGORY_UNSPECIFIED, 1000, token));
     for (v1::Product& p : page.products) products.push_back(std::move(p));
     token = page.next_page_token;
   } while (!token.empty());
@@ -143,9 +142,9 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
     in.upt_type = upt.type;
     in.upt_active = true;
     // This period and the previous one of equal length (B4), in one range scan.
-    UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> months,
-                            records.GetRollupsInRange(upt.upt_code, product.product_id(),
-                                                      prev_first, last, SIZE_MAX));
+    UNGGUL_ASSIGN_OR_RETURN(
+        std::vector<kv1::MonthlyRollup> months,
+        records.GetRollupsInRange(upt.upt_code, product.product_id(), prev_first, last, SIZE_MAX));
     // Revenue of the previous period: known when the product has rollups before this period,
     // 0 when it launched inside it, otherwise unknown.
     bool history = false;
@@ -159,9 +158,9 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
       }
     }
     if (!history && prev_first > 0) {
-      UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> older,
-                              records.GetRollupsInRange(upt.upt_code, product.product_id(), 0,
-                                                        prev_first - 1, 1));
+      UNGGUL_ASSIGN_OR_RETURN(
+          std::vector<kv1::MonthlyRollup> older,
+          records.GetRollupsInRange(upt.upt_code, product.product_id(), 0, prev_first - 1, 1));
       history = !older.empty();
     }
     if (history) {
@@ -173,8 +172,7 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
     for (const kv1::MonthlyRollup& m : in.rollups) reported = reported || m.labour_reports() > 0;
     if (reported) {
       UNGGUL_ASSIGN_OR_RETURN(std::vector<std::string> verified,
-                              assessments.VerifiedLabourMonths(upt.upt_code,
-                                                               product.product_id()));
+                              assessments.VerifiedLabourMonths(upt.upt_code, product.product_id()));
       const std::set<std::string> verified_set(verified.begin(), verified.end());
       for (const kv1::MonthlyRollup& m : in.rollups) {
         if (m.labour_reports() <= 0) continue;
@@ -296,8 +294,8 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
   for (const RegistryEntry& upt : registry_.Registry()) {
     if (!spec.upt_filter.empty() && upt.upt_code != spec.upt_filter) continue;
     const uint64_t version = records_.UptDataVersion(upt.upt_code);  // before reading the data
-    const auto key = std::make_tuple(spec.period.start_month(), spec.period.end_month(),
-                                     upt.upt_code);
+    const auto key =
+        std::make_tuple(spec.period.start_month(), spec.period.end_month(), upt.upt_code);
     std::shared_ptr<const Cache::UptInputs>& cached = cache_->inputs[key];
     if (cached == nullptr || cached->version != version ||
         cached->registry_version != registry_version) {
@@ -439,7 +437,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   }
   for (auto it = c.inputs.begin(); it != c.inputs.end();) {
     it = periods.count({std::get<0>(it->first), std::get<1>(it->first)}) > 0 ? std::next(it)
-                                                                              : c.inputs.erase(it);
+                                                                             : c.inputs.erase(it);
   }
   for (auto it = c.specs.begin(); it != c.specs.end();) {
     it = keys.count(it->first) > 0 ? std::next(it) : c.specs.erase(it);
@@ -455,8 +453,8 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
   }
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   if (request.max_staleness_seconds() < 0 || request.max_staleness_seconds() > 86400) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "max_staleness_seconds: must be 0..86400, got ", request.max_staleness_seconds()));
+    return absl::InvalidArgumentError(absl::StrCat("max_staleness_seconds: must be 0..86400, got ",
+                                                   request.max_staleness_seconds()));
   }
   UNGGUL_ASSIGN_OR_RETURN(Spec spec, SpecOf(request));
   std::shared_ptr<const Snapshot> snap;

@@ -84,9 +84,8 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<Spec> SpecOf(const kanwil::v1::GetRankingRequest& request) const;
   // Inputs of every product matching the spec's filter; panel scores attached (copies are made
   // only for products that have assessments).
-  absl::StatusOr<std::vector<const ProductInput*>> Gather(const Spec& spec,
-                                                          std::vector<ProductInput>& with_panel)
-      const;
+  absl::StatusOr<std::vector<const ProductInput*>> Gather(
+      const Spec& spec, std::vector<ProductInput>& with_panel) const;
   // The registry UPT owning `record_id` (longest "<code>-" prefix); "" if none.
   std::string OwnerOf(absl::string_view record_id) const;
 

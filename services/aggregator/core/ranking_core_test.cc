@@ -35,13 +35,13 @@ class RankingCoreTest : public ::testing::Test {
     o.sync_writes = false;
     store_ = *RocksDbKanwilStore::Open(o);
     sync_ = std::make_unique<SyncCore>(*store_, clock_, SyncLimits());
-    ASSERT_TRUE(sync_
-                    ->LoadRegistry({{kUpt, "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04",
-                                     "SUMSEL", false},
-                                    {kRutan, "Rutan Kelas I Palembang", "RUTAN", "", "I", "16.71",
-                                     "SUMSEL", false}},
-                                   "h")
-                    .ok());
+    ASSERT_TRUE(
+        sync_
+            ->LoadRegistry(
+                {{kUpt, "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04", "SUMSEL", false},
+                 {kRutan, "Rutan Kelas I Palembang", "RUTAN", "", "I", "16.71", "SUMSEL", false}},
+                "h")
+            .ok());
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
     ranking_ = std::make_unique<RankingCore>(*store_, *store_, *sync_, clock_, *model);
@@ -110,8 +110,8 @@ class RankingCoreTest : public ::testing::Test {
     p.mutable_product()->set_category(category);
     return p;
   }
-  static v1::Record Sale(const std::string& id, const std::string& product,
-                         const std::string& date, int64_t revenue) {
+  static v1::Record Sale(const std::string& id, const std::string& product, const std::string& date,
+                         int64_t revenue) {
     v1::Record s;
     s.mutable_sale()->set_sale_id(id);
     s.mutable_sale()->set_product_id(product);
@@ -271,7 +271,6 @@ TEST_F(RankingCoreTest, PeriodWhatIfAndFrozenScore) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
-
 TEST_F(RankingCoreTest, MaterialisedRankingIsServedUntilTheDataChanges) {
   AddProducts();
   kv1::GetRankingRequest req;
@@ -345,8 +344,8 @@ TEST_F(RankingCoreTest, PagingErrorsNameTheField) {
   AddProducts();
   kv1::GetRankingRequest req;
   req.set_page_size(-1);
-  EXPECT_THAT(ranking_->Rank(req).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size: must be 0..1000")));
+  EXPECT_THAT(ranking_->Rank(req).status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                     HasSubstr("page_size: must be 0..1000")));
   req.set_page_size(1001);
   EXPECT_THAT(ranking_->Rank(req).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
@@ -463,7 +462,6 @@ TEST_F(RankingCoreTest, RefreshStaleRecomputesOnlyStaleRankings) {
   EXPECT_EQ(a.next_page_token(), b.next_page_token());
 }
 
-
 TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
   AddProducts();
   kv1::GetRankingRequest req;
@@ -475,7 +473,7 @@ TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking cached, ranking_->Rank(req));
   EXPECT_TRUE(cached.stale());
   EXPECT_EQ(cached.next_page_token(), first.next_page_token());  // the same snapshot
-  clock_.Advance(absl::Seconds(61));                            // too old now: recomputed
+  clock_.Advance(absl::Seconds(61));                             // too old now: recomputed
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking fresh, ranking_->Rank(req));
   EXPECT_FALSE(fresh.stale());
   EXPECT_NE(fresh.next_page_token(), first.next_page_token());

@@ -760,8 +760,7 @@ double CohortCapOf(std::vector<double> values, const k1::RatioToCap& rule) {
 }
 
 absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPeriod& period,
-                              const std::vector<const ProductInput*>& products,
-                              k1::Ranking* out) {
+                              const std::vector<const ProductInput*>& products, k1::Ranking* out) {
   UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
   UNGGUL_ASSIGN_OR_RETURN(const PeriodInfo p, ParsePeriod(period));
   UNGGUL_RETURN_IF_ERROR(ValidateInputs(model, products));

@@ -458,8 +458,8 @@ absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRo
                               ? prefix + std::string(5, '\xff')
                               : RollupKey::Bound(upt_code, product_id, to_yyyymm + 1);
   UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredRollup> stored,
-                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf),
-                                                       from, prefix, max, "rollup", end));
+                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf), from, prefix,
+                                                       max, "rollup", end));
   out.reserve(stored.size());
   for (st::StoredRollup& r : stored) out.push_back(std::move(*r.mutable_rollup()));
   return out;

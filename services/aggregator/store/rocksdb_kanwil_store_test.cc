@@ -194,7 +194,6 @@ TEST_F(KanwilStoreTest, ProductsPageAcrossUptsAndRegistryVersions) {
   EXPECT_EQ((*store->LatestRegistry())->entries[0].upt_class, "IIB");
 }
 
-
 TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
   auto store = Open();
   EXPECT_EQ(store->DataVersion(), 0u);
@@ -226,18 +225,16 @@ TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
   EXPECT_EQ(winter[0].month(), "2025-12");
   EXPECT_EQ(winter[2].month(), "2026-02");
   EXPECT_DOUBLE_EQ(winter[1].qty_produced(), 12);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(
-      std::vector<kanwil::v1::MonthlyRollup> first,
-      store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 0, 202512, 1));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<kanwil::v1::MonthlyRollup> first,
+                              store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 0, 202512, 1));
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].month(), "2025-11");
-  EXPECT_TRUE(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 201001, 202510, SIZE_MAX)
-                  ->empty());
+  EXPECT_TRUE(
+      store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 201001, 202510, SIZE_MAX)->empty());
   EXPECT_EQ(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJM", 0, UINT32_MAX, SIZE_MAX)->size(),
             12u);
   // Another product's months never leak into the range.
-  EXPECT_TRUE(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJ", 0, UINT32_MAX, SIZE_MAX)
-                  ->empty());
+  EXPECT_TRUE(store->GetRollupsInRange(kUpt, "SMS-LP-LAHAT-GSJ", 0, UINT32_MAX, SIZE_MAX)->empty());
 
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::Record> trainings,
                               store->ListRecordsOfKind(RecordKind::kTraining, kUpt));
