@@ -24,7 +24,8 @@
 WITH
 -- =============================================================================================
 -- The model: SPUP-1.0, hard-coded from services/aggregator/ranking/spup-1.0.json.
--- Every number of the model that this query uses is here (and nowhere else).
+-- Every model parameter this query uses is here (and nowhere else). The formulas are the
+-- engine's code (engine.cc RawValue), e.g. B3's region reach levels 1/2/3.
 -- =============================================================================================
 model AS (
   SELECT
@@ -43,15 +44,23 @@ model AS (
     0::float8 AS b5_zero_at, 0.5::float8 AS b5_one_at,
     0.9::float8 AS c2_zero_at, 1.0::float8 AS c2_one_at,
     0::float8 AS d1_zero_at, 1::float8 AS d1_one_at,
-    -- C1 "points" tables; both have a maximum of 100 points.
+    -- C1 "points" tables, each item = the best valid certificate of its types; both tables have
+    -- a maximum of 100 points. A MEREK whose number starts with "IDM" (any case) is registered,
+    -- any other MEREK is filed (DESIGN.md assumption 3).
     --   food & beverage (PANGAN_OLAHAN, MINUMAN): SPP-IRT or BPOM MD 40, HALAL 25,
     --     MEREK registered 20 / filed 10, NIB 15
     --   non-food (every other category): MEREK registered 40 / filed 20, NIB 30, SNI|PKRT|OTHER 30
     ARRAY['PANGAN_OLAHAN', 'MINUMAN'] AS c1_food_categories,
-    40::float8 AS c1_food_legal, 25::float8 AS c1_food_halal, 20::float8 AS c1_food_merek,
-    10::float8 AS c1_food_merek_filed, 15::float8 AS c1_food_nib, 100::float8 AS c1_food_max,
-    40::float8 AS c1_nonfood_merek, 20::float8 AS c1_nonfood_merek_filed, 30::float8 AS c1_nonfood_nib,
-    30::float8 AS c1_nonfood_voluntary, 100::float8 AS c1_nonfood_max,
+    ARRAY['SPP_IRT', 'BPOM_MD'] AS c1_food_legal_types, 40::float8 AS c1_food_legal,
+    ARRAY['HALAL'] AS c1_food_halal_types,              25::float8 AS c1_food_halal,
+    20::float8 AS c1_food_merek, 10::float8 AS c1_food_merek_filed,
+    ARRAY['NIB'] AS c1_food_nib_types,                  15::float8 AS c1_food_nib,
+    100::float8 AS c1_food_max,
+    40::float8 AS c1_nonfood_merek, 20::float8 AS c1_nonfood_merek_filed,
+    ARRAY['NIB'] AS c1_nonfood_nib_types,               30::float8 AS c1_nonfood_nib,
+    ARRAY['SNI', 'PKRT', 'OTHER'] AS c1_nonfood_voluntary_types, 30::float8 AS c1_nonfood_voluntary,
+    100::float8 AS c1_nonfood_max,
+    'MEREK' AS c1_merek_type, 'idm' AS c1_merek_registered_prefix,   -- lower case
     -- D3 "continuity".
     0.7::float8 AS d3_active_weight, 0.3::float8 AS d3_stability_weight, 1::float8 AS d3_cv_cap,
     -- Gates.
@@ -94,23 +103,25 @@ training_facts AS (
   GROUP BY 1
 ),
 -- Certificates valid on the period's last day: issued on or before it, not expired before it
--- (C1 and G3). Best points per C1 item; a MEREK number starting "IDM" (any case) is registered.
--- Small table.
+-- (C1 and G3); the points of both C1 tables (the category picks one later). Small table.
 cert_facts AS (
   SELECT c.product_id,
          bool_or(c.type = ANY (m.g3_accepted_certifications)) AS g3_certificate,
-         max(CASE WHEN c.type IN ('SPP_IRT', 'BPOM_MD') THEN m.c1_food_legal ELSE 0 END)
-         + max(CASE WHEN c.type = 'HALAL' THEN m.c1_food_halal ELSE 0 END)
-         + max(CASE WHEN c.type <> 'MEREK' THEN 0
-                    WHEN lower(left(c.number, 3) COLLATE "C") = 'idm' THEN m.c1_food_merek
+         max(CASE WHEN c.type = ANY (m.c1_food_legal_types) THEN m.c1_food_legal ELSE 0 END)
+         + max(CASE WHEN c.type = ANY (m.c1_food_halal_types) THEN m.c1_food_halal ELSE 0 END)
+         + max(CASE WHEN c.type <> m.c1_merek_type THEN 0
+                    WHEN lower(left(c.number, 3) COLLATE "C") = m.c1_merek_registered_prefix
+                      THEN m.c1_food_merek
                     ELSE m.c1_food_merek_filed END)
-         + max(CASE WHEN c.type = 'NIB' THEN m.c1_food_nib ELSE 0 END) AS c1_food_points,
-         max(CASE WHEN c.type <> 'MEREK' THEN 0
-                  WHEN lower(left(c.number, 3) COLLATE "C") = 'idm' THEN m.c1_nonfood_merek
+         + max(CASE WHEN c.type = ANY (m.c1_food_nib_types) THEN m.c1_food_nib ELSE 0 END)
+           AS c1_food_points,
+         max(CASE WHEN c.type <> m.c1_merek_type THEN 0
+                  WHEN lower(left(c.number, 3) COLLATE "C") = m.c1_merek_registered_prefix
+                    THEN m.c1_nonfood_merek
                   ELSE m.c1_nonfood_merek_filed END)
-         + max(CASE WHEN c.type = 'NIB' THEN m.c1_nonfood_nib ELSE 0 END)
-         + max(CASE WHEN c.type IN ('SNI', 'PKRT', 'OTHER') THEN m.c1_nonfood_voluntary ELSE 0 END)
-           AS c1_nonfood_points
+         + max(CASE WHEN c.type = ANY (m.c1_nonfood_nib_types) THEN m.c1_nonfood_nib ELSE 0 END)
+         + max(CASE WHEN c.type = ANY (m.c1_nonfood_voluntary_types) THEN m.c1_nonfood_voluntary
+                    ELSE 0 END) AS c1_nonfood_points
   FROM certifications c CROSS JOIN model m
   WHERE c.issued_date <= ($2::date + interval '1 month' - interval '1 day')::date
     AND (c.valid_until IS NULL
@@ -128,7 +139,7 @@ facts AS (
          b.batches, b.person_days, b.qty_produced, b.qty_rejected,
          b.direct_cost_idr, b.input_cost_idr, b.local_input_cost_idr,
          s.sales, s.revenue_idr,
-         coalesce(s.prev_revenue_idr, 0) AS prev_revenue_idr,
+         coalesce(sp.prev_revenue_idr, 0) AS prev_revenue_idr,
          -- D3 / G2: months with >= 1 batch and the CV of their output; services (JASA): months
          -- with >= 1 sale and the CV of their quantity.
          CASE WHEN p.category = 'JASA' THEN s.active_months ELSE b.active_months END AS active_months,
@@ -150,7 +161,7 @@ facts AS (
          -- probe (scalar subqueries with LIMIT 1, NULL when no row: an EXISTS here would be
          -- planned as a hashed subplan over all the older rows).
          CASE WHEN p.launch_date >= $1::date THEN NULL
-              ELSE coalesce(s.prev_revenue_idr IS NOT NULL
+              ELSE coalesce(sp.prev_revenue_idr IS NOT NULL
                 OR (SELECT true FROM batches hb
                     WHERE hb.product_id = p.product_id AND hb.start_date < $1::date LIMIT 1)
                 OR (SELECT true FROM sales hs
@@ -197,37 +208,41 @@ facts AS (
             AND bb.start_date < ($2::date + interval '1 month')::date
           GROUP BY 1) bm
   ) b
-  -- Sales: one pass over the product's sales of the previous period and the period, grouped
-  -- three ways at once (GROUPING SETS): per month (B1, B4, B5, G4, D3 of services; the month of
-  -- the previous period only give B4's previous revenue), and, for the period's rows only, per
-  -- channel and per buyer region (B3: channels with revenue > 0, UNSPECIFIED ignored; furthest
-  -- region with revenue > 0). In a row of one grouping set the other keys are NULL, so each
-  -- FILTER below picks the rows of its own set.
+  -- Sales of the period, grouped three ways in one pass (GROUPING SETS): per month (G4, B1, B5,
+  -- D3 of services), per channel and per buyer region (B3: channels with revenue > 0, UNSPECIFIED
+  -- ignored; furthest region with revenue > 0). In a row of one grouping set the other two keys
+  -- are NULL, so each FILTER below picks the rows of its own set.
   CROSS JOIN LATERAL (
-    SELECT coalesce(sum_int8(g.sales) FILTER (WHERE g.month >= $1::date), 0)       AS sales,
-           coalesce(sum_int8(g.revenue_idr) FILTER (WHERE g.month >= $1::date), 0) AS revenue_idr,
-           sum_int8(g.revenue_idr) FILTER (WHERE g.month < $1::date)  AS prev_revenue_idr,  -- NULL: none
-           count(*) FILTER (WHERE g.month >= $1::date)                 AS active_months,
-           avg(g.qty) FILTER (WHERE g.month >= $1::date)               AS month_mean,
-           stddev_pop(g.qty) FILTER (WHERE g.month >= $1::date)        AS month_sd,
+    SELECT coalesce(sum_int8(g.sales) FILTER (WHERE g.month IS NOT NULL), 0)       AS sales,
+           coalesce(sum_int8(g.revenue_idr) FILTER (WHERE g.month IS NOT NULL), 0) AS revenue_idr,
+           count(*) FILTER (WHERE g.month IS NOT NULL)          AS active_months,
+           avg(g.qty) FILTER (WHERE g.month IS NOT NULL)        AS month_mean,
+           stddev_pop(g.qty) FILTER (WHERE g.month IS NOT NULL) AS month_sd,
            count(*) FILTER (WHERE g.channel <> 'UNSPECIFIED' AND g.revenue_idr > 0) AS channels,
            coalesce(max(CASE g.buyer_region WHEN 'SAME_REGENCY' THEN 1 WHEN 'SAME_PROVINCE' THEN 2
                                             WHEN 'OUT_OF_PROVINCE' THEN 3 WHEN 'ABROAD' THEN 3
-                                            ELSE 0 END) FILTER (WHERE g.revenue_idr > 0), 0) AS reach
+                                            ELSE 0 END)
+                      FILTER (WHERE g.buyer_region IS NOT NULL AND g.revenue_idr > 0), 0) AS reach
     FROM (SELECT x.month, x.channel, x.buyer_region,
-                 count(*)                                        AS sales,
-                 round(sum(x.qty) * 1e6::float8) / 1e6::float8  AS qty,  -- rollup sales_qty
-                 sum_int8(x.revenue_idr)                         AS revenue_idr
+                 count(*)                                       AS sales,
+                 round(sum(x.qty) * 1e6::float8) / 1e6::float8 AS qty,  -- rollup sales_qty
+                 sum_int8(x.revenue_idr)                        AS revenue_idr
           FROM (SELECT date_trunc('month', ss.sale_date::timestamp) AS month,
-                       CASE WHEN ss.sale_date >= $1::date THEN ss.channel END AS channel,
-                       CASE WHEN ss.sale_date >= $1::date THEN ss.buyer_region END AS buyer_region,
-                       ss.qty, ss.revenue_idr
+                       ss.channel, ss.buyer_region, ss.qty, ss.revenue_idr
                 FROM sales ss
                 WHERE ss.product_id = p.product_id
-                  AND ss.sale_date >= ($1::date - age(($2::date + interval '1 month'), $1::date))::date
+                  AND ss.sale_date >= $1::date
                   AND ss.sale_date < ($2::date + interval '1 month')::date) x
           GROUP BY GROUPING SETS ((x.month), (x.channel), (x.buyer_region))) g
   ) s
+  -- Revenue of the previous period of equal length (B4); NULL when it has no sale.
+  CROSS JOIN LATERAL (
+    SELECT sum_int8(sp.revenue_idr) AS prev_revenue_idr
+    FROM sales sp
+    WHERE sp.product_id = p.product_id
+      AND sp.sale_date >= ($1::date - age(($2::date + interval '1 month'), $1::date))::date
+      AND sp.sale_date < $1::date
+  ) sp
   -- Monthly labour reports of the period (A1, G5): one report per product-month (rows of one
   -- month are summed as the rollup does; the month is verified if any of them is).
   CROSS JOIN LATERAL (
@@ -398,10 +413,12 @@ judged AS (
 ),
 -- =============================================================================================
 -- Order (engine RanksBefore): total desc, then pillar C desc, pillar A desc, D2 n desc (always 0
--- here, so skipped), earlier submission, product_id (bytewise). Values within 1e-9 count as
--- equal: runs of values whose consecutive gaps are <= eps form one tie group, then the next key
--- decides inside the group. (Each lag and its running count use the same, total, order.) Ranked (eligible, floors passed) and other products are ordered
--- separately.
+-- here, so skipped), earlier submission (0 = unknown = last), product_id (bytewise). Values
+-- within 1e-9 count as equal: a run of values whose consecutive gaps are <= eps forms one tie
+-- group, inside which the next key decides (each lag and its running count use the same total
+-- order). This is the engine's order whenever such a run is at most 1e-9 wide; for wider chains
+-- the engine's comparator is not transitive and its std::sort result is unspecified. Ranked
+-- (eligible, floors passed) and other products are ordered separately, ranked first.
 -- =============================================================================================
 tie_total AS (
   SELECT j.*, (j.eligible AND j.floors_passed) AS ranked,

@@ -22,6 +22,8 @@ absl::string_view RecordKindName(RecordKind kind) {
       return "training";
     case RecordKind::kLabour:
       return "monthly labour report";
+    case RecordKind::kSettlement:
+      return "settlement";
   }
   return "record";
 }
@@ -40,6 +42,8 @@ std::optional<RecordKind> KindOf(const v1::Record& record) {
       return RecordKind::kTraining;
     case v1::Record::kLabour:
       return RecordKind::kLabour;
+    case v1::Record::kSettlement:
+      return RecordKind::kSettlement;
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -60,6 +64,8 @@ std::string RecordId(const v1::Record& record) {
       return record.training().training_id();
     case v1::Record::kLabour:
       return record.labour().report_id();
+    case v1::Record::kSettlement:
+      return record.settlement().settlement_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -80,6 +86,8 @@ std::string RecordProductId(const v1::Record& record) {
       return record.training().product_id();
     case v1::Record::kLabour:
       return record.labour().product_id();
+    case v1::Record::kSettlement:
+      return record.settlement().product_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -98,6 +106,9 @@ std::string RecordDate(const v1::Record& record) {
       return record.training().start_date();
     case v1::Record::kLabour:
       return record.labour().month().empty() ? "" : record.labour().month() + "-01";
+    case v1::Record::kSettlement:
+      return record.settlement().period_end().empty() ? ""
+                                                      : record.settlement().period_end() + "-01";
     case v1::Record::kProduct:
     case v1::Record::KIND_NOT_SET:
       break;

@@ -20,9 +20,11 @@ enum class RecordKind : uint8_t {
   kCertification = 4,
   kTraining = 5,
   kLabour = 6,
+  kSettlement = 7,
 };
 
-// "product", "batch", "sale", "certification", "training".
+// "product", "batch", "sale", "certification", "training", "monthly labour report",
+// "settlement".
 absl::string_view RecordKindName(RecordKind kind);
 // nullopt when no field of the oneof is set.
 std::optional<RecordKind> KindOf(const node::v1::Record& record);

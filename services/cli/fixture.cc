@@ -1489,6 +1489,53 @@ std::string LabourCsv(const std::vector<BatchRow>& batches) {
   return csv;
 }
 
+// Quarterly settlements (DOMAIN.md §2.3, §2.5) over the window's whole quarters, from the
+// quarter's sales (gross) and batches (direct cost as COGS): a positive profit is split 50 %
+// premi, 15 % PNBP (deposited with a SIMPONI billing code and NTPN) and 35 % capital.
+std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vector<SaleRow>& sales,
+                           const Window& window) {
+  struct Quarter {
+    int64_t gross = 0;
+    int64_t cogs = 0;
+  };
+  std::map<std::pair<std::string, int>, Quarter> quarters;  // (product, index from the start)
+  const int whole = static_cast<int>((window.last_month - window.first_month + 1) / 3);
+  auto index_of = [&](absl::CivilDay day) {
+    return static_cast<int>((absl::CivilMonth(day) - window.first_month) / 3);
+  };
+  for (const SaleRow& s : sales) {
+    if (const int q = index_of(s.date); q >= 0 && q < whole) quarters[{s.product_id, q}].gross += s.revenue;
+  }
+  for (const BatchRow& b : batches) {
+    if (const int q = index_of(b.start); q >= 0 && q < whole) quarters[{b.product_id, q}].cogs += b.direct_cost;
+  }
+  std::string csv;
+  AppendRow(csv, {"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr",
+                  "cogs_idr", "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr",
+                  "billing_code", "ntpn", "capital_retained_idr"});
+  for (const auto& [key, q] : quarters) {
+    const absl::CivilMonth start = window.first_month + 3 * key.second;
+    const absl::CivilMonth end = start + 2;
+    const int64_t net = q.gross - q.cogs;
+    const int64_t premi = net > 0 ? net / 2 : 0;
+    const int64_t pnbp = net > 0 ? net * 15 / 100 : 0;
+    const int64_t capital = net > 0 ? net - premi - pnbp : 0;
+    const uint64_t h = StableHash(absl::StrCat(key.first, "/settlement/", key.second));
+    const std::string billing = pnbp > 0 ? absl::StrFormat("8%014d", h % 100000000000000ULL) : "";
+    const std::string ntpn =
+        pnbp > 0 ? absl::AsciiStrToUpper(absl::StrFormat("%016x", h)) : "";
+    AppendRow(csv, {absl::StrFormat("%s-STL-%04d%02d", key.first, static_cast<int>(start.year()),
+                                    start.month()),
+                    key.first, absl::StrFormat("%04d-%02d", static_cast<int>(start.year()),
+                                               start.month()),
+                    absl::StrFormat("%04d-%02d", static_cast<int>(end.year()), end.month()),
+                    absl::StrCat(q.gross), absl::StrCat(q.cogs), absl::StrCat(net),
+                    absl::StrCat(premi), absl::StrCat(pnbp), billing, ntpn,
+                    absl::StrCat(capital)});
+  }
+  return csv;
+}
+
 std::string SalesCsv(const std::vector<SaleRow>& sales) {
   std::string csv;
   AppendRow(csv, {"sale_id", "product_id", "sku_code", "sale_date", "qty", "unit", "unit_price_idr",
@@ -1647,6 +1694,8 @@ absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& o
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "batches.csv", BatchesCsv(batches)));
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "sales.csv", SalesCsv(sales)));
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "labour.csv", LabourCsv(batches)));
+    UNGGUL_RETURN_IF_ERROR(
+        WriteFile(dir / "settlements.csv", SettlementsCsv(batches, sales, window)));
     UNGGUL_RETURN_IF_ERROR(
         WriteFile(dir / "certifications.csv", CertificationsCsv(upt, *reg, window)));
     UNGGUL_RETURN_IF_ERROR(

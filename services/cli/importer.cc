@@ -48,6 +48,12 @@ Outcome Write(ImportKind kind, const v1::Record& record, const std::string& requ
       *req.mutable_certification() = record.certification();
       return ToOutcome(client.RecordCertification(req));
     }
+    case ImportKind::kSettlements: {
+      v1::RecordSettlementRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_settlement() = record.settlement();
+      return ToOutcome(client.RecordSettlement(req));
+    }
     case ImportKind::kLabour: {
       v1::RecordMonthlyLabourRequest req;
       req.set_request_id(request_id);

@@ -846,13 +846,42 @@ int Main(int argc, char** argv) {
         return absl::OkStatus();
       });
 
+  add_record_commands(
+      "settlement", "settlements per product and period (premi, PNBP, COGS)", "settlement_id",
+      [&]() -> absl::Status {
+        v1::RecordSettlementRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_settlement()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::SettlementResponse r, client()->RecordSettlement(req));
+        PrintRecord(g, r, r.settlement(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetSettlementRequest req;
+        req.set_settlement_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::SettlementResponse r, client()->GetSettlement(req));
+        PrintRecord(g, r, r.settlement(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListSettlementsResponse r,
+            FetchPages<v1::ListSettlementsResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListSettlements(q); },
+                [](v1::ListSettlementsResponse& x) { return x.mutable_settlements(); }));
+        PrintList(g, r, r.settlements(), SettlementHeader(), &SettlementRow);
+        return absl::OkStatus();
+      });
+
   // import
   static std::string import_kind, import_path;
   CLI::App* imp = app.add_subcommand(
       "import",
       "Load CSV files (formats: services/cli/CSV.md). KIND is products, batches, sales, "
-      "certifications, trainings, or dir (PATH is a folder holding <kind>.csv files, loaded in "
-      "dependency order). Safe to re-run.");
+      "certifications, trainings, labour, settlements, or dir (PATH is a folder holding "
+      "<kind>.csv files, loaded in dependency order). Safe to re-run.");
   imp->add_option("kind", import_kind, "Record kind or dir")->required();
   imp->add_option("path", import_path, "CSV file, or folder for dir")->required();
   imp->callback([&] {

@@ -387,6 +387,21 @@ std::vector<std::string> CertificationRow(const v1::Certification& c) {
           c.valid_until().empty() ? "-" : c.valid_until()};
 }
 
+std::vector<std::string> SettlementHeader() {
+  return {"SETTLEMENT_ID", "PRODUCT_ID", "PERIOD", "GROSS_SALES", "COGS", "PREMI", "PNBP", "NTPN"};
+}
+std::vector<std::string> SettlementRow(const v1::Settlement& s) {
+  return {s.settlement_id(),
+          s.product_id(),
+          s.period_start() == s.period_end() ? s.period_start()
+                                             : absl::StrCat(s.period_start(), "..", s.period_end()),
+          absl::StrCat(s.gross_sales_idr()),
+          absl::StrCat(s.cogs_idr()),
+          absl::StrCat(s.premi_total_idr()),
+          absl::StrCat(s.pnbp_deposited_idr()),
+          s.ntpn().empty() ? "-" : s.ntpn()};
+}
+
 std::vector<std::string> LabourHeader() {
   return {"REPORT_ID", "PRODUCT_ID", "MONTH", "DISTINCT_INMATES", "PERSON_DAYS"};
 }

@@ -48,6 +48,12 @@ const Spec& SpecFor(ImportKind kind) {
       {ImportKind::kLabour,
        {{"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"},
         {"report_id", "product_id", "month", "distinct_inmates_engaged"}}},
+      {ImportKind::kSettlements,
+       {{"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr",
+         "cogs_idr", "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr", "billing_code",
+         "ntpn", "capital_retained_idr"},
+        {"settlement_id", "product_id", "period_start", "period_end", "premi_total_idr",
+         "pnbp_deposited_idr"}}},
   };
   return specs->at(kind);
 }
@@ -291,6 +297,30 @@ absl::StatusOr<v1::Record> LabourFromRow(const Cells& c) {
   return record;
 }
 
+absl::StatusOr<v1::Record> SettlementFromRow(const Cells& c) {
+  v1::Record record;
+  v1::Settlement* s = record.mutable_settlement();
+  s->set_settlement_id(c.Text("settlement_id"));
+  s->set_product_id(c.Text("product_id"));
+  s->set_period_start(c.Text("period_start"));
+  s->set_period_end(c.Text("period_end"));
+  UNGGUL_ASSIGN_OR_RETURN(int64_t gross, c.Integer("gross_sales_idr"));
+  s->set_gross_sales_idr(gross);
+  UNGGUL_ASSIGN_OR_RETURN(int64_t cogs, c.Integer("cogs_idr"));
+  s->set_cogs_idr(cogs);
+  UNGGUL_ASSIGN_OR_RETURN(int64_t net, c.Integer("net_profit_idr"));
+  s->set_net_profit_idr(net);
+  UNGGUL_ASSIGN_OR_RETURN(int64_t premi, c.Integer("premi_total_idr"));
+  s->set_premi_total_idr(premi);
+  UNGGUL_ASSIGN_OR_RETURN(int64_t pnbp, c.Integer("pnbp_deposited_idr"));
+  s->set_pnbp_deposited_idr(pnbp);
+  s->set_billing_code(c.Text("billing_code"));
+  s->set_ntpn(c.Text("ntpn"));
+  UNGGUL_ASSIGN_OR_RETURN(int64_t capital, c.Integer("capital_retained_idr"));
+  s->set_capital_retained_idr(capital);
+  return record;
+}
+
 }  // namespace
 
 absl::string_view ImportKindName(ImportKind kind) {
@@ -307,6 +337,8 @@ absl::string_view ImportKindName(ImportKind kind) {
       return "trainings";
     case ImportKind::kLabour:
       return "labour";
+    case ImportKind::kSettlements:
+      return "settlements";
   }
   return "records";
 }
@@ -316,13 +348,16 @@ absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name) {
     if (name == ImportKindName(kind)) return kind;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "kind: must be products, batches, sales, certifications or trainings, got \"", name, "\""));
+      "kind: must be products, batches, sales, certifications, trainings, labour or settlements, "
+      "got \"",
+      name, "\""));
 }
 
 const std::vector<ImportKind>& AllImportKinds() {
   static const auto* kinds = new std::vector<ImportKind>{
       ImportKind::kProducts, ImportKind::kCertifications, ImportKind::kTrainings,
-      ImportKind::kBatches,  ImportKind::kSales,          ImportKind::kLabour};
+      ImportKind::kBatches,  ImportKind::kSales,          ImportKind::kLabour,
+      ImportKind::kSettlements};
   return *kinds;
 }
 
@@ -371,6 +406,8 @@ absl::StatusOr<node::v1::Record> RecordFromRow(ImportKind kind, const ColumnInde
       return TrainingFromRow(cells);
     case ImportKind::kLabour:
       return LabourFromRow(cells);
+    case ImportKind::kSettlements:
+      return SettlementFromRow(cells);
   }
   return absl::InternalError("unknown import kind");
 }

@@ -15,9 +15,17 @@
 
 namespace unggul::cli {
 
-enum class ImportKind { kProducts, kBatches, kSales, kCertifications, kTrainings, kLabour };
+enum class ImportKind {
+  kProducts,
+  kBatches,
+  kSales,
+  kCertifications,
+  kTrainings,
+  kLabour,
+  kSettlements
+};
 
-// "products", "batches", "sales", "certifications", "trainings", "labour".
+// "products", "batches", "sales", "certifications", "trainings", "labour", "settlements".
 absl::string_view ImportKindName(ImportKind kind);
 // InvalidArgument for an unknown name.
 absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Compares two ranking outputs ('|'-separated, header line first; e.g. ranking.sql via
-`psql -A -F '|'` and engine_port.py): same products in the same order, equal ranks, stars and
+"""Compares two ranking outputs (header line first, '|'- or ','-separated, e.g. ranking.sql via
+`psql -A -F,` like sample/expected.txt, and engine_port.py): same products in the same order, equal ranks, stars and
 flags, floats within a tolerance (default 1e-9). Exit 1 and a report of the differences.
 
 Usage: compare.py A B [TOL]"""
@@ -10,7 +10,8 @@ import sys
 def rows(path):
     with open(path) as f:
         lines = [l.rstrip('\n') for l in f if l.strip() and not l.startswith('(')]
-    return lines[0].split('|'), [l.split('|') for l in lines[1:]]
+    sep = '|' if '|' in lines[0] else ','
+    return lines[0].split(sep), [l.split(sep) for l in lines[1:]]
 
 
 def main():

@@ -34,11 +34,13 @@ SELECT 'P' || lpad(i::text, 6, '0'),
        CASE WHEN i % 17 = 0 THEN 0 ELSE 1600000000000 + i * 1000 END
 FROM generate_series(0, :products - 1) i;
 
--- Product-months with activity (a product is active from a random month on).
+-- Product-months with activity (a product is active from a random month on; quality in [0, 1)
+-- drives rejects, local inputs, channels, regions and verification).
 CREATE TEMP TABLE pm AS
 SELECT p.product_id, m::date AS month, h.q AS quality
 FROM products p
-CROSS JOIN LATERAL (SELECT random() AS q, (random() * least(40, :months / 3))::int AS start) h
+CROSS JOIN LATERAL (SELECT random() + 0 * length(p.product_id) AS q,   -- per product (refers to p)
+                          (random() * least(40, :months / 3) + 0 * length(p.product_id))::int AS start) h
 CROSS JOIN LATERAL generate_series(:'first_month'::date + make_interval(months => h.start),
                                    :'first_month'::date + make_interval(months => :months - 1),
                                    interval '1 month') m;

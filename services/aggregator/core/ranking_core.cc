@@ -135,6 +135,25 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
   for (v1::Record& r : training_records) {
     trainings[r.training().product_id()].push_back(std::move(*r.mutable_training()));
   }
+  // Settlements lying wholly inside the period: premi (A3), PNBP (B2) and COGS (B5) are their
+  // sums; a product without one has those inputs missing (flagged by the engine).
+  struct Settled {
+    int64_t premi = 0;
+    int64_t pnbp = 0;
+    int64_t cogs = 0;
+  };
+  absl::flat_hash_map<std::string, Settled> settled;
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::Record> settlement_records,
+                          records.ListRecordsOfKind(RecordKind::kSettlement, upt.upt_code));
+  const std::string last_month = MonthText(end);
+  for (const v1::Record& r : settlement_records) {
+    const v1::Settlement& st = r.settlement();
+    if (st.period_start() < first_month || st.period_end() > last_month) continue;
+    Settled& sum = settled[st.product_id()];
+    sum.premi += st.premi_total_idr();
+    sum.pnbp += st.pnbp_deposited_idr();
+    sum.cogs += st.cogs_idr();
+  }
   out.reserve(products.size());
   for (v1::Product& product : products) {
     ProductInput in;
@@ -189,6 +208,11 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
     }
     if (auto it = trainings.find(product.product_id()); it != trainings.end()) {
       in.trainings = std::move(it->second);
+    }
+    if (auto it = settled.find(product.product_id()); it != settled.end()) {
+      in.premi_total_idr = it->second.premi;
+      in.pnbp_deposited_idr = it->second.pnbp;
+      in.cogs_idr = it->second.cogs;
     }
     in.submitted_at_unix_ms = product.created_at_unix_ms();
     in.product = std::move(product);

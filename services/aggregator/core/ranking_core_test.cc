@@ -485,5 +485,56 @@ TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_staleness_seconds")));
 }
 
+
+TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
+  kv1::GetProductScoreRequest score;
+  score.set_product_id(kGula);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore before, ranking_->ScoreOf(score));
+  auto indicator = [](const kv1::ProductScore& s, const std::string& code) {
+    for (const kv1::IndicatorScore& i : s.indicators()) {
+      if (i.code() == code) return i;
+    }
+    return kv1::IndicatorScore();
+  };
+  EXPECT_TRUE(indicator(before, "B2").missing());
+  EXPECT_TRUE(indicator(before, "A3").missing());
+  auto settlement = [](const std::string& id, const std::string& start, const std::string& end,
+                       int64_t premi, int64_t pnbp, int64_t cogs) {
+    v1::Record r;
+    v1::Settlement* s = r.mutable_settlement();
+    s->set_settlement_id(id);
+    s->set_product_id(kGula);
+    s->set_period_start(start);
+    s->set_period_end(end);
+    s->set_gross_sales_idr(54'000'000);
+    s->set_cogs_idr(cogs);
+    s->set_premi_total_idr(premi);
+    s->set_pnbp_deposited_idr(pnbp);
+    return r;
+  };
+  Apply(kUpt, {settlement("SMS-LP-LAHAT-GSJM-STL-202511", "2025-11", "2026-04", 5'400'000,
+                          1'620'000, 30'000'000),
+               settlement("SMS-LP-LAHAT-GSJM-STL-202605", "2026-05", "2026-10", 5'000'000,
+                          1'500'000, 28'000'000),
+               // Straddles the period start: not wholly inside, not counted.
+               settlement("SMS-LP-LAHAT-GSJM-STL-202508", "2025-08", "2025-12", 9'999'999,
+                          9'999'999, 9'999'999)});
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore after, ranking_->ScoreOf(score));
+  EXPECT_FALSE(indicator(after, "B2").missing());
+  EXPECT_DOUBLE_EQ(indicator(after, "B2").raw_value(), 3'120'000);
+  EXPECT_FALSE(indicator(after, "B5").missing());
+  // B5 margin = (sales - COGS) / sales with the settled COGS, not the batches' direct cost.
+  EXPECT_DOUBLE_EQ(indicator(after, "B5").raw_value(),
+                   (108'000'000.0 - 58'000'000.0) / 108'000'000.0);
+  // A3 = premi per person-month; it needs verified labour (A1) as well.
+  kv1::VerifyMonthlyReportsRequest verify;
+  verify.set_upt_code(kUpt);
+  verify.set_verified_by("kabid.yanbin");
+  UNGGUL_ASSERT_OK(ranking_->VerifyMonthlyReports(verify).status());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore verified, ranking_->ScoreOf(score));
+  EXPECT_FALSE(indicator(verified, "A3").missing());
+  EXPECT_DOUBLE_EQ(indicator(verified, "A3").raw_value(), 10'400'000.0 / (12 * 9));
+}
+
 }  // namespace
 }  // namespace unggul::aggregator

@@ -53,6 +53,9 @@ StoreInfo FakeCatalogStore::Info() const {
       case RecordKind::kLabour:
         info.counts.set_labour_reports(info.counts.labour_reports() + 1);
         break;
+      case RecordKind::kSettlement:
+        info.counts.set_settlements(info.counts.settlements() + 1);
+        break;
     }
   }
   return info;

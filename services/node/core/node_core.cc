@@ -59,6 +59,9 @@ bool SameContent(v1::Record a, v1::Record b) {
       case v1::Record::kLabour:
         r->mutable_labour()->clear_recorded_at_unix_ms();
         break;
+      case v1::Record::kSettlement:
+        r->mutable_settlement()->clear_recorded_at_unix_ms();
+        break;
       case v1::Record::KIND_NOT_SET:
         break;
     }
@@ -384,6 +387,9 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
     case RecordKind::kLabour:
       record.mutable_labour()->set_recorded_at_unix_ms(now);
       break;
+    case RecordKind::kSettlement:
+      record.mutable_settlement()->set_recorded_at_unix_ms(now);
+      break;
     case RecordKind::kProduct:
       break;
   }
@@ -560,6 +566,33 @@ absl::StatusOr<Written<v1::MonthlyLabour>> NodeCore::RecordMonthlyLabour(
       Written<v1::Record> w,
       WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::MonthlyLabour>{std::move(*w.value.mutable_labour()), w.replayed};
+}
+
+absl::StatusOr<Written<v1::Settlement>> NodeCore::RecordSettlement(
+    const v1::RecordSettlementRequest& request) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  UNGGUL_RETURN_IF_ERROR(ValidateSettlement(request.settlement(), Context()));
+  v1::Record record;
+  *record.mutable_settlement() = request.settlement();
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
+  return Written<v1::Settlement>{std::move(*w.value.mutable_settlement()), w.replayed};
+}
+
+absl::StatusOr<v1::Settlement> NodeCore::GetSettlement(absl::string_view settlement_id) const {
+  if (settlement_id.empty()) return absl::InvalidArgumentError("settlement_id: is required");
+  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kSettlement, settlement_id));
+  return record.settlement();
+}
+
+absl::StatusOr<v1::ListSettlementsResponse> NodeCore::ListSettlements(
+    const v1::ListRecordsRequest& request) const {
+  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kSettlement, request));
+  v1::ListSettlementsResponse out;
+  for (v1::Record& r : page.records) *out.add_settlements() = std::move(*r.mutable_settlement());
+  out.set_next_page_token(page.next_page_token);
+  return out;
 }
 
 absl::StatusOr<v1::MonthlyLabour> NodeCore::GetMonthlyLabour(absl::string_view report_id) const {

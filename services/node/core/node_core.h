@@ -74,6 +74,11 @@ class NodeCore {
 
   absl::StatusOr<Written<v1::MonthlyLabour>> RecordMonthlyLabour(
       const v1::RecordMonthlyLabourRequest& request);
+  absl::StatusOr<Written<v1::Settlement>> RecordSettlement(
+      const v1::RecordSettlementRequest& request);
+  absl::StatusOr<v1::Settlement> GetSettlement(absl::string_view settlement_id) const;
+  absl::StatusOr<v1::ListSettlementsResponse> ListSettlements(
+      const v1::ListRecordsRequest& request) const;
   absl::StatusOr<v1::MonthlyLabour> GetMonthlyLabour(absl::string_view report_id) const;
   absl::StatusOr<v1::ListMonthlyLabourResponse> ListMonthlyLabour(
       const v1::ListRecordsRequest& request) const;

@@ -153,6 +153,30 @@ std::function<absl::Status()> Cert(T mutate) {
     return ValidateCertification(c, Ctx());
   };
 }
+v1::Settlement GoodSettlement() {
+  v1::Settlement s;
+  s.set_settlement_id("SMS-LP-LAHAT-GSJM-STL-202607");
+  s.set_product_id("SMS-LP-LAHAT-GSJM");
+  s.set_period_start("2026-07");
+  s.set_period_end("2026-09");
+  s.set_gross_sales_idr(27'000'000);
+  s.set_cogs_idr(13'000'000);
+  s.set_net_profit_idr(14'000'000);
+  s.set_premi_total_idr(7'000'000);
+  s.set_pnbp_deposited_idr(2'100'000);
+  s.set_billing_code("820261004123456");
+  s.set_ntpn("0A1B2C3D4E5F6789");
+  s.set_capital_retained_idr(4'900'000);
+  return s;
+}
+template <typename T>
+std::function<absl::Status()> Settlement(T mutate) {
+  return [mutate] {
+    v1::Settlement s = GoodSettlement();
+    mutate(s);
+    return ValidateSettlement(s, Ctx());
+  };
+}
 template <typename T>
 std::function<absl::Status()> Training(T mutate) {
   return [mutate] {
@@ -318,8 +342,48 @@ INSTANTIATE_TEST_SUITE_P(
              Training([](v1::Training& t) { t.set_certificates_count(12); }),
              "training.certificates_count: must be 0..completed_count (11), got 12"},
         Case{"TrainingProvider", Training([](v1::Training& t) { t.clear_provider(); }),
-             "training.provider: is required"}),
+             "training.provider: is required"},
+        Case{"SettlementStartMonth",
+             Settlement([](v1::Settlement& s) { s.set_period_start("2026-7"); }),
+             "settlement.period_start: must be a month YYYY-MM, got \"2026-7\""},
+        Case{"SettlementEndBeforeStart",
+             Settlement([](v1::Settlement& s) { s.set_period_end("2026-06"); }),
+             "settlement.period_end: must not be before period_start (2026-07), got 2026-06"},
+        Case{"SettlementLongerThanAYear",
+             Settlement([](v1::Settlement& s) { s.set_period_start("2025-09"); }),
+             "settlement.period_end: a settlement covers at most 12 months, got 13"},
+        Case{"SettlementFuture",
+             Settlement([](v1::Settlement& s) { s.set_period_end("2027-01"); }),
+             "settlement.period_end: must not be in the future, got 2027-01"},
+        Case{"SettlementNegativePremi",
+             Settlement([](v1::Settlement& s) { s.set_premi_total_idr(-1); }),
+             "settlement.premi_total_idr: must be >= 0 rupiah, got -1"},
+        Case{"SettlementProfitAboveSales",
+             Settlement([](v1::Settlement& s) { s.set_net_profit_idr(28'000'000); }),
+             "settlement.net_profit_idr: must not exceed gross_sales_idr (27000000)"},
+        Case{"SettlementBillingCode",
+             Settlement([](v1::Settlement& s) { s.set_billing_code("82026100412345"); }),
+             "settlement.billing_code: must be 15 digits (SIMPONI) or empty"},
+        Case{"SettlementNtpnMissing", Settlement([](v1::Settlement& s) { s.clear_ntpn(); }),
+             "settlement.ntpn: is required when pnbp_deposited_idr > 0"},
+        Case{"SettlementNtpnShape",
+             Settlement([](v1::Settlement& s) { s.set_ntpn("0a1b2c3d4e5f6789"); }),
+             "settlement.ntpn: must be 16 capital letters or digits"},
+        Case{"SettlementOtherUpt",
+             Settlement([](v1::Settlement& s) { s.set_settlement_id("SMS-LP-SEKAYU-STL-1"); }),
+             "settlement.settlement_id: must start with this node's UPT code"}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+TEST(ValidationTest, SettlementOfAQuarterWithDepositIsAccepted) {
+  EXPECT_THAT(ValidateSettlement(GoodSettlement(), Ctx()), IsOk());
+  v1::Settlement loss = GoodSettlement();  // a loss: no premi, no PNBP, no NTPN needed
+  loss.set_net_profit_idr(-2'000'000);
+  loss.set_premi_total_idr(0);
+  loss.set_pnbp_deposited_idr(0);
+  loss.clear_ntpn();
+  loss.clear_billing_code();
+  EXPECT_THAT(ValidateSettlement(loss, Ctx()), IsOk());
+}
 
 TEST(ValidationTest, OneDayOfClockSkewIsAccepted) {
   v1::Sale s = GoodSale();

@@ -174,6 +174,29 @@ grpc::Status UptNodeServiceImpl::RecordMonthlyLabour(grpc::ServerContext*,
   });
 }
 
+grpc::Status UptNodeServiceImpl::RecordSettlement(grpc::ServerContext*,
+                                                  const v1::RecordSettlementRequest* request,
+                                                  v1::SettlementResponse* response) {
+  return Reply(core_.RecordSettlement(*request), [&](Written<v1::Settlement> w) {
+    *response->mutable_settlement() = std::move(w.value);
+    response->set_replayed(w.replayed);
+  });
+}
+
+grpc::Status UptNodeServiceImpl::GetSettlement(grpc::ServerContext*,
+                                               const v1::GetSettlementRequest* request,
+                                               v1::SettlementResponse* response) {
+  return Reply(core_.GetSettlement(request->settlement_id()),
+               [&](v1::Settlement s) { *response->mutable_settlement() = std::move(s); });
+}
+
+grpc::Status UptNodeServiceImpl::ListSettlements(grpc::ServerContext*,
+                                                 const v1::ListRecordsRequest* request,
+                                                 v1::ListSettlementsResponse* response) {
+  return Reply(core_.ListSettlements(*request),
+               [&](v1::ListSettlementsResponse r) { *response = std::move(r); });
+}
+
 grpc::Status UptNodeServiceImpl::GetMonthlyLabour(grpc::ServerContext*,
                                                   const v1::GetMonthlyLabourRequest* request,
                                                   v1::MonthlyLabourResponse* response) {

@@ -56,6 +56,12 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
                                 v1::MonthlyLabourResponse*) override;
   grpc::Status ListMonthlyLabour(grpc::ServerContext*, const v1::ListRecordsRequest*,
                                  v1::ListMonthlyLabourResponse*) override;
+  grpc::Status RecordSettlement(grpc::ServerContext*, const v1::RecordSettlementRequest*,
+                                v1::SettlementResponse*) override;
+  grpc::Status GetSettlement(grpc::ServerContext*, const v1::GetSettlementRequest*,
+                             v1::SettlementResponse*) override;
+  grpc::Status ListSettlements(grpc::ServerContext*, const v1::ListRecordsRequest*,
+                               v1::ListSettlementsResponse*) override;
   grpc::Status ListDesignations(grpc::ServerContext*, const v1::ListDesignationsRequest*,
                                 v1::ListDesignationsResponse*) override;
 

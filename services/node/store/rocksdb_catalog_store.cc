@@ -22,6 +22,7 @@ constexpr absl::string_view kSalesCf = "sales";
 constexpr absl::string_view kCertificationsCf = "certifications";
 constexpr absl::string_view kTrainingsCf = "trainings";
 constexpr absl::string_view kLabourCf = "labour";
+constexpr absl::string_view kSettlementsCf = "settlements";
 constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
@@ -46,6 +47,8 @@ absl::string_view CfFor(RecordKind kind) {
       return kTrainingsCf;
     case RecordKind::kLabour:
       return kLabourCf;
+    case RecordKind::kSettlement:
+      return kSettlementsCf;
   }
   return kProductsCf;
 }
@@ -72,6 +75,9 @@ void Bump(v1::RecordCounts& counts, RecordKind kind) {
       break;
     case RecordKind::kLabour:
       counts.set_labour_reports(counts.labour_reports() + 1);
+      break;
+    case RecordKind::kSettlement:
+      counts.set_settlements(counts.settlements() + 1);
       break;
   }
 }
@@ -133,7 +139,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
       std::string(kProductsCf),       std::string(kBatchesCf),     std::string(kSalesCf),
       std::string(kCertificationsCf), std::string(kTrainingsCf),   std::string(kLabourCf),
       std::string(kByProductCf),      std::string(kChangelogCf),   std::string(kRequestsCf),
-      std::string(kMetaCf),           std::string(kDesignationsCf)};
+      std::string(kMetaCf),           std::string(kDesignationsCf), std::string(kSettlementsCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
 
@@ -217,6 +223,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   counts.set_certifications(stored_counts.certifications());
   counts.set_trainings(stored_counts.trainings());
   counts.set_labour_reports(stored_counts.labour_reports());
+  counts.set_settlements(stored_counts.settlements());
   return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
@@ -341,6 +348,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   stored_counts.set_certifications(counts.certifications());
   stored_counts.set_trainings(counts.trainings());
   stored_counts.set_labour_reports(counts.labour_reports());
+  stored_counts.set_settlements(counts.settlements());
   *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
@@ -520,7 +528,8 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = raw;
   for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
-                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour}) {
+                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour,
+                          RecordKind::kSettlement}) {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

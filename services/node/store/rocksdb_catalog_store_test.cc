@@ -96,6 +96,29 @@ TEST_F(StoreTest, WriteReopenReadBack) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(StoreTest, SettlementsSurviveReopenAndAreCounted) {
+  {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
+    UNGGUL_ASSERT_OK(store->Put(Product(kProduct, "Gula Semut Jahe Merah"), "", "", 1).status());
+    v1::Record r;
+    v1::Settlement* st = r.mutable_settlement();
+    st->set_settlement_id("SMS-LP-LAHAT-GSJM-STL-202607");
+    st->set_product_id(kProduct);
+    st->set_period_start("2026-07");
+    st->set_period_end("2026-09");
+    st->set_premi_total_idr(7'000'000);
+    st->set_pnbp_deposited_idr(2'100'000);
+    UNGGUL_ASSERT_OK(store->Put(r, "", "", 2).status());
+  }
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
+  EXPECT_EQ(store->Info().counts.settlements(), 1);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(v1::Record back,
+                              store->Get(RecordKind::kSettlement, "SMS-LP-LAHAT-GSJM-STL-202607"));
+  EXPECT_EQ(back.settlement().premi_total_idr(), 7'000'000);
+  EXPECT_THAT(store->Get(RecordKind::kLabour, "SMS-LP-LAHAT-GSJM-STL-202607").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(StoreTest, ChangelogIsDenseAndCarriesEveryWrite) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
   ASSERT_TRUE(store->Put(Product(kProduct, "v1"), "", "", 10).ok());
