@@ -1504,10 +1504,12 @@ std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vect
     return static_cast<int>((absl::CivilMonth(day) - window.first_month) / 3);
   };
   for (const SaleRow& s : sales) {
-    if (const int q = index_of(s.date); q >= 0 && q < whole) quarters[{s.product_id, q}].gross += s.revenue;
+    if (const int q = index_of(s.date); q >= 0 && q < whole)
+      quarters[{s.product_id, q}].gross += s.revenue;
   }
   for (const BatchRow& b : batches) {
-    if (const int q = index_of(b.start); q >= 0 && q < whole) quarters[{b.product_id, q}].cogs += b.direct_cost;
+    if (const int q = index_of(b.start); q >= 0 && q < whole)
+      quarters[{b.product_id, q}].cogs += b.direct_cost;
   }
   std::string csv;
   AppendRow(csv, {"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr",
@@ -1522,16 +1524,14 @@ std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vect
     const int64_t capital = net > 0 ? net - premi - pnbp : 0;
     const uint64_t h = StableHash(absl::StrCat(key.first, "/settlement/", key.second));
     const std::string billing = pnbp > 0 ? absl::StrFormat("8%014d", h % 100000000000000ULL) : "";
-    const std::string ntpn =
-        pnbp > 0 ? absl::AsciiStrToUpper(absl::StrFormat("%016x", h)) : "";
+    const std::string ntpn = pnbp > 0 ? absl::AsciiStrToUpper(absl::StrFormat("%016x", h)) : "";
     AppendRow(csv, {absl::StrFormat("%s-STL-%04d%02d", key.first, static_cast<int>(start.year()),
                                     start.month()),
-                    key.first, absl::StrFormat("%04d-%02d", static_cast<int>(start.year()),
-                                               start.month()),
+                    key.first,
+                    absl::StrFormat("%04d-%02d", static_cast<int>(start.year()), start.month()),
                     absl::StrFormat("%04d-%02d", static_cast<int>(end.year()), end.month()),
                     absl::StrCat(q.gross), absl::StrCat(q.cogs), absl::StrCat(net),
-                    absl::StrCat(premi), absl::StrCat(pnbp), billing, ntpn,
-                    absl::StrCat(capital)});
+                    absl::StrCat(premi), absl::StrCat(pnbp), billing, ntpn, absl::StrCat(capital)});
   }
   return csv;
 }

@@ -47,8 +47,7 @@ class NodeClient {
       const node::v1::ListRecordsRequest&);
   absl::StatusOr<node::v1::SettlementResponse> RecordSettlement(
       const node::v1::RecordSettlementRequest&);
-  absl::StatusOr<node::v1::SettlementResponse> GetSettlement(
-      const node::v1::GetSettlementRequest&);
+  absl::StatusOr<node::v1::SettlementResponse> GetSettlement(const node::v1::GetSettlementRequest&);
   absl::StatusOr<node::v1::ListSettlementsResponse> ListSettlements(
       const node::v1::ListRecordsRequest&);
   absl::StatusOr<node::v1::MonthlyLabourResponse> RecordMonthlyLabour(

@@ -49,9 +49,9 @@ const Spec& SpecFor(ImportKind kind) {
        {{"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"},
         {"report_id", "product_id", "month", "distinct_inmates_engaged"}}},
       {ImportKind::kSettlements,
-       {{"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr",
-         "cogs_idr", "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr", "billing_code",
-         "ntpn", "capital_retained_idr"},
+       {{"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr", "cogs_idr",
+         "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr", "billing_code", "ntpn",
+         "capital_retained_idr"},
         {"settlement_id", "product_id", "period_start", "period_end", "premi_total_idr",
          "pnbp_deposited_idr"}}},
   };
@@ -355,8 +355,8 @@ absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name) {
 
 const std::vector<ImportKind>& AllImportKinds() {
   static const auto* kinds = new std::vector<ImportKind>{
-      ImportKind::kProducts, ImportKind::kCertifications, ImportKind::kTrainings,
-      ImportKind::kBatches,  ImportKind::kSales,          ImportKind::kLabour,
+      ImportKind::kProducts,   ImportKind::kCertifications, ImportKind::kTrainings,
+      ImportKind::kBatches,    ImportKind::kSales,          ImportKind::kLabour,
       ImportKind::kSettlements};
   return *kinds;
 }

@@ -485,7 +485,6 @@ TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_staleness_seconds")));
 }
 
-
 TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
   kv1::GetProductScoreRequest score;
   score.set_product_id(kGula);

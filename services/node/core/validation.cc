@@ -1,11 +1,10 @@
 #include "services/node/core/validation.h"
 
 #include <algorithm>
-#include <string>
-#include <utility>
-
 #include <cmath>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -425,11 +424,10 @@ absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("settlement.product_id", s.product_id(), ctx));
   int32_t first_days[2] = {0, 0};
   int i = 0;
-  for (const auto& [field, value] :
-       {std::pair<absl::string_view, const std::string*>{"settlement.period_start",
-                                                          &s.period_start()},
-        std::pair<absl::string_view, const std::string*>{"settlement.period_end",
-                                                          &s.period_end()}}) {
+  for (const auto& [field, value] : {std::pair<absl::string_view, const std::string*>{
+                                         "settlement.period_start", &s.period_start()},
+                                     std::pair<absl::string_view, const std::string*>{
+                                         "settlement.period_end", &s.period_end()}}) {
     if (value->size() != 7) {
       return Bad(field, absl::StrCat("must be a month YYYY-MM, got \"", *value, "\""));
     }
@@ -439,25 +437,23 @@ absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext
     return Bad("settlement.period_end", absl::StrCat("must not be before period_start (",
                                                      s.period_start(), "), got ", s.period_end()));
   }
-  const int months = (std::stoi(s.period_end().substr(0, 4)) * 12 +
-                      std::stoi(s.period_end().substr(5, 2))) -
-                     (std::stoi(s.period_start().substr(0, 4)) * 12 +
-                      std::stoi(s.period_start().substr(5, 2))) +
-                     1;
+  const int months =
+      (std::stoi(s.period_end().substr(0, 4)) * 12 + std::stoi(s.period_end().substr(5, 2))) -
+      (std::stoi(s.period_start().substr(0, 4)) * 12 + std::stoi(s.period_start().substr(5, 2))) +
+      1;
   if (months > 12) {
     return Bad("settlement.period_end",
                absl::StrCat("a settlement covers at most 12 months, got ", months));
   }
   if (first_days[1] > ctx.today + ctx.max_future_days) {
-    return Bad("settlement.period_end", absl::StrCat("must not be in the future, got ",
-                                                     s.period_end()));
+    return Bad("settlement.period_end",
+               absl::StrCat("must not be in the future, got ", s.period_end()));
   }
   UNGGUL_RETURN_IF_ERROR(CheckMoney("settlement.gross_sales_idr", s.gross_sales_idr()));
   UNGGUL_RETURN_IF_ERROR(CheckMoney("settlement.cogs_idr", s.cogs_idr()));
   UNGGUL_RETURN_IF_ERROR(CheckMoney("settlement.premi_total_idr", s.premi_total_idr()));
   UNGGUL_RETURN_IF_ERROR(CheckMoney("settlement.pnbp_deposited_idr", s.pnbp_deposited_idr()));
-  UNGGUL_RETURN_IF_ERROR(
-      CheckMoney("settlement.capital_retained_idr", s.capital_retained_idr()));
+  UNGGUL_RETURN_IF_ERROR(CheckMoney("settlement.capital_retained_idr", s.capital_retained_idr()));
   if (s.net_profit_idr() > s.gross_sales_idr()) {
     return Bad("settlement.net_profit_idr",
                absl::StrCat("must not exceed gross_sales_idr (", s.gross_sales_idr(), "), got ",
@@ -466,20 +462,19 @@ absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext
   if (s.net_profit_idr() < -kMaxMoney) {
     return Bad("settlement.net_profit_idr", absl::StrCat("must be >= -", kMaxMoney, " rupiah"));
   }
-  if (!s.billing_code().empty() &&
-      (s.billing_code().size() != 15 ||
-       !std::all_of(s.billing_code().begin(), s.billing_code().end(),
-                    [](char c) { return c >= '0' && c <= '9'; }))) {
-    return Bad("settlement.billing_code",
-               absl::StrCat("must be 15 digits (SIMPONI) or empty, got \"", s.billing_code(),
-                            "\""));
+  if (!s.billing_code().empty() && (s.billing_code().size() != 15 ||
+                                    !std::all_of(s.billing_code().begin(), s.billing_code().end(),
+                                                 [](char c) { return c >= '0' && c <= '9'; }))) {
+    return Bad(
+        "settlement.billing_code",
+        absl::StrCat("must be 15 digits (SIMPONI) or empty, got \"", s.billing_code(), "\""));
   }
   if (!s.ntpn().empty() &&
       (s.ntpn().size() != 16 || !std::all_of(s.ntpn().begin(), s.ntpn().end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-      }))) {
-    return Bad("settlement.ntpn", absl::StrCat("must be 16 capital letters or digits, got \"",
-                                               s.ntpn(), "\""));
+         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+       }))) {
+    return Bad("settlement.ntpn",
+               absl::StrCat("must be 16 capital letters or digits, got \"", s.ntpn(), "\""));
   }
   if (s.pnbp_deposited_idr() > 0 && s.ntpn().empty()) {
     return Bad("settlement.ntpn", "is required when pnbp_deposited_idr > 0 (proof of deposit)");

@@ -136,9 +136,9 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     const Options& options) {
   if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
   const std::vector<std::string> cfs = {
-      std::string(kProductsCf),       std::string(kBatchesCf),     std::string(kSalesCf),
-      std::string(kCertificationsCf), std::string(kTrainingsCf),   std::string(kLabourCf),
-      std::string(kByProductCf),      std::string(kChangelogCf),   std::string(kRequestsCf),
+      std::string(kProductsCf),       std::string(kBatchesCf),      std::string(kSalesCf),
+      std::string(kCertificationsCf), std::string(kTrainingsCf),    std::string(kLabourCf),
+      std::string(kByProductCf),      std::string(kChangelogCf),    std::string(kRequestsCf),
       std::string(kMetaCf),           std::string(kDesignationsCf), std::string(kSettlementsCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
@@ -527,9 +527,9 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   rocksdb::ManagedSnapshot snapshot(&db_->db(), raw);
   rocksdb::ReadOptions read_options;
   read_options.snapshot = raw;
-  for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
-                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour,
-                          RecordKind::kSettlement}) {
+  for (RecordKind kind :
+       {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale, RecordKind::kCertification,
+        RecordKind::kTraining, RecordKind::kLabour, RecordKind::kSettlement}) {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
