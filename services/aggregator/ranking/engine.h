@@ -13,8 +13,6 @@
 //
 // Inputs the aggregator does NOT maintain yet (the caller leaves them empty; each then shows as
 // missing, or passes/fails its gate, as documented on the field):
-//   - premi_total_idr, pnbp_deposited_idr, cogs_idr (the period Settlement): A3, B2, B5
-//     (B5 falls back to the rollups' batch direct costs, noted).
 //   - customer_returns_qty (C2; none recorded = no returns, noted).
 //   - Incident (open food-safety incidents, recalls, audit findings): gate G6.
 //   - spp_irt_excluded (§2.4 exclusions needing BPOM MD): gate G3.
@@ -22,7 +20,9 @@
 // Maintained and used (core/ranking_core gathers them): Product, MonthlyRollup (batches, qty
 // produced/rejected, person-days, input cost and local input cost, sales, revenue by channel and
 // region, monthly labour reports), Certification and Training records, the previous period's
-// revenue (older rollups), Kanwil verification of the labour reports (G5), panel assessments
+// revenue (older rollups), Settlement records inside the period (premi, PNBP, COGS: A3, B2, B5;
+// without one B5 falls back to the batches' direct costs, noted), Kanwil verification of the
+// labour reports (G5), panel assessments
 // (C3, C4, D2, D4), upt_type / upt_active from the registry, and submitted_at_unix_ms (the
 // product's creation time).
 
@@ -85,7 +85,7 @@ struct ProductInput {
   std::vector<node::v1::Training> trainings;
   // Monthly labour reports (A1, A3, G5).
   std::vector<MonthlyReport> monthly_reports;
-  // Period settlement (Settlement record, DOMAIN.md §2.3). Not yet maintained.
+  // Period settlement: sums of the product's Settlement records inside the period.
   std::optional<int64_t> premi_total_idr;     // A3; nullopt = missing
   std::optional<int64_t> pnbp_deposited_idr;  // B2; nullopt = missing
   std::optional<int64_t> cogs_idr;            // B5; nullopt = rollup direct costs, else missing
