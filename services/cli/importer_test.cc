@@ -15,6 +15,7 @@
 namespace unggul::cli {
 namespace {
 
+namespace v1 = ::unggul::node::v1;
 using ::testing::HasSubstr;
 using ::unggul::testing::FakeClock;
 using ::unggul::testing::ScopedTempDir;
@@ -116,6 +117,36 @@ TEST_F(ImporterTest, GoodRowsLandBadRowsAreReportedByLineAndReimportWritesNothin
   EXPECT_EQ(again.replayed, 3);
   EXPECT_EQ(again.errors.size(), 4u);
   EXPECT_EQ(store_->Info().last_seq, before.last_seq);
+}
+
+TEST_F(ImporterTest, SettlementsImportThroughTheNodeAndBadOnesNameTheField) {
+  UNGGUL_ASSERT_OK(ImportCsv(ImportKind::kProducts, kProducts, *client_).status());
+  // Line 2 good (a quarter with PNBP deposited), line 3 PNBP without NTPN, line 4 end before
+  // start.
+  constexpr char kSettlements[] =
+      "settlement_id,product_id,period_start,period_end,gross_sales_idr,cogs_idr,net_profit_idr,"
+      "premi_total_idr,pnbp_deposited_idr,billing_code,ntpn,capital_retained_idr\n"
+      "SMS-LP-LAHAT-GSJM-STL-202607,SMS-LP-LAHAT-GSJM,2026-07,2026-09,27000000,13000000,"
+      "14000000,7000000,2100000,820261004123456,0A1B2C3D4E5F6789,4900000\n"
+      "SMS-LP-LAHAT-GSJM-STL-202604,SMS-LP-LAHAT-GSJM,2026-04,2026-06,1000,0,1000,500,150,,,"
+      "350\n"
+      "SMS-LP-LAHAT-KOPI-STL-202607,SMS-LP-LAHAT-KOPI,2026-09,2026-07,0,0,0,0,0,,,0\n";
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport report,
+                              ImportCsv(ImportKind::kSettlements, kSettlements, *client_));
+  EXPECT_EQ(report.rows, 3);
+  EXPECT_EQ(report.written, 1);
+  ASSERT_EQ(report.errors.size(), 2u);
+  EXPECT_EQ(report.errors[0].line, 3);
+  EXPECT_THAT(report.errors[0].reason,
+              HasSubstr("INVALID_ARGUMENT: settlement.ntpn: is required when pnbp_deposited_idr"));
+  EXPECT_EQ(report.errors[1].line, 4);
+  EXPECT_THAT(report.errors[1].reason,
+              HasSubstr("settlement.period_end: must not be before period_start"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      v1::Record stored, store_->Get(RecordKind::kSettlement, "SMS-LP-LAHAT-GSJM-STL-202607"));
+  EXPECT_EQ(stored.settlement().premi_total_idr(), 7'000'000);
+  EXPECT_EQ(stored.settlement().ntpn(), "0A1B2C3D4E5F6789");
+  EXPECT_EQ(store_->Info().counts.settlements(), 1);
 }
 
 TEST_F(ImporterTest, MalformedFileImportsNothing) {
