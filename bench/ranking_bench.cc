@@ -38,11 +38,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
@@ -98,6 +100,20 @@ std::string TempDir() {
   std::string dir = mkdtemp(templ.data());
   chmod(dir.c_str(), 0755);  // the PostgreSQL server (user postgres) reads the CSVs
   return dir;
+}
+
+// Resident set size of this process, MiB (from /proc/self/status).
+double RssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      int64_t kb = 0;
+      absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::StripSuffix(line.substr(6), "kB")), &kb);
+      return static_cast<double>(kb) / 1024;
+    }
+  }
+  return 0;
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -467,7 +483,16 @@ int Run(const Flags& f) {
   // Sales added after loading go to the CSV too, so PostgreSQL sees the same rows.
   absl::Mutex extra_mu;
   std::ofstream extra_sales(dir + "/sales.csv", std::ios::app);
-  auto sync_sale = [&](const std::string& upt, const v1::Sale& sale) {
+  // One sale of `<upt>-<P..>` (the product is the id's first part) in October 2026, synced.
+  auto sync_sale = [&](const std::string& upt, const std::string& id_suffix, int64_t revenue) {
+    v1::Sale sale;
+    sale.set_sale_id(absl::StrCat(upt, "-", id_suffix));
+    sale.set_product_id(absl::StrCat(upt, "-", id_suffix.substr(0, 3)));
+    sale.set_sale_date("2026-10-15");
+    sale.set_qty(10);
+    sale.set_revenue_idr(revenue);
+    sale.set_channel(v1::CHANNEL_MARKETPLACE);
+    sale.set_buyer_region(v1::BUYER_REGION_SAME_PROVINCE);
     absl::MutexLock lock(&extra_mu);
     auto state = (*store)->GetUpt(upt);
     const uint64_t seq = (*state)->hwm + 1;
@@ -510,7 +535,9 @@ int Run(const Flags& f) {
   kv1::GetRankingRequest full;
   full.set_view(kv1::RANKING_VIEW_FULL);
   kv1::Ranking first;
+  const double rss_before = RssMiB();
   const double cold_ms = call(summary, &first);
+  const double rss_after = RssMiB();
   const double cold_compute_ms = first.compute_ms();
   auto measure = [&](const kv1::GetRankingRequest& req) {
     std::vector<double> ms;
@@ -534,15 +561,7 @@ int Run(const Flags& f) {
     std::thread ingest([&] {
       for (int i = 0; !stop.HasBeenNotified(); ++i) {
         const RegistryEntry& upt = registry[static_cast<size_t>(i * 13 % f.upts)];
-        v1::Sale sale;
-        sale.set_sale_id(absl::StrFormat("%s-P01-SING%d", upt.upt_code, i));
-        sale.set_product_id(upt.upt_code + "-P01");
-        sale.set_sale_date("2026-10-16");
-        sale.set_qty(5);
-        sale.set_revenue_idr(500'000);
-        sale.set_channel(v1::CHANNEL_E_KATALOG);
-        sale.set_buyer_region(v1::BUYER_REGION_SAME_REGENCY);
-        sync_sale(upt.upt_code, sale);
+        sync_sale(upt.upt_code, absl::StrFormat("P01-SING%d", i), 500'000);
         stop.WaitForNotificationWithTimeout(absl::Milliseconds(50));
       }
     });
@@ -561,15 +580,7 @@ int Run(const Flags& f) {
   std::vector<double> after_change_compute;
   for (int i = 0; i < f.recomputes; ++i) {
     const RegistryEntry& upt = registry[static_cast<size_t>(i * 7 % f.upts)];
-    v1::Sale sale;
-    sale.set_sale_id(absl::StrFormat("%s-P00-SNEW%d", upt.upt_code, i));
-    sale.set_product_id(upt.upt_code + "-P00");
-    sale.set_sale_date("2026-10-15");
-    sale.set_qty(10);
-    sale.set_revenue_idr(1'000'000);
-    sale.set_channel(v1::CHANNEL_MARKETPLACE);
-    sale.set_buyer_region(v1::BUYER_REGION_SAME_PROVINCE);
-    sync_sale(upt.upt_code, sale);
+    sync_sale(upt.upt_code, absl::StrFormat("P00-SNEW%d", i), 1'000'000);
     kv1::Ranking r;
     after_change_ms.push_back(call(summary, &r));
     after_change_compute.push_back(r.compute_ms());
@@ -595,6 +606,10 @@ int Run(const Flags& f) {
               static_cast<long long>(records));
   std::printf("| generate + load into the aggregator's RocksDB | %.0f s (%.0f records/s) |\n",
               load_s, static_cast<double>(records) / load_s);
+  std::printf(
+      "| process RSS before / after the first snapshot (inputs cache + snapshot) | %.0f / %.0f "
+      "MiB |\n",
+      rss_before, rss_after);
   std::printf("\n## Unggul GetRanking (gRPC, default period, whole cohort, first page of 100)\n\n");
   std::printf("| | p50 ms | p99 ms |\n|---|---|---|\n");
   std::printf("| served from the materialised ranking, summary view | %.2f | %.2f |\n", summary_p50,

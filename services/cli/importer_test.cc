@@ -142,8 +142,8 @@ TEST_F(ImporterTest, SettlementsImportThroughTheNodeAndBadOnesNameTheField) {
   EXPECT_EQ(report.errors[1].line, 4);
   EXPECT_THAT(report.errors[1].reason,
               HasSubstr("settlement.period_end: must not be before period_start"));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(
-      v1::Record stored, store_->Get(RecordKind::kSettlement, "SMS-LP-LAHAT-GSJM-STL-202607"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(v1::Record stored,
+                              store_->Get(RecordKind::kSettlement, "SMS-LP-LAHAT-GSJM-STL-202607"));
   EXPECT_EQ(stored.settlement().premi_total_idr(), 7'000'000);
   EXPECT_EQ(stored.settlement().ntpn(), "0A1B2C3D4E5F6789");
   EXPECT_EQ(store_->Info().counts.settlements(), 1);

@@ -98,7 +98,9 @@ class SyncFaultTest : public ::testing::Test {
 
 TEST_F(SyncFaultTest, RandomKillsCutsAndPartitionsLoseNothingAndDuplicateNothing) {
   uint64_t seed = 20261129;
-  if (const char* env = std::getenv("UNGGUL_FAULT_SEED")) ASSERT_TRUE(absl::SimpleAtoi(env, &seed));
+  if (const char* env = std::getenv("UNGGUL_FAULT_SEED")) {
+    ASSERT_TRUE(absl::SimpleAtoi(env, &seed));
+  }
   std::printf("fault schedule seed: %llu (replay with UNGGUL_FAULT_SEED=%llu)\n",
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
   SCOPED_TRACE(absl::StrCat("UNGGUL_FAULT_SEED=", seed));
