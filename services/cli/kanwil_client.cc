@@ -89,6 +89,24 @@ absl::StatusOr<kv1::VerifyMonthlyReportsResponse> KanwilClient::VerifyMonthlyRep
       *stub_, &kv1::KanwilDashboard::Stub::VerifyMonthlyReports, request, timeout_, token_);
 }
 
+absl::StatusOr<kv1::Incident> KanwilClient::RecordIncident(
+    const kv1::RecordIncidentRequest& request) {
+  return Call<kv1::Incident>(*stub_, &kv1::KanwilDashboard::Stub::RecordIncident, request, timeout_,
+                             token_);
+}
+
+absl::StatusOr<kv1::Incident> KanwilClient::CloseIncident(
+    const kv1::CloseIncidentRequest& request) {
+  return Call<kv1::Incident>(*stub_, &kv1::KanwilDashboard::Stub::CloseIncident, request, timeout_,
+                             token_);
+}
+
+absl::StatusOr<kv1::ListIncidentsResponse> KanwilClient::ListIncidents(
+    const kv1::ListIncidentsRequest& request) {
+  return Call<kv1::ListIncidentsResponse>(*stub_, &kv1::KanwilDashboard::Stub::ListIncidents,
+                                          request, timeout_, token_);
+}
+
 absl::StatusOr<kv1::Designation> KanwilClient::CreateDesignation(
     const kv1::CreateDesignationRequest& request) {
   return Call<kv1::Designation>(*designations_, &kv1::KanwilDesignations::Stub::CreateDesignation,

@@ -33,6 +33,12 @@ class KanwilClient {
   absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& request);
   absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
       const kanwil::v1::VerifyMonthlyReportsRequest& request);
+  absl::StatusOr<kanwil::v1::Incident> RecordIncident(
+      const kanwil::v1::RecordIncidentRequest& request);
+  absl::StatusOr<kanwil::v1::Incident> CloseIncident(
+      const kanwil::v1::CloseIncidentRequest& request);
+  absl::StatusOr<kanwil::v1::ListIncidentsResponse> ListIncidents(
+      const kanwil::v1::ListIncidentsRequest& request);
 
   absl::StatusOr<kanwil::v1::Designation> CreateDesignation(
       const kanwil::v1::CreateDesignationRequest& request);

@@ -686,6 +686,68 @@ int Main(int argc, char** argv) {
     };
   });
 
+  // incidents (gate G6)
+  static std::string inc_kind, inc_ref, inc_date, inc_desc, inc_by, inc_note, inc_product;
+  static bool inc_open_only = false;
+  CLI::App* kincident = kanwil->add_subcommand(
+      "incident", "Integrity incidents of a product (gate G6): record or close");
+  kincident->require_subcommand(1);
+  CLI::App* kinc_rec = kincident->add_subcommand("record", "Record an incident (verifier)");
+  kinc_rec->add_option("product_id", kanwil_id, "Product id")->required();
+  kinc_rec->add_option("--kind", inc_kind, "FOOD_SAFETY, RECALL or AUDIT_FINDING")->required();
+  kinc_rec->add_option("--ref", inc_ref, "Case, recall or finding number")->required();
+  kinc_rec->add_option("--opened", inc_date, "Date opened YYYY-MM-DD")->required();
+  kinc_rec->add_option("--description", inc_desc, "What happened (no names of people)");
+  kinc_rec->add_option("--by", inc_by, "Kanwil staff user recording it")->required();
+  kinc_rec->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::RecordIncidentRequest req;
+      kanwil::v1::Incident* i = req.mutable_incident();
+      i->set_product_id(kanwil_id);
+      UNGGUL_ASSIGN_OR_RETURN(
+          int kind, ParseEnumName(kanwil::v1::IncidentKind_descriptor(), inc_kind, "--kind"));
+      i->set_kind(static_cast<kanwil::v1::IncidentKind>(kind));
+      i->set_reference(inc_ref);
+      i->set_opened_date(inc_date);
+      i->set_description(inc_desc);
+      i->set_recorded_by(inc_by);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Incident r, kclient()->RecordIncident(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderIncidents({r}));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kinc_close = kincident->add_subcommand("close", "Close an open incident (verifier)");
+  kinc_close->add_option("incident_id", kanwil_id, "Incident id (INC-...)")->required();
+  kinc_close->add_option("--date", inc_date, "Date closed YYYY-MM-DD")->required();
+  kinc_close->add_option("--by", inc_by, "Kanwil staff user closing it")->required();
+  kinc_close->add_option("--note", inc_note, "Why it is closed");
+  kinc_close->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::CloseIncidentRequest req;
+      req.set_incident_id(kanwil_id);
+      req.set_closed_date(inc_date);
+      req.set_closed_by(inc_by);
+      req.set_closing_note(inc_note);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Incident r, kclient()->CloseIncident(req));
+      std::cout << (g.json() ? ToJson(r) + "\n" : RenderIncidents({r}));
+      return absl::OkStatus();
+    };
+  });
+  CLI::App* kincidents = kanwil->add_subcommand("incidents", "Integrity incidents (gate G6)");
+  kincidents->add_option("--product", inc_product, "Only this product");
+  kincidents->add_flag("--open", inc_open_only, "Only open incidents");
+  kincidents->callback([&] {
+    action = [&]() -> absl::Status {
+      kanwil::v1::ListIncidentsRequest req;
+      req.set_product_id(inc_product);
+      req.set_open_only(inc_open_only);
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ListIncidentsResponse r, kclient()->ListIncidents(req));
+      std::cout << (g.json() ? ToJson(r) + "\n"
+                             : RenderIncidents({r.incidents().begin(), r.incidents().end()}));
+      return absl::OkStatus();
+    };
+  });
+
   static std::string actor, level = "KANWIL", decree, revoke_reason, des_note, title, act_name,
                             status_name;
   auto parse_actor = [&]() -> absl::StatusOr<kanwil::v1::Actor> {

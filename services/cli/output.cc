@@ -299,6 +299,18 @@ std::string RenderProductMap(const kanwil::v1::ProductMap& map) {
          RenderTable({"CATEGORY", "UPT", "PRODUCTS", "RANKED", "BEST", "BEST_PRODUCT"}, rows);
 }
 
+std::string RenderIncidents(const std::vector<kanwil::v1::Incident>& incidents) {
+  std::vector<std::vector<std::string>> rows;
+  for (const kanwil::v1::Incident& i : incidents) {
+    rows.push_back({i.incident_id(), i.product_id(),
+                    EnumShortName(kanwil::v1::IncidentKind_descriptor(), i.kind()), i.reference(),
+                    i.opened_date(), i.closed_date().empty() ? "OPEN" : i.closed_date(),
+                    i.recorded_by()});
+  }
+  return RenderTable({"INCIDENT_ID", "PRODUCT_ID", "KIND", "REFERENCE", "OPENED", "CLOSED", "BY"},
+                     rows);
+}
+
 std::string RenderDesignations(const kanwil::v1::ListDesignationsResponse& list) {
   std::vector<std::vector<std::string>> rows;
   for (const kanwil::v1::Designation& d : list.designations()) {

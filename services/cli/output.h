@@ -31,6 +31,7 @@ std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product);
 std::string RenderRanking(const kanwil::v1::Ranking& ranking);
 std::string RenderProductScore(const kanwil::v1::ProductScore& score);
 std::string RenderProductMap(const kanwil::v1::ProductMap& map);
+std::string RenderIncidents(const std::vector<kanwil::v1::Incident>& incidents);
 std::string RenderDesignations(const kanwil::v1::ListDesignationsResponse& list);
 std::string RenderDesignation(const kanwil::v1::Designation& d);
 std::string RenderNotices(const node::v1::ListDesignationsResponse& list);

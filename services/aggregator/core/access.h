@@ -18,7 +18,7 @@ namespace unggul::aggregator {
 enum class Permission {
   kRead,
   kPropose,  // CreateDesignation, SUBMIT, WITHDRAW
-  kVerify,   // VERIFY, REJECT, SubmitAssessment, VerifyMonthlyReports
+  kVerify,   // VERIFY, REJECT, SubmitAssessment, VerifyMonthlyReports, Record/CloseIncident
   kApprove,  // APPROVE, PUBLISH, REVOKE
 };
 

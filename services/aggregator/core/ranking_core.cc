@@ -309,7 +309,7 @@ absl::StatusOr<RankingCore::Spec> RankingCore::SpecOf(const kv1::GetRankingReque
 }
 
 absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
-    const Spec& spec, std::vector<ProductInput>& with_panel) const {
+    const Spec& spec, std::vector<ProductInput>& with_kanwil_inputs) const {
   UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth start, ParseMonth(spec.period.start_month(), "start"));
   UNGGUL_ASSIGN_OR_RETURN(absl::CivilMonth end, ParseMonth(spec.period.end_month(), "end"));
   cache_->compute_mu.AssertHeld();
@@ -337,21 +337,47 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
       out.push_back(&in);
     }
   }
-  // Panel scores: one scan of the period's assessments; only assessed products are copied.
+  // Kanwil-side inputs: the period's panel scores (one scan) and the incidents open on its last
+  // day; only products that have either are copied.
   UNGGUL_ASSIGN_OR_RETURN(
       std::vector<kv1::Assessment> panel,
       assessments_.ListAssessments(spec.period.start_month(), spec.period.end_month(), ""));
   std::map<std::string, std::vector<const kv1::Assessment*>> by_product;
   for (const kv1::Assessment& a : panel) by_product[a.product_id()].push_back(&a);
-  with_panel.clear();
-  with_panel.reserve(by_product.size());  // pointers into it stay valid
+  const std::string last_day =
+      FormatDate(static_cast<int32_t>(absl::CivilDay(end + 1) - 1 - absl::CivilDay(1970, 1, 1)));
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Incident> incidents, assessments_.ListIncidents());
+  std::map<std::string, std::vector<const kv1::Incident*>> open_incidents;
+  for (const kv1::Incident& i : incidents) {
+    if (i.opened_date() <= last_day && (i.closed_date().empty() || i.closed_date() > last_day)) {
+      open_incidents[i.product_id()].push_back(&i);
+    }
+  }
+  std::set<std::string> touched;
+  for (const auto& entry : by_product) touched.insert(entry.first);
+  for (const auto& entry : open_incidents) touched.insert(entry.first);
+  with_kanwil_inputs.clear();
+  with_kanwil_inputs.reserve(touched.size());  // pointers into it stay valid
   for (const ProductInput*& in : out) {
-    auto it = by_product.find(in->product.product_id());
-    if (it == by_product.end()) continue;
-    ProductInput& copy = with_panel.emplace_back(*in);
-    for (const kv1::Assessment* a : it->second) {
-      copy.panel[a->indicator()].push_back(
-          {a->assessor_id(), a->score(), a->external(), a->conflict_of_interest()});
+    const std::string& id = in->product.product_id();
+    if (touched.count(id) == 0) continue;
+    ProductInput& copy = with_kanwil_inputs.emplace_back(*in);
+    if (auto it = by_product.find(id); it != by_product.end()) {
+      for (const kv1::Assessment* a : it->second) {
+        copy.panel[a->indicator()].push_back(
+            {a->assessor_id(), a->score(), a->external(), a->conflict_of_interest()});
+      }
+    }
+    if (auto it = open_incidents.find(id); it != open_incidents.end()) {
+      for (const kv1::Incident* i : it->second) {
+        Incident incident;
+        incident.kind = i->kind() == kv1::INCIDENT_KIND_RECALL ? Incident::Kind::kRecall
+                        : i->kind() == kv1::INCIDENT_KIND_AUDIT_FINDING
+                            ? Incident::Kind::kAuditFinding
+                            : Incident::Kind::kFoodSafety;
+        incident.ref = i->reference();
+        copy.open_incidents.push_back(std::move(incident));
+      }
     }
     in = &copy;
   }
@@ -404,8 +430,9 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
     if (auto hit = current(data, registry)) return hit;  // computed while we waited
   }
   const absl::Time started = absl::Now();
-  std::vector<ProductInput> with_panel;
-  UNGGUL_ASSIGN_OR_RETURN(std::vector<const ProductInput*> inputs, Gather(spec, with_panel));
+  std::vector<ProductInput> with_kanwil_inputs;
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<const ProductInput*> inputs,
+                          Gather(spec, with_kanwil_inputs));
   auto snapshot = std::make_shared<Snapshot>();
   google::protobuf::ArenaOptions arena_options;
   arena_options.start_block_size = 1 << 20;
@@ -687,6 +714,115 @@ absl::StatusOr<kv1::VerifyMonthlyReportsResponse> RankingCore::VerifyMonthlyRepo
       request.upt_code(), product_months, request.verified_by(), absl::ToUnixMillis(clock_.Now())));
   kv1::VerifyMonthlyReportsResponse out;
   out.set_product_months_verified(static_cast<int32_t>(product_months.size()));
+  return out;
+}
+
+namespace {
+
+bool Printable(absl::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c != 0x7f; });
+}
+
+absl::StatusOr<int32_t> IncidentDay(absl::string_view text, absl::string_view field,
+                                    int32_t today) {
+  UNGGUL_ASSIGN_OR_RETURN(int32_t day, ParseDate(text, field));
+  if (day > today + 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must not be in the future, got ", text));
+  }
+  return day;
+}
+
+}  // namespace
+
+absl::StatusOr<kv1::Incident> RankingCore::RecordIncident(
+    const kv1::RecordIncidentRequest& request) {
+  const kv1::Incident& in = request.incident();
+  if (in.kind() == kv1::INCIDENT_KIND_UNSPECIFIED || !kv1::IncidentKind_IsValid(in.kind())) {
+    return absl::InvalidArgumentError(
+        "incident.kind: must be FOOD_SAFETY, RECALL or AUDIT_FINDING");
+  }
+  if (in.reference().empty() || in.reference().size() > 64 || !Printable(in.reference())) {
+    return absl::InvalidArgumentError(
+        "incident.reference: is required (1..64 printable characters: case, recall or finding "
+        "number)");
+  }
+  if (in.description().size() > 500) {
+    return absl::InvalidArgumentError("incident.description: at most 500 characters");
+  }
+  if (in.recorded_by().empty() || in.recorded_by().size() > 64) {
+    return absl::InvalidArgumentError("incident.recorded_by: is required (1..64 characters)");
+  }
+  const int32_t today = JakartaDay(clock_.Now());
+  UNGGUL_RETURN_IF_ERROR(IncidentDay(in.opened_date(), "incident.opened_date", today).status());
+  const std::string upt = OwnerOf(in.product_id());
+  if (upt.empty()) {
+    return absl::NotFoundError(absl::StrCat("product ", in.product_id(), " not found"));
+  }
+  UNGGUL_RETURN_IF_ERROR(records_.GetRecord(RecordKind::kProduct, upt, in.product_id()).status());
+  kv1::Incident incident = in;
+  // One incident per (product, reference): the id is derived from both.
+  incident.set_incident_id(absl::StrCat(
+      "INC-", Sha256Hex(absl::StrCat(in.product_id(), "\n", in.reference())).substr(0, 16)));
+  incident.clear_closed_date();
+  incident.clear_closed_by();
+  incident.clear_closed_at_unix_ms();
+  incident.clear_closing_note();
+  incident.set_recorded_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
+  absl::MutexLock lock(&incidents_mu_);
+  absl::StatusOr<kv1::Incident> existing = assessments_.GetIncident(incident.incident_id());
+  if (existing.ok()) {
+    return absl::AlreadyExistsError(absl::StrCat("product ", in.product_id(),
+                                                 " already has incident ", in.reference(), " (",
+                                                 existing->incident_id(), ")"));
+  }
+  if (!absl::IsNotFound(existing.status())) return existing.status();
+  UNGGUL_RETURN_IF_ERROR(assessments_.PutIncident(incident));
+  return incident;
+}
+
+absl::StatusOr<kv1::Incident> RankingCore::CloseIncident(const kv1::CloseIncidentRequest& request) {
+  if (request.incident_id().empty()) return absl::InvalidArgumentError("incident_id: is required");
+  if (request.closed_by().empty() || request.closed_by().size() > 64) {
+    return absl::InvalidArgumentError("closed_by: is required (1..64 characters)");
+  }
+  if (request.closing_note().size() > 500) {
+    return absl::InvalidArgumentError("closing_note: at most 500 characters");
+  }
+  const int32_t today = JakartaDay(clock_.Now());
+  UNGGUL_ASSIGN_OR_RETURN(int32_t closed, IncidentDay(request.closed_date(), "closed_date", today));
+  absl::MutexLock lock(&incidents_mu_);
+  UNGGUL_ASSIGN_OR_RETURN(kv1::Incident incident, assessments_.GetIncident(request.incident_id()));
+  if (!incident.closed_date().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "incident ", incident.incident_id(), " was already closed on ", incident.closed_date()));
+  }
+  UNGGUL_ASSIGN_OR_RETURN(int32_t opened, ParseDate(incident.opened_date(), "opened_date"));
+  if (closed < opened) {
+    return absl::InvalidArgumentError(absl::StrCat("closed_date: must not be before opened_date (",
+                                                   incident.opened_date(), "), got ",
+                                                   request.closed_date()));
+  }
+  incident.set_closed_date(request.closed_date());
+  incident.set_closed_by(request.closed_by());
+  incident.set_closing_note(request.closing_note());
+  incident.set_closed_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
+  UNGGUL_RETURN_IF_ERROR(assessments_.PutIncident(incident));
+  return incident;
+}
+
+absl::StatusOr<kv1::ListIncidentsResponse> RankingCore::ListIncidents(
+    const kv1::ListIncidentsRequest& request) const {
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Incident> all, assessments_.ListIncidents());
+  std::stable_sort(all.begin(), all.end(), [](const kv1::Incident& a, const kv1::Incident& b) {
+    return a.opened_date() > b.opened_date();
+  });
+  kv1::ListIncidentsResponse out;
+  for (kv1::Incident& i : all) {
+    if (!request.product_id().empty() && i.product_id() != request.product_id()) continue;
+    if (request.open_only() && !i.closed_date().empty()) continue;
+    *out.add_incidents() = std::move(i);
+  }
   return out;
 }
 

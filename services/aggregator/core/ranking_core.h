@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/time/clock.h"
 #include "services/aggregator/core/designation_core.h"
@@ -60,6 +61,13 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& assessment);
   absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
       const kanwil::v1::VerifyMonthlyReportsRequest& request);
+  // Integrity incidents (gate G6). See the KanwilDashboard RPCs for the rules and codes.
+  absl::StatusOr<kanwil::v1::Incident> RecordIncident(
+      const kanwil::v1::RecordIncidentRequest& request);
+  absl::StatusOr<kanwil::v1::Incident> CloseIncident(
+      const kanwil::v1::CloseIncidentRequest& request);
+  absl::StatusOr<kanwil::v1::ListIncidentsResponse> ListIncidents(
+      const kanwil::v1::ListIncidentsRequest& request) const;
 
   absl::StatusOr<Frozen> ScoreFor(absl::string_view product_id, absl::string_view start_month,
                                   absl::string_view end_month) const override;
@@ -82,10 +90,10 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<std::shared_ptr<const Snapshot>> Materialise(
       const Spec& spec, absl::Duration max_staleness = absl::ZeroDuration()) const;
   absl::StatusOr<Spec> SpecOf(const kanwil::v1::GetRankingRequest& request) const;
-  // Inputs of every product matching the spec's filter; panel scores attached (copies are made
-  // only for products that have assessments).
+  // Inputs of every product matching the spec's filter; panel scores and incidents open at the
+  // period's end attached (copies are made only for products that have either).
   absl::StatusOr<std::vector<const ProductInput*>> Gather(
-      const Spec& spec, std::vector<ProductInput>& with_panel) const;
+      const Spec& spec, std::vector<ProductInput>& with_kanwil_inputs) const;
   // The registry UPT owning `record_id` (longest "<code>-" prefix); "" if none.
   std::string OwnerOf(absl::string_view record_id) const;
 
@@ -97,6 +105,7 @@ class RankingCore final : public ScoreProvider {
   const std::string model_hash_;
   const Options options_;
   std::unique_ptr<Cache> cache_;
+  absl::Mutex incidents_mu_;  // serialises incident writes (uniqueness, close once)
 };
 
 }  // namespace unggul::aggregator

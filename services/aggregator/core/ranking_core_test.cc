@@ -535,5 +535,69 @@ TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
   EXPECT_DOUBLE_EQ(indicator(verified, "A3").raw_value(), 10'400'000.0 / (12 * 9));
 }
 
+TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
+  kv1::GetProductScoreRequest score;
+  score.set_product_id(kGula);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore before, ranking_->ScoreOf(score));
+  ASSERT_NE(Gate(before, "G6"), nullptr);
+  EXPECT_TRUE(Gate(before, "G6")->passed());
+
+  kv1::RecordIncidentRequest rec;
+  kv1::Incident* in = rec.mutable_incident();
+  in->set_product_id(kGula);
+  in->set_kind(kv1::INCIDENT_KIND_FOOD_SAFETY);
+  in->set_reference("DINKES-LHT/2026/014");
+  in->set_opened_date("2026-09-14");
+  in->set_description("Kemasan menggembung pada satu batch; diperiksa Dinas Kesehatan.");
+  in->set_recorded_by("kabid.yanbin");
+  // Validation names the field and the rule; nothing is stored.
+  kv1::RecordIncidentRequest bad = rec;
+  bad.mutable_incident()->set_kind(kv1::INCIDENT_KIND_UNSPECIFIED);
+  EXPECT_THAT(ranking_->RecordIncident(bad).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("incident.kind")));
+  bad = rec;
+  bad.mutable_incident()->set_opened_date("2026-12-30");
+  EXPECT_THAT(ranking_->RecordIncident(bad).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("incident.opened_date: must not be in the future")));
+  bad = rec;
+  bad.mutable_incident()->set_product_id("SMS-LP-LAHAT-NOPE");
+  EXPECT_THAT(ranking_->RecordIncident(bad).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(ranking_->ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 0);
+
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident incident, ranking_->RecordIncident(rec));
+  EXPECT_EQ(incident.incident_id().substr(0, 4), "INC-");
+  EXPECT_THAT(ranking_->RecordIncident(rec).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("DINKES-LHT/2026/014")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore open, ranking_->ScoreOf(score));
+  EXPECT_FALSE(Gate(open, "G6")->passed());
+  EXPECT_THAT(Gate(open, "G6")->reason(), HasSubstr("DINKES-LHT/2026/014"));
+  EXPECT_FALSE(open.eligible());
+  // The period ending 2026-08 is unaffected: the incident opened later.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ScoreProvider::Frozen earlier,
+                              ranking_->ScoreFor(kGula, "2025-09", "2026-08"));
+  EXPECT_TRUE(Gate(earlier.score, "G6")->passed());
+
+  kv1::CloseIncidentRequest close;
+  close.set_incident_id(incident.incident_id());
+  close.set_closed_date("2026-09-01");
+  close.set_closed_by("kabid.yanbin");
+  EXPECT_THAT(ranking_->CloseIncident(close).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("closed_date: must not be before opened_date")));
+  close.set_closed_date("2026-10-20");
+  close.set_closing_note("Batch ditarik, uji lab negatif.");
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident closed, ranking_->CloseIncident(close));
+  EXPECT_EQ(closed.closed_date(), "2026-10-20");
+  EXPECT_THAT(ranking_->CloseIncident(close).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already closed")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore after, ranking_->ScoreOf(score));
+  EXPECT_TRUE(Gate(after, "G6")->passed());  // closed before the period's last day (2026-10-31)
+  kv1::ListIncidentsRequest open_only;
+  open_only.set_open_only(true);
+  EXPECT_EQ(ranking_->ListIncidents(open_only)->incidents_size(), 0);
+  EXPECT_EQ(ranking_->ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 1);
+}
+
 }  // namespace
 }  // namespace unggul::aggregator

@@ -98,4 +98,33 @@ grpc::Status KanwilDashboardServiceImpl::VerifyMonthlyReports(
   return Reply(ranking_.VerifyMonthlyReports(*request), response);
 }
 
+grpc::Status KanwilDashboardServiceImpl::RecordIncident(
+    grpc::ServerContext* context, const kanwil::v1::RecordIncidentRequest* request,
+    kanwil::v1::Incident* response) {
+  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kVerify);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  kanwil::v1::RecordIncidentRequest req = *request;
+  if (access_.enabled()) req.mutable_incident()->set_recorded_by(principal->user);
+  return Reply(ranking_.RecordIncident(req), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::CloseIncident(
+    grpc::ServerContext* context, const kanwil::v1::CloseIncidentRequest* request,
+    kanwil::v1::Incident* response) {
+  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kVerify);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  kanwil::v1::CloseIncidentRequest req = *request;
+  if (access_.enabled()) req.set_closed_by(principal->user);
+  return Reply(ranking_.CloseIncident(req), response);
+}
+
+grpc::Status KanwilDashboardServiceImpl::ListIncidents(
+    grpc::ServerContext* context, const kanwil::v1::ListIncidentsRequest* request,
+    kanwil::v1::ListIncidentsResponse* response) {
+  if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
+    return ToGrpcStatus(p.status());
+  }
+  return Reply(ranking_.ListIncidents(*request), response);
+}
+
 }  // namespace unggul::aggregator

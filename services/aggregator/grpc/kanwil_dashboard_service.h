@@ -35,6 +35,12 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
   grpc::Status VerifyMonthlyReports(grpc::ServerContext*,
                                     const kanwil::v1::VerifyMonthlyReportsRequest*,
                                     kanwil::v1::VerifyMonthlyReportsResponse*) override;
+  grpc::Status RecordIncident(grpc::ServerContext*, const kanwil::v1::RecordIncidentRequest*,
+                              kanwil::v1::Incident*) override;
+  grpc::Status CloseIncident(grpc::ServerContext*, const kanwil::v1::CloseIncidentRequest*,
+                             kanwil::v1::Incident*) override;
+  grpc::Status ListIncidents(grpc::ServerContext*, const kanwil::v1::ListIncidentsRequest*,
+                             kanwil::v1::ListIncidentsResponse*) override;
 
  private:
   const DashboardCore& core_;

@@ -14,7 +14,6 @@
 // Inputs the aggregator does NOT maintain yet (the caller leaves them empty; each then shows as
 // missing, or passes/fails its gate, as documented on the field):
 //   - customer_returns_qty (C2; none recorded = no returns, noted).
-//   - Incident (open food-safety incidents, recalls, audit findings): gate G6.
 //   - spp_irt_excluded (§2.4 exclusions needing BPOM MD): gate G3.
 //   - avg_inmate_population (fairness option, off in SPUP 1.0).
 // Maintained and used (core/ranking_core gathers them): Product, MonthlyRollup (batches, qty
@@ -23,8 +22,9 @@
 // revenue (older rollups), Settlement records inside the period (premi, PNBP, COGS: A3, B2, B5;
 // without one B5 falls back to the batches' direct costs, noted), Kanwil verification of the
 // labour reports (G5), panel assessments
-// (C3, C4, D2, D4), upt_type / upt_active from the registry, and submitted_at_unix_ms (the
-// product's creation time).
+// (C3, C4, D2, D4), incidents the Kanwil recorded that are open on the period's last day (G6),
+// upt_type / upt_active from the registry, and submitted_at_unix_ms (the product's creation
+// time).
 
 #include <cstdint>
 #include <map>
@@ -56,7 +56,7 @@ struct MonthlyReport {
   bool verified = false;                 // Kanwil-verified
 };
 
-// An open integrity issue (gate G6). Not yet maintained.
+// An integrity issue open on the period's last day (gate G6), recorded at the Kanwil.
 struct Incident {
   enum class Kind { kFoodSafety, kRecall, kAuditFinding };
   Kind kind = Kind::kFoodSafety;

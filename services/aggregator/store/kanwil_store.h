@@ -140,6 +140,12 @@ class AssessmentStore {
   // The verified months ("YYYY-MM") of a product.
   virtual absl::StatusOr<std::vector<std::string>> VerifiedLabourMonths(
       absl::string_view upt_code, absl::string_view product_id) const = 0;
+  // Integrity incidents (gate G6), keyed by incident_id: insert or replace.
+  virtual absl::Status PutIncident(const kanwil::v1::Incident& incident) = 0;
+  // NotFound if absent.
+  virtual absl::StatusOr<kanwil::v1::Incident> GetIncident(absl::string_view incident_id) const = 0;
+  // Every incident, in incident_id order.
+  virtual absl::StatusOr<std::vector<kanwil::v1::Incident>> ListIncidents() const = 0;
 };
 
 }  // namespace unggul::aggregator

@@ -12,6 +12,7 @@
 // registry       RegistryKey: version (u64 BE)                         StoredRegistry
 // meta           "meta"                                                StoredMeta
 // designations   DesignationKey: designation_id | 0x00                 Designation
+// incidents      DesignationKey: incident_id | 0x00                    Incident
 // audit          SeqKey: seq (u64 BE)                                  AuditEntry
 // publications   SeqKey: revision (u64 BE)                             Publication
 // assessments    AssessmentKey: start_month | 0x00 | end_month | 0x00 |  Assessment

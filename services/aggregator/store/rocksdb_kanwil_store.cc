@@ -33,6 +33,7 @@ constexpr absl::string_view kAuditCf = "audit";
 constexpr absl::string_view kPublicationsCf = "publications";
 constexpr absl::string_view kAssessmentsCf = "assessments";
 constexpr absl::string_view kVerificationsCf = "verifications";
+constexpr absl::string_view kIncidentsCf = "incidents";
 constexpr RecordKind kAllKinds[] = {
     RecordKind::kProduct,  RecordKind::kBatch,  RecordKind::kSale,      RecordKind::kCertification,
     RecordKind::kTraining, RecordKind::kLabour, RecordKind::kSettlement};
@@ -115,7 +116,7 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
           {std::string(kUptsCf), std::string(kReplicaCf), std::string(kRollupsCf),
            std::string(kRegistryCf), std::string(kMetaCf), std::string(kDesignationsCf),
            std::string(kAuditCf), std::string(kPublicationsCf), std::string(kAssessmentsCf),
-           std::string(kVerificationsCf)},
+           std::string(kVerificationsCf), std::string(kIncidentsCf)},
           options.sync_writes));
   std::string value;
   rocksdb::Status s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), "meta", &value);
@@ -543,6 +544,35 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<Regi
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "save registry"));
   Changed("");
   return stored.version();
+}
+
+absl::Status RocksDbKanwilStore::PutIncident(const kanwil::v1::Incident& incident) {
+  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident.incident_id()));
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kIncidentsCf),
+                                                       key.Encode(), incident.SerializeAsString()),
+                                         "put incident"));
+  Changed("");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<kanwil::v1::Incident> RocksDbKanwilStore::GetIncident(
+    absl::string_view incident_id) const {
+  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident_id));
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kIncidentsCf), key.Encode(), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get incident"));
+  kanwil::v1::Incident incident;
+  if (!incident.ParseFromString(value)) return absl::DataLossError("undecodable incident");
+  return incident;
+}
+
+absl::StatusOr<std::vector<kanwil::v1::Incident>> RocksDbKanwilStore::ListIncidents() const {
+  return ScanValues<kanwil::v1::Incident>(db_->db(), db_->cf(kIncidentsCf), "", "", SIZE_MAX,
+                                          "incident");
 }
 
 absl::StatusOr<kanwil::v1::Designation> RocksDbKanwilStore::GetDesignation(

@@ -84,6 +84,9 @@ class RocksDbKanwilStore final : public KanwilStore,
       absl::string_view verified_by, int64_t at_unix_ms) override;
   absl::StatusOr<std::vector<std::string>> VerifiedLabourMonths(
       absl::string_view upt_code, absl::string_view product_id) const override;
+  absl::Status PutIncident(const kanwil::v1::Incident& incident) override;
+  absl::StatusOr<kanwil::v1::Incident> GetIncident(absl::string_view incident_id) const override;
+  absl::StatusOr<std::vector<kanwil::v1::Incident>> ListIncidents() const override;
   // Test hook: overwrite one stored audit entry (to show that verification detects tampering).
   absl::Status TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry);
 

@@ -318,17 +318,17 @@ void SyncClient::ReadLoop(Stream* stream) {
 }
 
 void SyncClient::OnAck(uint64_t upto_seq) {
-  {
-    absl::MutexLock lock(&mu_);
-    while (!inflight_.empty() && inflight_.front() <= upto_seq) inflight_.pop_front();
-    if (upto_seq > acked_seq_) acked_seq_ = upto_seq;
-    aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
-    last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
-    cv_.SignalAll();
-  }
+  // Persisted before waiters wake: whoever WaitForAck released may rely on the node's store
+  // knowing the ack (the changelog trim does).
   if (absl::Status s = feed_.SetAckedSeq(upto_seq); !s.ok()) {
     log::Warn("cannot persist acked seq", {{"status", StatusText(s)}});
   }
+  absl::MutexLock lock(&mu_);
+  while (!inflight_.empty() && inflight_.front() <= upto_seq) inflight_.pop_front();
+  if (upto_seq > acked_seq_) acked_seq_ = upto_seq;
+  aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
+  last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
+  cv_.SignalAll();
 }
 
 void SyncClient::MaybeTrim() {
