@@ -24,6 +24,8 @@ absl::string_view RecordKindName(RecordKind kind) {
       return "monthly labour report";
     case RecordKind::kSettlement:
       return "settlement";
+    case RecordKind::kCustomerReturn:
+      return "customer return";
   }
   return "record";
 }
@@ -44,6 +46,8 @@ std::optional<RecordKind> KindOf(const v1::Record& record) {
       return RecordKind::kLabour;
     case v1::Record::kSettlement:
       return RecordKind::kSettlement;
+    case v1::Record::kCustomerReturn:
+      return RecordKind::kCustomerReturn;
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -66,6 +70,8 @@ std::string RecordId(const v1::Record& record) {
       return record.labour().report_id();
     case v1::Record::kSettlement:
       return record.settlement().settlement_id();
+    case v1::Record::kCustomerReturn:
+      return record.customer_return().return_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -88,6 +94,8 @@ std::string RecordProductId(const v1::Record& record) {
       return record.labour().product_id();
     case v1::Record::kSettlement:
       return record.settlement().product_id();
+    case v1::Record::kCustomerReturn:
+      return record.customer_return().product_id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -109,6 +117,8 @@ std::string RecordDate(const v1::Record& record) {
     case v1::Record::kSettlement:
       return record.settlement().period_end().empty() ? ""
                                                       : record.settlement().period_end() + "-01";
+    case v1::Record::kCustomerReturn:
+      return record.customer_return().return_date();
     case v1::Record::kProduct:
     case v1::Record::KIND_NOT_SET:
       break;

@@ -21,10 +21,11 @@ enum class RecordKind : uint8_t {
   kTraining = 5,
   kLabour = 6,
   kSettlement = 7,
+  kCustomerReturn = 8,
 };
 
 // "product", "batch", "sale", "certification", "training", "monthly labour report",
-// "settlement".
+// "settlement", "customer return".
 absl::string_view RecordKindName(RecordKind kind);
 // nullopt when no field of the oneof is set.
 std::optional<RecordKind> KindOf(const node::v1::Record& record);

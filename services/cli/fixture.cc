@@ -1536,6 +1536,25 @@ std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vect
   return csv;
 }
 
+// Customer returns: about one sale in 60 comes partly back (a tenth of it, at least one unit),
+// a few days later (at the latest on the window's last day), for a defect or transit damage.
+std::string ReturnsCsv(const std::vector<SaleRow>& sales, const Window& window) {
+  std::string csv;
+  AppendRow(csv, {"return_id", "product_id", "sku_code", "return_date", "qty", "unit", "reason",
+                  "sale_id", "note"});
+  int n = 0;
+  for (const SaleRow& s : sales) {
+    const uint64_t h = StableHash(absl::StrCat(s.id, "/return"));
+    if (h % 60 != 0) continue;
+    const int64_t qty = std::max<int64_t>(10, s.qty / 10);  // tenths
+    AppendRow(csv,
+              {absl::StrFormat("%s-RET-%04d", s.product_id, ++n), s.product_id, s.sku_code,
+               FormatDay(std::min(s.date + 3, window.last)), FormatTenths(std::min(qty, s.qty)),
+               s.unit, h % 120 == 0 ? "DAMAGED_IN_TRANSIT" : "DEFECT", s.id, ""});
+  }
+  return csv;
+}
+
 std::string SalesCsv(const std::vector<SaleRow>& sales) {
   std::string csv;
   AppendRow(csv, {"sale_id", "product_id", "sku_code", "sale_date", "qty", "unit", "unit_price_idr",
@@ -1696,6 +1715,7 @@ absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& o
     UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "labour.csv", LabourCsv(batches)));
     UNGGUL_RETURN_IF_ERROR(
         WriteFile(dir / "settlements.csv", SettlementsCsv(batches, sales, window)));
+    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "returns.csv", ReturnsCsv(sales, window)));
     UNGGUL_RETURN_IF_ERROR(
         WriteFile(dir / "certifications.csv", CertificationsCsv(upt, *reg, window)));
     UNGGUL_RETURN_IF_ERROR(

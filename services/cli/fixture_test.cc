@@ -240,7 +240,7 @@ TEST_F(FixtureTest, SameOptionsGiveByteIdenticalFiles) {
   ASSERT_TRUE(WriteSumselFixture(b.path(), options).ok());
   const std::vector<std::string> files = ListFiles(a.path());
   ASSERT_EQ(files, ListFiles(b.path()));
-  EXPECT_THAT(files, SizeIs(1 + 10 * 7));
+  EXPECT_THAT(files, SizeIs(1 + 10 * 8));
   for (const std::string& f : files) {
     EXPECT_EQ(ReadFile(std::filesystem::path(a.path()) / f),
               ReadFile(std::filesystem::path(b.path()) / f))

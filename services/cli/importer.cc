@@ -48,6 +48,12 @@ Outcome Write(ImportKind kind, const v1::Record& record, const std::string& requ
       *req.mutable_certification() = record.certification();
       return ToOutcome(client.RecordCertification(req));
     }
+    case ImportKind::kReturns: {
+      v1::RecordCustomerReturnRequest req;
+      req.set_request_id(request_id);
+      *req.mutable_customer_return() = record.customer_return();
+      return ToOutcome(client.RecordCustomerReturn(req));
+    }
     case ImportKind::kSettlements: {
       v1::RecordSettlementRequest req;
       req.set_request_id(request_id);

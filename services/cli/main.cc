@@ -909,6 +909,35 @@ int Main(int argc, char** argv) {
       });
 
   add_record_commands(
+      "return", "goods customers returned (quality indicator C2)", "return_id",
+      [&]() -> absl::Status {
+        v1::RecordCustomerReturnRequest req;
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_customer_return()));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::CustomerReturnResponse r, client()->RecordCustomerReturn(req));
+        PrintRecord(g, r, r.customer_return(), r.replayed(), true);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        v1::GetCustomerReturnRequest req;
+        req.set_return_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::CustomerReturnResponse r, client()->GetCustomerReturn(req));
+        PrintRecord(g, r, r.customer_return(), false, false);
+        return absl::OkStatus();
+      },
+      [&]() -> absl::Status {
+        auto c = client();
+        UNGGUL_ASSIGN_OR_RETURN(
+            v1::ListCustomerReturnsResponse r,
+            FetchPages<v1::ListCustomerReturnsResponse>(
+                list_flags.Request(), list_flags.all,
+                [&](const v1::ListRecordsRequest& q) { return c->ListCustomerReturns(q); },
+                [](v1::ListCustomerReturnsResponse& x) { return x.mutable_returns(); }));
+        PrintList(g, r, r.returns(), ReturnHeader(), &ReturnRow);
+        return absl::OkStatus();
+      });
+
+  add_record_commands(
       "settlement", "settlements per product and period (premi, PNBP, COGS)", "settlement_id",
       [&]() -> absl::Status {
         v1::RecordSettlementRequest req;
@@ -942,7 +971,7 @@ int Main(int argc, char** argv) {
   CLI::App* imp = app.add_subcommand(
       "import",
       "Load CSV files (formats: services/cli/CSV.md). KIND is products, batches, sales, "
-      "certifications, trainings, labour, settlements, or dir (PATH is a folder holding "
+      "certifications, trainings, labour, settlements, returns, or dir (PATH is a folder holding "
       "<kind>.csv files, loaded in dependency order). Safe to re-run.");
   imp->add_option("kind", import_kind, "Record kind or dir")->required();
   imp->add_option("path", import_path, "CSV file, or folder for dir")->required();

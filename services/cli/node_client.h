@@ -45,6 +45,12 @@ class NodeClient {
   absl::StatusOr<node::v1::TrainingResponse> GetTraining(const node::v1::GetTrainingRequest&);
   absl::StatusOr<node::v1::ListTrainingsResponse> ListTrainings(
       const node::v1::ListRecordsRequest&);
+  absl::StatusOr<node::v1::CustomerReturnResponse> RecordCustomerReturn(
+      const node::v1::RecordCustomerReturnRequest&);
+  absl::StatusOr<node::v1::CustomerReturnResponse> GetCustomerReturn(
+      const node::v1::GetCustomerReturnRequest&);
+  absl::StatusOr<node::v1::ListCustomerReturnsResponse> ListCustomerReturns(
+      const node::v1::ListRecordsRequest&);
   absl::StatusOr<node::v1::SettlementResponse> RecordSettlement(
       const node::v1::RecordSettlementRequest&);
   absl::StatusOr<node::v1::SettlementResponse> GetSettlement(const node::v1::GetSettlementRequest&);

@@ -399,6 +399,19 @@ std::vector<std::string> CertificationRow(const v1::Certification& c) {
           c.valid_until().empty() ? "-" : c.valid_until()};
 }
 
+std::vector<std::string> ReturnHeader() {
+  return {"RETURN_ID", "PRODUCT_ID", "DATE", "QTY", "UNIT", "REASON", "SALE_ID"};
+}
+std::vector<std::string> ReturnRow(const v1::CustomerReturn& r) {
+  return {r.return_id(),
+          r.product_id(),
+          r.return_date(),
+          FormatQty(r.qty()),
+          EnumShortName(v1::Unit_descriptor(), r.unit()),
+          EnumShortName(v1::ReturnReason_descriptor(), r.reason()),
+          r.sale_id().empty() ? "-" : r.sale_id()};
+}
+
 std::vector<std::string> SettlementHeader() {
   return {"SETTLEMENT_ID", "PRODUCT_ID", "PERIOD", "GROSS_SALES", "COGS", "PREMI", "PNBP", "NTPN"};
 }

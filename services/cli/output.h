@@ -44,6 +44,8 @@ std::vector<std::string> SaleHeader();
 std::vector<std::string> SaleRow(const node::v1::Sale& s);
 std::vector<std::string> CertificationHeader();
 std::vector<std::string> CertificationRow(const node::v1::Certification& c);
+std::vector<std::string> ReturnHeader();
+std::vector<std::string> ReturnRow(const node::v1::CustomerReturn& r);
 std::vector<std::string> SettlementHeader();
 std::vector<std::string> SettlementRow(const node::v1::Settlement& s);
 std::vector<std::string> LabourHeader();

@@ -48,6 +48,10 @@ const Spec& SpecFor(ImportKind kind) {
       {ImportKind::kLabour,
        {{"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"},
         {"report_id", "product_id", "month", "distinct_inmates_engaged"}}},
+      {ImportKind::kReturns,
+       {{"return_id", "product_id", "sku_code", "return_date", "qty", "unit", "reason", "sale_id",
+         "note"},
+        {"return_id", "product_id", "return_date", "qty", "unit", "reason"}}},
       {ImportKind::kSettlements,
        {{"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr", "cogs_idr",
          "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr", "billing_code", "ntpn",
@@ -297,6 +301,24 @@ absl::StatusOr<v1::Record> LabourFromRow(const Cells& c) {
   return record;
 }
 
+absl::StatusOr<v1::Record> ReturnFromRow(const Cells& c) {
+  v1::Record record;
+  v1::CustomerReturn* r = record.mutable_customer_return();
+  r->set_return_id(c.Text("return_id"));
+  r->set_product_id(c.Text("product_id"));
+  r->set_sku_code(c.Text("sku_code"));
+  r->set_return_date(c.Text("return_date"));
+  UNGGUL_ASSIGN_OR_RETURN(double qty, c.Number("qty"));
+  r->set_qty(qty);
+  UNGGUL_ASSIGN_OR_RETURN(int unit, c.Enum(v1::Unit_descriptor(), "unit"));
+  r->set_unit(static_cast<v1::Unit>(unit));
+  UNGGUL_ASSIGN_OR_RETURN(int reason, c.Enum(v1::ReturnReason_descriptor(), "reason"));
+  r->set_reason(static_cast<v1::ReturnReason>(reason));
+  r->set_sale_id(c.Text("sale_id"));
+  r->set_note(c.Text("note"));
+  return record;
+}
+
 absl::StatusOr<v1::Record> SettlementFromRow(const Cells& c) {
   v1::Record record;
   v1::Settlement* s = record.mutable_settlement();
@@ -339,6 +361,8 @@ absl::string_view ImportKindName(ImportKind kind) {
       return "labour";
     case ImportKind::kSettlements:
       return "settlements";
+    case ImportKind::kReturns:
+      return "returns";
   }
   return "records";
 }
@@ -348,16 +372,16 @@ absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name) {
     if (name == ImportKindName(kind)) return kind;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "kind: must be products, batches, sales, certifications, trainings, labour or settlements, "
-      "got \"",
+      "kind: must be products, batches, sales, certifications, trainings, labour, settlements or "
+      "returns, got \"",
       name, "\""));
 }
 
 const std::vector<ImportKind>& AllImportKinds() {
   static const auto* kinds = new std::vector<ImportKind>{
-      ImportKind::kProducts,   ImportKind::kCertifications, ImportKind::kTrainings,
-      ImportKind::kBatches,    ImportKind::kSales,          ImportKind::kLabour,
-      ImportKind::kSettlements};
+      ImportKind::kProducts,    ImportKind::kCertifications, ImportKind::kTrainings,
+      ImportKind::kBatches,     ImportKind::kSales,          ImportKind::kLabour,
+      ImportKind::kSettlements, ImportKind::kReturns};
   return *kinds;
 }
 
@@ -408,6 +432,8 @@ absl::StatusOr<node::v1::Record> RecordFromRow(ImportKind kind, const ColumnInde
       return LabourFromRow(cells);
     case ImportKind::kSettlements:
       return SettlementFromRow(cells);
+    case ImportKind::kReturns:
+      return ReturnFromRow(cells);
   }
   return absl::InternalError("unknown import kind");
 }

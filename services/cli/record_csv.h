@@ -22,10 +22,12 @@ enum class ImportKind {
   kCertifications,
   kTrainings,
   kLabour,
-  kSettlements
+  kSettlements,
+  kReturns
 };
 
-// "products", "batches", "sales", "certifications", "trainings", "labour", "settlements".
+// "products", "batches", "sales", "certifications", "trainings", "labour", "settlements",
+// "returns".
 absl::string_view ImportKindName(ImportKind kind);
 // InvalidArgument for an unknown name.
 absl::StatusOr<ImportKind> ParseImportKind(absl::string_view name);

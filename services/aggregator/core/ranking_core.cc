@@ -188,7 +188,13 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
       in.previous_period_revenue_idr = 0;
     }
     bool reported = false;
-    for (const kv1::MonthlyRollup& m : in.rollups) reported = reported || m.labour_reports() > 0;
+    double returned = 0;
+    for (const kv1::MonthlyRollup& m : in.rollups) {
+      reported = reported || m.labour_reports() > 0;
+      returned += m.returns_qty();
+    }
+    // Customer returns inside the period (C2); none recorded stays "none recorded".
+    if (returned > 0) in.customer_returns_qty = returned;
     if (reported) {
       UNGGUL_ASSIGN_OR_RETURN(std::vector<std::string> verified,
                               assessments.VerifiedLabourMonths(upt.upt_code, product.product_id()));

@@ -599,5 +599,36 @@ TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
   EXPECT_EQ(ranking_->ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 1);
 }
 
+TEST_F(RankingCoreTest, CustomerReturnsInThePeriodLowerQualityC2) {
+  kv1::GetProductScoreRequest score;
+  score.set_product_id(kGula);
+  auto c2 = [&]() {
+    auto s = ranking_->ScoreOf(score);
+    EXPECT_TRUE(s.ok()) << s.status();
+    for (const kv1::IndicatorScore& i : s->indicators()) {
+      if (i.code() == "C2") return i;
+    }
+    return kv1::IndicatorScore();
+  };
+  // 12 batches of 100 kg with 1 kg rejected each: r = 1 - 12/1200.
+  EXPECT_DOUBLE_EQ(c2().raw_value(), 1 - 12.0 / 1200);
+  EXPECT_THAT(c2().note(), HasSubstr("no customer returns recorded in the period"));
+  auto ret = [](const std::string& id, const std::string& date, double qty) {
+    v1::Record r;
+    v1::CustomerReturn* c = r.mutable_customer_return();
+    c->set_return_id(id);
+    c->set_product_id(kGula);
+    c->set_return_date(date);
+    c->set_qty(qty);
+    c->set_unit(v1::UNIT_KG);
+    c->set_reason(v1::RETURN_REASON_DEFECT);
+    return r;
+  };
+  Apply(kUpt, {ret("SMS-LP-LAHAT-GSJM-RET-0001", "2026-03-10", 15),
+               ret("SMS-LP-LAHAT-GSJM-RET-0002", "2026-09-02", 9),
+               ret("SMS-LP-LAHAT-GSJM-RET-0003", "2025-10-30", 100)});  // before the period
+  EXPECT_DOUBLE_EQ(c2().raw_value(), 1 - (12.0 + 24.0) / 1200);
+}
+
 }  // namespace
 }  // namespace unggul::aggregator

@@ -509,7 +509,7 @@ Raw RawValue(const k1::Indicator& ind, const ProductInput& in, const Facts& f,
       r.inputs = {{"qty_produced", f.qty_produced},
                   {"qty_rejected", f.qty_rejected},
                   {"customer_returns_qty", returns}};
-      if (!in.customer_returns_qty) r.note = "customer returns not recorded";
+      if (!in.customer_returns_qty) r.note = "no customer returns recorded in the period";
       return r;
     }
     case k1::MEASURE_PANEL: {

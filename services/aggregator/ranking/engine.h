@@ -13,13 +13,13 @@
 //
 // Inputs the aggregator does NOT maintain yet (the caller leaves them empty; each then shows as
 // missing, or passes/fails its gate, as documented on the field):
-//   - customer_returns_qty (C2; none recorded = no returns, noted).
 //   - spp_irt_excluded (§2.4 exclusions needing BPOM MD): gate G3.
 //   - avg_inmate_population (fairness option, off in SPUP 1.0).
 // Maintained and used (core/ranking_core gathers them): Product, MonthlyRollup (batches, qty
 // produced/rejected, person-days, input cost and local input cost, sales, revenue by channel and
 // region, monthly labour reports), Certification and Training records, the previous period's
-// revenue (older rollups), Settlement records inside the period (premi, PNBP, COGS: A3, B2, B5;
+// revenue (older rollups), customer returns in the period (C2, from the rollups; none = no
+// returns, noted), Settlement records inside the period (premi, PNBP, COGS: A3, B2, B5;
 // without one B5 falls back to the batches' direct costs, noted), Kanwil verification of the
 // labour reports (G5), panel assessments
 // (C3, C4, D2, D4), incidents the Kanwil recorded that are open on the period's last day (G6),
@@ -89,7 +89,7 @@ struct ProductInput {
   std::optional<int64_t> premi_total_idr;     // A3; nullopt = missing
   std::optional<int64_t> pnbp_deposited_idr;  // B2; nullopt = missing
   std::optional<int64_t> cogs_idr;            // B5; nullopt = rollup direct costs, else missing
-  // Customer returns in the batch unit (C2); nullopt = none recorded.
+  // Customer returns in the period, in the batch unit (C2); nullopt = none recorded.
   std::optional<double> customer_returns_qty;
   // Panel scores by indicator code (C3, C4, D2, D4). Keys must be panel indicators of the
   // model.

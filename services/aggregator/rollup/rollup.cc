@@ -61,6 +61,10 @@ bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key
       product = &record.training().product_id();
       date = &record.training().start_date();
       break;
+    case v1::Record::kCustomerReturn:
+      product = &record.customer_return().product_id();
+      date = &record.customer_return().return_date();
+      break;
     case v1::Record::kLabour:
       product = &record.labour().product_id();
       month_only = record.labour().month() + "-01";
@@ -128,6 +132,11 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     r->set_distinct_inmates_engaged(r->distinct_inmates_engaged() +
                                     sign * l.distinct_inmates_engaged());
     r->set_labour_small_cells(r->labour_small_cells() + (l.small_cell() ? sign : 0));
+  } else if (record.has_customer_return()) {
+    const v1::CustomerReturn& c = record.customer_return();
+    kanwil::v1::MonthlyRollup* r = at(c.product_id(), c.return_date());
+    if (r == nullptr) return;
+    r->set_returns_qty(Round6(r->returns_qty() + sign * c.qty()));
   } else if (record.has_training()) {
     const v1::Training& t = record.training();
     kanwil::v1::MonthlyRollup* r = at(t.product_id(), t.start_date());
@@ -140,7 +149,8 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
 bool IsEmpty(const kanwil::v1::MonthlyRollup& r) {
   return r.batches() == 0 && r.sales() == 0 && r.certifications() == 0 && r.labour_reports() == 0 &&
          r.training_participants() == 0 && r.training_certificates() == 0 &&
-         r.qty_produced() == 0 && r.revenue_idr() == 0 && r.revenue_by_channel().empty();
+         r.qty_produced() == 0 && r.revenue_idr() == 0 && r.revenue_by_channel().empty() &&
+         r.returns_qty() == 0;
 }
 
 }  // namespace unggul::aggregator

@@ -35,7 +35,7 @@ absl::StatusOr<ReplicaKey> ReplicaKey::Create(RecordKind kind, absl::string_view
 }
 
 absl::StatusOr<ReplicaKey> ReplicaKey::Decode(absl::string_view encoded) {
-  if (encoded.empty() || encoded[0] < 1 || encoded[0] > 7) return Malformed("replica", encoded);
+  if (encoded.empty() || encoded[0] < 1 || encoded[0] > 8) return Malformed("replica", encoded);
   size_t pos = 1;
   std::string upt;
   std::string id;

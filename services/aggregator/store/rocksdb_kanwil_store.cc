@@ -34,9 +34,10 @@ constexpr absl::string_view kPublicationsCf = "publications";
 constexpr absl::string_view kAssessmentsCf = "assessments";
 constexpr absl::string_view kVerificationsCf = "verifications";
 constexpr absl::string_view kIncidentsCf = "incidents";
-constexpr RecordKind kAllKinds[] = {
-    RecordKind::kProduct,  RecordKind::kBatch,  RecordKind::kSale,      RecordKind::kCertification,
-    RecordKind::kTraining, RecordKind::kLabour, RecordKind::kSettlement};
+constexpr RecordKind kAllKinds[] = {RecordKind::kProduct,    RecordKind::kBatch,
+                                    RecordKind::kSale,       RecordKind::kCertification,
+                                    RecordKind::kTraining,   RecordKind::kLabour,
+                                    RecordKind::kSettlement, RecordKind::kCustomerReturn};
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }

@@ -56,6 +56,9 @@ StoreInfo FakeCatalogStore::Info() const {
       case RecordKind::kSettlement:
         info.counts.set_settlements(info.counts.settlements() + 1);
         break;
+      case RecordKind::kCustomerReturn:
+        info.counts.set_customer_returns(info.counts.customer_returns() + 1);
+        break;
     }
   }
   return info;

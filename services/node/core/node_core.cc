@@ -62,6 +62,9 @@ bool SameContent(v1::Record a, v1::Record b) {
       case v1::Record::kSettlement:
         r->mutable_settlement()->clear_recorded_at_unix_ms();
         break;
+      case v1::Record::kCustomerReturn:
+        r->mutable_customer_return()->clear_recorded_at_unix_ms();
+        break;
       case v1::Record::KIND_NOT_SET:
         break;
     }
@@ -352,6 +355,10 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
       case RecordKind::kSale:
         UNGGUL_RETURN_IF_ERROR(CheckSku("sale.sku_code", product, record.sale().sku_code()));
         break;
+      case RecordKind::kCustomerReturn:
+        UNGGUL_RETURN_IF_ERROR(
+            CheckSku("customer_return.sku_code", product, record.customer_return().sku_code()));
+        break;
       case RecordKind::kCertification:
         for (int i = 0; i < record.certification().scope_skus_size(); ++i) {
           UNGGUL_RETURN_IF_ERROR(CheckSku(absl::StrCat("certification.scope_skus[", i, "]"),
@@ -389,6 +396,9 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
       break;
     case RecordKind::kSettlement:
       record.mutable_settlement()->set_recorded_at_unix_ms(now);
+      break;
+    case RecordKind::kCustomerReturn:
+      record.mutable_customer_return()->set_recorded_at_unix_ms(now);
       break;
     case RecordKind::kProduct:
       break;
@@ -578,6 +588,33 @@ absl::StatusOr<Written<v1::Settlement>> NodeCore::RecordSettlement(
       Written<v1::Record> w,
       WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
   return Written<v1::Settlement>{std::move(*w.value.mutable_settlement()), w.replayed};
+}
+
+absl::StatusOr<Written<v1::CustomerReturn>> NodeCore::RecordCustomerReturn(
+    const v1::RecordCustomerReturnRequest& request) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
+  UNGGUL_RETURN_IF_ERROR(ValidateCustomerReturn(request.customer_return(), Context()));
+  v1::Record record;
+  *record.mutable_customer_return() = request.customer_return();
+  UNGGUL_ASSIGN_OR_RETURN(
+      Written<v1::Record> w,
+      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
+  return Written<v1::CustomerReturn>{std::move(*w.value.mutable_customer_return()), w.replayed};
+}
+
+absl::StatusOr<v1::CustomerReturn> NodeCore::GetCustomerReturn(absl::string_view return_id) const {
+  if (return_id.empty()) return absl::InvalidArgumentError("return_id: is required");
+  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kCustomerReturn, return_id));
+  return record.customer_return();
+}
+
+absl::StatusOr<v1::ListCustomerReturnsResponse> NodeCore::ListCustomerReturns(
+    const v1::ListRecordsRequest& request) const {
+  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kCustomerReturn, request));
+  v1::ListCustomerReturnsResponse out;
+  for (v1::Record& r : page.records) *out.add_returns() = std::move(*r.mutable_customer_return());
+  out.set_next_page_token(page.next_page_token);
+  return out;
 }
 
 absl::StatusOr<v1::Settlement> NodeCore::GetSettlement(absl::string_view settlement_id) const {

@@ -77,6 +77,11 @@ class NodeCore {
   absl::StatusOr<Written<v1::Settlement>> RecordSettlement(
       const v1::RecordSettlementRequest& request);
   absl::StatusOr<v1::Settlement> GetSettlement(absl::string_view settlement_id) const;
+  absl::StatusOr<Written<v1::CustomerReturn>> RecordCustomerReturn(
+      const v1::RecordCustomerReturnRequest& request);
+  absl::StatusOr<v1::CustomerReturn> GetCustomerReturn(absl::string_view return_id) const;
+  absl::StatusOr<v1::ListCustomerReturnsResponse> ListCustomerReturns(
+      const v1::ListRecordsRequest& request) const;
   absl::StatusOr<v1::ListSettlementsResponse> ListSettlements(
       const v1::ListRecordsRequest& request) const;
   absl::StatusOr<v1::MonthlyLabour> GetMonthlyLabour(absl::string_view report_id) const;

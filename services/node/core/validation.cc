@@ -419,6 +419,25 @@ absl::Status ValidateLabour(const v1::MonthlyLabour& l, const ValidationContext&
   return absl::OkStatus();
 }
 
+absl::Status ValidateCustomerReturn(const v1::CustomerReturn& r, const ValidationContext& ctx) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("customer_return.return_id", r.return_id(), ctx));
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("customer_return.product_id", r.product_id(), ctx));
+  if (!r.sku_code().empty()) {
+    UNGGUL_RETURN_IF_ERROR(CheckCode("customer_return.sku_code", r.sku_code(), 32));
+  }
+  UNGGUL_RETURN_IF_ERROR(
+      CheckDate("customer_return.return_date", r.return_date(), true, true, ctx).status());
+  UNGGUL_RETURN_IF_ERROR(CheckQty("customer_return.qty", r.qty(), true));
+  UNGGUL_RETURN_IF_ERROR(CheckEnum("customer_return.unit", r.unit(), v1::Unit_IsValid, true));
+  UNGGUL_RETURN_IF_ERROR(
+      CheckEnum("customer_return.reason", r.reason(), v1::ReturnReason_IsValid, true));
+  if (!r.sale_id().empty()) {
+    UNGGUL_RETURN_IF_ERROR(ValidateRecordId("customer_return.sale_id", r.sale_id(), ctx));
+  }
+  UNGGUL_RETURN_IF_ERROR(CheckText("customer_return.note", r.note(), 0, 500));
+  return absl::OkStatus();
+}
+
 absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext& ctx) {
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("settlement.settlement_id", s.settlement_id(), ctx));
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("settlement.product_id", s.product_id(), ctx));

@@ -32,6 +32,7 @@ absl::Status ValidateCertification(const v1::Certification& cert, const Validati
 absl::Status ValidateTraining(const v1::Training& training, const ValidationContext& ctx);
 absl::Status ValidateLabour(const v1::MonthlyLabour& labour, const ValidationContext& ctx);
 absl::Status ValidateSettlement(const v1::Settlement& settlement, const ValidationContext& ctx);
+absl::Status ValidateCustomerReturn(const v1::CustomerReturn& r, const ValidationContext& ctx);
 
 // The layout of a certificate number for its type (P-IRT, BPOM MD, halal, NIB); other types
 // only need 1..64 printable characters.

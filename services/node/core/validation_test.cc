@@ -153,6 +153,26 @@ std::function<absl::Status()> Cert(T mutate) {
     return ValidateCertification(c, Ctx());
   };
 }
+v1::CustomerReturn GoodReturn() {
+  v1::CustomerReturn r;
+  r.set_return_id("SMS-LP-LAHAT-GSJM-RET-0001");
+  r.set_product_id("SMS-LP-LAHAT-GSJM");
+  r.set_sku_code("GSJM250");
+  r.set_return_date("2026-11-20");
+  r.set_qty(2);
+  r.set_unit(v1::UNIT_PCS);
+  r.set_reason(v1::RETURN_REASON_DEFECT);
+  r.set_sale_id("SMS-LP-LAHAT-S-0042");
+  return r;
+}
+template <typename T>
+std::function<absl::Status()> Return(T mutate) {
+  return [mutate] {
+    v1::CustomerReturn r = GoodReturn();
+    mutate(r);
+    return ValidateCustomerReturn(r, Ctx());
+  };
+}
 v1::Settlement GoodSettlement() {
   v1::Settlement s;
   s.set_settlement_id("SMS-LP-LAHAT-GSJM-STL-202607");
@@ -343,6 +363,20 @@ INSTANTIATE_TEST_SUITE_P(
              "training.certificates_count: must be 0..completed_count (11), got 12"},
         Case{"TrainingProvider", Training([](v1::Training& t) { t.clear_provider(); }),
              "training.provider: is required"},
+        Case{"ReturnQtyZero", Return([](v1::CustomerReturn& r) { r.set_qty(0); }),
+             "customer_return.qty: must be > 0"},
+        Case{"ReturnReasonMissing", Return([](v1::CustomerReturn& r) { r.clear_reason(); }),
+             "customer_return.reason: is required"},
+        Case{"ReturnUnitMissing", Return([](v1::CustomerReturn& r) { r.clear_unit(); }),
+             "customer_return.unit: is required"},
+        Case{"ReturnFuture", Return([](v1::CustomerReturn& r) { r.set_return_date("2026-12-05"); }),
+             "customer_return.return_date: must not be in the future"},
+        Case{"ReturnSaleOtherUpt",
+             Return([](v1::CustomerReturn& r) { r.set_sale_id("SMS-LP-SEKAYU-S-1"); }),
+             "customer_return.sale_id: must start with this node's UPT code"},
+        Case{"ReturnNoteTooLong",
+             Return([](v1::CustomerReturn& r) { r.set_note(std::string(501, 'x')); }),
+             "customer_return.note"},
         Case{"SettlementStartMonth",
              Settlement([](v1::Settlement& s) { s.set_period_start("2026-7"); }),
              "settlement.period_start: must be a month YYYY-MM, got \"2026-7\""},
@@ -372,6 +406,10 @@ INSTANTIATE_TEST_SUITE_P(
              Settlement([](v1::Settlement& s) { s.set_settlement_id("SMS-LP-SEKAYU-STL-1"); }),
              "settlement.settlement_id: must start with this node's UPT code"}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+TEST(ValidationTest, CustomerReturnIsAccepted) {
+  EXPECT_THAT(ValidateCustomerReturn(GoodReturn(), Ctx()), IsOk());
+}
 
 TEST(ValidationTest, SettlementOfAQuarterWithDepositIsAccepted) {
   EXPECT_THAT(ValidateSettlement(GoodSettlement(), Ctx()), IsOk());

@@ -174,6 +174,29 @@ grpc::Status UptNodeServiceImpl::RecordMonthlyLabour(grpc::ServerContext*,
   });
 }
 
+grpc::Status UptNodeServiceImpl::RecordCustomerReturn(
+    grpc::ServerContext*, const v1::RecordCustomerReturnRequest* request,
+    v1::CustomerReturnResponse* response) {
+  return Reply(core_.RecordCustomerReturn(*request), [&](Written<v1::CustomerReturn> w) {
+    *response->mutable_customer_return() = std::move(w.value);
+    response->set_replayed(w.replayed);
+  });
+}
+
+grpc::Status UptNodeServiceImpl::GetCustomerReturn(grpc::ServerContext*,
+                                                   const v1::GetCustomerReturnRequest* request,
+                                                   v1::CustomerReturnResponse* response) {
+  return Reply(core_.GetCustomerReturn(request->return_id()),
+               [&](v1::CustomerReturn r) { *response->mutable_customer_return() = std::move(r); });
+}
+
+grpc::Status UptNodeServiceImpl::ListCustomerReturns(grpc::ServerContext*,
+                                                     const v1::ListRecordsRequest* request,
+                                                     v1::ListCustomerReturnsResponse* response) {
+  return Reply(core_.ListCustomerReturns(*request),
+               [&](v1::ListCustomerReturnsResponse r) { *response = std::move(r); });
+}
+
 grpc::Status UptNodeServiceImpl::RecordSettlement(grpc::ServerContext*,
                                                   const v1::RecordSettlementRequest* request,
                                                   v1::SettlementResponse* response) {

@@ -56,6 +56,12 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
                                 v1::MonthlyLabourResponse*) override;
   grpc::Status ListMonthlyLabour(grpc::ServerContext*, const v1::ListRecordsRequest*,
                                  v1::ListMonthlyLabourResponse*) override;
+  grpc::Status RecordCustomerReturn(grpc::ServerContext*, const v1::RecordCustomerReturnRequest*,
+                                    v1::CustomerReturnResponse*) override;
+  grpc::Status GetCustomerReturn(grpc::ServerContext*, const v1::GetCustomerReturnRequest*,
+                                 v1::CustomerReturnResponse*) override;
+  grpc::Status ListCustomerReturns(grpc::ServerContext*, const v1::ListRecordsRequest*,
+                                   v1::ListCustomerReturnsResponse*) override;
   grpc::Status RecordSettlement(grpc::ServerContext*, const v1::RecordSettlementRequest*,
                                 v1::SettlementResponse*) override;
   grpc::Status GetSettlement(grpc::ServerContext*, const v1::GetSettlementRequest*,

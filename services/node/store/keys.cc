@@ -16,7 +16,7 @@ using keys::ReadText;
 void AppendU32(std::string& out, uint32_t v) { AppendBigEndian(out, v, 4); }
 void AppendU64(std::string& out, uint64_t v) { AppendBigEndian(out, v, 8); }
 
-bool ValidKind(uint8_t k) { return k >= 1 && k <= 7; }
+bool ValidKind(uint8_t k) { return k >= 1 && k <= 8; }
 
 }  // namespace
 

@@ -23,6 +23,7 @@ constexpr absl::string_view kCertificationsCf = "certifications";
 constexpr absl::string_view kTrainingsCf = "trainings";
 constexpr absl::string_view kLabourCf = "labour";
 constexpr absl::string_view kSettlementsCf = "settlements";
+constexpr absl::string_view kReturnsCf = "returns";
 constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
@@ -49,6 +50,8 @@ absl::string_view CfFor(RecordKind kind) {
       return kLabourCf;
     case RecordKind::kSettlement:
       return kSettlementsCf;
+    case RecordKind::kCustomerReturn:
+      return kReturnsCf;
   }
   return kProductsCf;
 }
@@ -78,6 +81,9 @@ void Bump(v1::RecordCounts& counts, RecordKind kind) {
       break;
     case RecordKind::kSettlement:
       counts.set_settlements(counts.settlements() + 1);
+      break;
+    case RecordKind::kCustomerReturn:
+      counts.set_customer_returns(counts.customer_returns() + 1);
       break;
   }
 }
@@ -139,7 +145,8 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
       std::string(kProductsCf),       std::string(kBatchesCf),      std::string(kSalesCf),
       std::string(kCertificationsCf), std::string(kTrainingsCf),    std::string(kLabourCf),
       std::string(kByProductCf),      std::string(kChangelogCf),    std::string(kRequestsCf),
-      std::string(kMetaCf),           std::string(kDesignationsCf), std::string(kSettlementsCf)};
+      std::string(kMetaCf),           std::string(kDesignationsCf), std::string(kSettlementsCf),
+      std::string(kReturnsCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
 
@@ -224,6 +231,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   counts.set_trainings(stored_counts.trainings());
   counts.set_labour_reports(stored_counts.labour_reports());
   counts.set_settlements(stored_counts.settlements());
+  counts.set_customer_returns(stored_counts.customer_returns());
   return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
@@ -349,6 +357,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   stored_counts.set_trainings(counts.trainings());
   stored_counts.set_labour_reports(counts.labour_reports());
   stored_counts.set_settlements(counts.settlements());
+  stored_counts.set_customer_returns(counts.customer_returns());
   *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
@@ -527,9 +536,9 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   rocksdb::ManagedSnapshot snapshot(&db_->db(), raw);
   rocksdb::ReadOptions read_options;
   read_options.snapshot = raw;
-  for (RecordKind kind :
-       {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale, RecordKind::kCertification,
-        RecordKind::kTraining, RecordKind::kLabour, RecordKind::kSettlement}) {
+  for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
+                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour,
+                          RecordKind::kSettlement, RecordKind::kCustomerReturn}) {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
