@@ -66,6 +66,7 @@ struct RankingCore::Snapshot {
   uint64_t registry_version = 0;
   int64_t computed_at_unix_ms = 0;
   double compute_ms = 0;
+  size_t bytes = 0;  // the arena's size once built
   // Every message below lives on `arena`: computing and dropping a 30,000-product snapshot is a
   // few large allocations instead of millions of small ones.
   std::unique_ptr<google::protobuf::Arena> arena;
@@ -472,6 +473,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
     for (int i = 0; i < sr.products_size(); ++i) pos[sr.products(i).product_id()] = i;
     snapshot->profile_calls.push_back(IndexCalls(sr.close_calls()));
   }
+  snapshot->bytes = static_cast<size_t>(arena->SpaceUsed());
   snapshot->key = spec.key;
   snapshot->data_version = data;
   snapshot->registry_version = registry;
@@ -481,7 +483,11 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   snapshot->id = c.next_id++;
   c.lru.push_front(snapshot);
   c.specs[spec.key] = {spec, now_ms};
-  while (c.lru.size() > std::max<size_t>(1, options_.max_cached_rankings)) {
+  size_t bytes = 0;
+  for (const auto& s : c.lru) bytes += s->bytes;
+  while (c.lru.size() > 1 &&
+         (c.lru.size() > options_.max_cached_rankings || bytes > options_.max_cache_bytes)) {
+    bytes -= c.lru.back()->bytes;
     evicted.push_back(std::move(c.lru.back()));
     c.lru.pop_back();
   }

@@ -7,7 +7,8 @@
 // from, and the panel assessment intake.
 //
 // Materialised ranking: a ranking is computed once per (period, cohort filter, weights) and data
-// state and kept in memory (an LRU of `max_cached_rankings` snapshots); GetRanking pages are cut
+// state and kept in memory (an LRU of at most `max_cached_rankings` snapshots and
+// `max_cache_bytes`); GetRanking pages are cut
 // from it. The data state is the store's DataVersion plus the registry version, read before the
 // data: a cached ranking is served only while neither moved, so every answer is as fresh as the
 // data at the call. Recomputing after a change reloads only the inputs of UPTs whose
@@ -39,8 +40,10 @@ namespace unggul::aggregator {
 class RankingCore final : public ScoreProvider {
  public:
   struct Options {
-    // Ranking snapshots kept in memory (each holds every product's full breakdown).
+    // Ranking snapshots kept in memory (each holds every product's full breakdown), and a bound
+    // on their total size (the snapshots' arenas; the newest is always kept).
     size_t max_cached_rankings = 8;
+    size_t max_cache_bytes = size_t{2} << 30;
   };
 
   RankingCore(KanwilStore& records, AssessmentStore& assessments, const SyncCore& registry,

@@ -361,19 +361,26 @@ TEST_F(RankingCoreTest, PagingErrorsNameTheField) {
   EXPECT_THAT(ranking_->Rank(other).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("another period")));
 
-  // With one snapshot kept, a newer ranking evicts page 1's: ABORTED, ask again.
+  // With one snapshot kept (by count, or by a byte budget smaller than any snapshot), a newer
+  // ranking evicts page 1's: ABORTED, ask again. The newest is always kept.
   auto model = ParseScoringModel(DefaultScoringModelJson());
   ASSERT_TRUE(model.ok());
   RankingCore::Options one;
   one.max_cached_rankings = 1;
-  RankingCore small(*store_, *store_, *sync_, clock_, *model, one);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking p1, small.Rank(req));
-  Apply(kUpt, {Sale("SMS-LP-LAHAT-S100", kGula, "2026-10-28", 1'000'000)});
-  UNGGUL_ASSERT_OK(small.Rank(req).status());
-  kv1::GetRankingRequest next = req;
-  next.set_page_token(p1.next_page_token());
-  EXPECT_THAT(small.Rank(next).status(),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("first page")));
+  RankingCore::Options tiny;
+  tiny.max_cache_bytes = 1;
+  int sale = 100;
+  for (const RankingCore::Options& options : {one, tiny}) {
+    RankingCore small(*store_, *store_, *sync_, clock_, *model, options);
+    UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking p1, small.Rank(req));
+    kv1::GetRankingRequest next = req;
+    next.set_page_token(p1.next_page_token());
+    UNGGUL_ASSERT_OK(small.Rank(next).status());  // the newest snapshot is kept
+    Apply(kUpt, {Sale(absl::StrCat("SMS-LP-LAHAT-S", sale++), kGula, "2026-10-28", 1'000'000)});
+    UNGGUL_ASSERT_OK(small.Rank(req).status());
+    EXPECT_THAT(small.Rank(next).status(),
+                StatusIs(absl::StatusCode::kAborted, HasSubstr("first page")));
+  }
 }
 
 TEST_F(RankingCoreTest, SummaryViewLeavesOutTheBreakdown) {
