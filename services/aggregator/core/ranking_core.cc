@@ -364,7 +364,7 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
   for (const auto& entry : by_product) touched.insert(entry.first);
   for (const auto& entry : open_incidents) touched.insert(entry.first);
   with_kanwil_inputs.clear();
-  with_kanwil_inputs.reserve(touched.size());  // pointers into it stay valid
+  with_kanwil_inputs.reserve(out.size());  // never reallocates below: pointers stay valid
   for (const ProductInput*& in : out) {
     const std::string& id = in->product.product_id();
     if (touched.count(id) == 0) continue;
@@ -392,11 +392,18 @@ absl::StatusOr<std::vector<const ProductInput*>> RankingCore::Gather(
 }
 
 absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materialise(
-    const Spec& spec, absl::Duration max_staleness) const {
+    const Spec& spec, absl::Duration max_staleness, bool asked) const {
   Cache& c = *cache_;
   // Snapshots evicted below are dropped when this function returns, after the locks are released.
   std::vector<std::shared_ptr<const Snapshot>> evicted;
   const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
+  // Remembers the spec for the refresher; the last-use time moves only when a caller asked.
+  auto remember = [&](const Spec& used) {
+    c.mu.AssertHeld();
+    auto& entry = c.specs[used.key];
+    entry.first = used;
+    if (asked) entry.second = now_ms;
+  };
   auto current = [&](uint64_t data, uint64_t registry) -> std::shared_ptr<const Snapshot> {
     c.mu.AssertHeld();
     for (auto it = c.lru.begin(); it != c.lru.end(); ++it) {
@@ -404,7 +411,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
           (*it)->registry_version == registry) {
         std::shared_ptr<const Snapshot> hit = *it;
         c.lru.splice(c.lru.begin(), c.lru, it);
-        c.specs[spec.key] = {spec, now_ms};
+        remember(spec);
         return hit;
       }
     }
@@ -422,7 +429,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
       }
       if (newest != nullptr &&
           now_ms - newest->computed_at_unix_ms <= absl::ToInt64Milliseconds(max_staleness)) {
-        c.specs[spec.key] = {spec, now_ms};
+        remember(spec);
         return newest;
       }
     }
@@ -432,6 +439,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   // recomputed later), never wrongly current.
   const uint64_t data = records_.DataVersion();
   const uint64_t registry = registry_.registry_version();
+  const int64_t computed_ms = absl::ToUnixMillis(clock_.Now());  // the state it reflects
   {
     absl::MutexLock lock(&c.mu);
     if (auto hit = current(data, registry)) return hit;  // computed while we waited
@@ -477,12 +485,12 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   snapshot->key = spec.key;
   snapshot->data_version = data;
   snapshot->registry_version = registry;
-  snapshot->computed_at_unix_ms = now_ms;
+  snapshot->computed_at_unix_ms = computed_ms;
   snapshot->compute_ms = absl::ToDoubleMilliseconds(absl::Now() - started);
   absl::MutexLock lock(&c.mu);
   snapshot->id = c.next_id++;
   c.lru.push_front(snapshot);
-  c.specs[spec.key] = {spec, now_ms};
+  remember(spec);
   size_t bytes = 0;
   for (const auto& s : c.lru) bytes += s->bytes;
   while (c.lru.size() > 1 &&
@@ -627,7 +635,7 @@ absl::StatusOr<int> RankingCore::RefreshStale() const {
       }
     }
     if (current) continue;
-    UNGGUL_RETURN_IF_ERROR(Materialise(spec).status());
+    UNGGUL_RETURN_IF_ERROR(Materialise(spec, absl::ZeroDuration(), /*asked=*/false).status());
     ++recomputed;
   }
   return recomputed;

@@ -89,9 +89,11 @@ class RankingCore final : public ScoreProvider {
 
   // The current snapshot of `spec`, computed unless cached at the current data state.
   // With `max_staleness` > 0 the newest snapshot of the spec computed within it is served even if
-  // the data moved since.
+  // the data moved since. `asked` = a caller asked for it (the refresher passes false, so that
+  // refreshing does not make a spec look recently used).
   absl::StatusOr<std::shared_ptr<const Snapshot>> Materialise(
-      const Spec& spec, absl::Duration max_staleness = absl::ZeroDuration()) const;
+      const Spec& spec, absl::Duration max_staleness = absl::ZeroDuration(),
+      bool asked = true) const;
   absl::StatusOr<Spec> SpecOf(const kanwil::v1::GetRankingRequest& request) const;
   // Inputs of every product matching the spec's filter; panel scores and incidents open at the
   // period's end attached (copies are made only for products that have either).

@@ -467,6 +467,17 @@ TEST_F(RankingCoreTest, RefreshStaleRecomputesOnlyStaleRankings) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking b, ranking_->Rank(req));
   EXPECT_EQ(a.total_products(), 4);
   EXPECT_EQ(a.next_page_token(), b.next_page_token());
+
+  // Refreshing does not count as asking: a spec last asked over an hour ago stops being
+  // refreshed, even though the refresher kept it current meanwhile.
+  clock_.Advance(absl::Minutes(50));
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S100", kGula, "2026-10-28", 1'000'000)});
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 2);  // the Lahat cohort was asked 50 minutes ago
+  clock_.Advance(absl::Minutes(20));
+  Apply(kUpt, {Sale("SMS-LP-LAHAT-S101", kGula, "2026-10-29", 1'000'000)});
+  UNGGUL_ASSERT_OK_AND_ASSIGN(refreshed, ranking_->RefreshStale());
+  EXPECT_EQ(refreshed, 1);  // only the default one: the Lahat cohort was last asked 70 min ago
 }
 
 TEST_F(RankingCoreTest, BoundedStalenessServesTheLastSnapshotAndSaysSo) {
