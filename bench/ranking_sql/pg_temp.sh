@@ -108,21 +108,13 @@ checkpoint_timeout = 30min
 autovacuum = off
 logging_collector = off
 EOF
-  as_owner "${PGBIN}/pg_ctl" -D "${data}" -l "${dir}/postgres.log" -W start >/dev/null 2>&1 ||
-    die "pg_ctl start failed, see ${dir}/postgres.log: $(tail -n 3 "${dir}/postgres.log" 2>/dev/null)"
-  # Wait (polling, with a deadline) until the server accepts connections.
-  started=${SECONDS}
-  deadline=$((SECONDS + READY_TIMEOUT_S))
-  until "${PGBIN}/pg_isready" -q -h "${dir}" -p "${port}" -U postgres -d postgres -t 1; do
-    ((SECONDS < deadline)) ||
-      die "server not accepting connections after ${READY_TIMEOUT_S}s, see ${dir}/postgres.log"
-    # Give up early when the postmaster is gone (pg_ctl status fails until it has written its
-    # pid file, so only after a grace period).
-    if ((SECONDS - started >= 3)) && ! as_owner "${PGBIN}/pg_ctl" -D "${data}" status >/dev/null 2>&1; then
-      die "server exited during startup, see ${dir}/postgres.log: $(tail -n 3 "${dir}/postgres.log" 2>/dev/null)"
-    fi
-    sleep 0.1
-  done
+  # pg_ctl -w returns once the server reports itself ready to accept connections (or fails,
+  # or the timeout passes): it waits on the server's own readiness, no polling here.
+  as_owner "${PGBIN}/pg_ctl" -D "${data}" -l "${dir}/postgres.log" -w -t "${READY_TIMEOUT_S}" \
+    start >/dev/null 2>&1 ||
+    die "server not ready within ${READY_TIMEOUT_S}s, see ${dir}/postgres.log: $(tail -n 3 "${dir}/postgres.log" 2>/dev/null)"
+  "${PGBIN}/pg_isready" -q -h "${dir}" -p "${port}" -U postgres -d postgres -t 5 ||
+    die "server started but does not accept connections on ${dir}:${port}"
   "${PGBIN}/createdb" -h "${dir}" -p "${port}" -U postgres unggul >/dev/null ||
     die "createdb unggul failed"
   ;;
