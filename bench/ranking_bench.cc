@@ -49,6 +49,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "bench/bench_util.h"
 #include "common/testing/fake_clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -92,38 +93,6 @@ struct Flags {
   bool keep = false;
   std::string sql_dir = "bench/ranking_sql";
 };
-
-double Seconds(absl::Time since) { return absl::ToDoubleSeconds(absl::Now() - since); }
-
-std::string TempDir() {
-  std::string templ = "/tmp/unggul-ranking-bench-XXXXXX";
-  std::string dir = mkdtemp(templ.data());
-  chmod(dir.c_str(), 0755);  // the PostgreSQL server (user postgres) reads the CSVs
-  return dir;
-}
-
-// Resident set size of this process, MiB (from /proc/self/status).
-double RssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (absl::StartsWith(line, "VmRSS:")) {
-      int64_t kb = 0;
-      absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::StripSuffix(line.substr(6), "kB")), &kb);
-      return static_cast<double>(kb) / 1024;
-    }
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double h = (static_cast<double>(v.size()) - 1) * p;
-  const size_t lo = static_cast<size_t>(h);
-  const size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 std::string Ymd(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", static_cast<int>(d.year()), d.month(), d.day());
@@ -424,7 +393,7 @@ struct SqlRow {
 // ---------------------------------------------------------------------------------------------
 
 int Run(const Flags& f) {
-  const std::string dir = TempDir();
+  const std::string dir = bench::MakeTempDir("unggul-ranking-bench");
   std::printf("# ranking_bench: %d UPTs x %d products, %lld batches over %d years; data in %s\n",
               f.upts, kProductsPerUpt, static_cast<long long>(f.batches), f.years, dir.c_str());
   std::fflush(stdout);
@@ -470,11 +439,11 @@ int Run(const Flags& f) {
       }
       if ((u + 1) % 50 == 0) {
         std::fprintf(stderr, "  loaded %d/%d UPTs, %lld records, %.0f s\n", u + 1, f.upts,
-                     static_cast<long long>(records), Seconds(t0));
+                     static_cast<long long>(records), bench::SecondsSince(t0));
       }
     }
   }
-  const double load_s = Seconds(t0);
+  const double load_s = bench::SecondsSince(t0);
   if (auto v = sync.LoadRegistry(registry, "bench"); !v.ok()) {
     std::fprintf(stderr, "registry: %s\n", v.status().ToString().c_str());
     return 1;
@@ -528,29 +497,29 @@ int Run(const Flags& f) {
       std::fprintf(stderr, "GetRanking: %d %s\n", s.error_code(), s.error_message().c_str());
       std::exit(1);
     }
-    return absl::ToDoubleMilliseconds(absl::Now() - start);
+    return bench::MillisSince(start);
   };
   kv1::GetRankingRequest summary;
   summary.set_view(kv1::RANKING_VIEW_SUMMARY);
   kv1::GetRankingRequest full;
   full.set_view(kv1::RANKING_VIEW_FULL);
   kv1::Ranking first;
-  const double rss_before = RssMiB();
+  const double rss_before = static_cast<double>(bench::RssKb()) / 1024;
   const double cold_ms = call(summary, &first);
-  const double rss_after = RssMiB();
+  const double rss_after = static_cast<double>(bench::RssKb()) / 1024;
   const double cold_compute_ms = first.compute_ms();
   auto measure = [&](const kv1::GetRankingRequest& req) {
     std::vector<double> ms;
     kv1::Ranking r;
     for (int i = 0; i < f.queries; ++i) ms.push_back(call(req, &r));
-    return std::make_pair(Percentile(ms, 0.5), Percentile(ms, 0.99));
+    return std::make_pair(bench::Percentile(ms, 0.5), bench::Percentile(ms, 0.99));
   };
   const auto [summary_p50, summary_p99] = measure(summary);
   std::vector<double> core_ms;
   for (int i = 0; i < f.queries; ++i) {
     const absl::Time start = absl::Now();
     if (!ranking.Rank(summary).ok()) return 1;
-    core_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+    core_ms.push_back(bench::MillisSince(start));
   }
   const auto [full_p50, full_p99] = measure(full);
   // During sync (a sale every 50 ms somewhere), dashboards asking max_staleness_seconds=60.
@@ -617,17 +586,17 @@ int Run(const Flags& f) {
   std::printf("| served from the materialised ranking, full view | %.2f | %.2f |\n", full_p50,
               full_p99);
   std::printf("| RankingCore::Rank in process (no gRPC), summary view | %.2f | %.2f |\n",
-              Percentile(core_ms, 0.5), Percentile(core_ms, 0.99));
+              bench::Percentile(core_ms, 0.5), bench::Percentile(core_ms, 0.99));
   std::printf(
       "| during sync (a sale every 50 ms), max_staleness_seconds=60, summary (%d of %d stale) "
       "| %.2f | %.2f |\n",
-      stale_served, f.queries, Percentile(during_ingest_ms, 0.5),
-      Percentile(during_ingest_ms, 0.99));
+      stale_served, f.queries, bench::Percentile(during_ingest_ms, 0.5),
+      bench::Percentile(during_ingest_ms, 0.99));
   std::printf("| first call after start (compute from RocksDB: %.0f ms) | %.0f | |\n",
               cold_compute_ms, cold_ms);
   std::printf("| first call after one UPT synced (compute %.0f ms) | %.0f | %.0f (max of %d) |\n",
-              Percentile(after_change_compute, 0.5), Percentile(after_change_ms, 0.5),
-              Percentile(after_change_ms, 1.0), f.recomputes);
+              bench::Percentile(after_change_compute, 0.5), bench::Percentile(after_change_ms, 0.5),
+              bench::Percentile(after_change_ms, 1.0), f.recomputes);
   std::fflush(stdout);
   server->Shutdown();
   extra_sales.close();
@@ -667,10 +636,10 @@ int Run(const Flags& f) {
     ok = ok && Exec(pg, absl::StrCat("COPY ", t, " FROM '", dir, "/", t, ".csv' WITH (FORMAT csv)"),
                     absl::StrCat("COPY ", t));
   }
-  const double copy_s = Seconds(t0);
+  const double copy_s = bench::SecondsSince(t0);
   t0 = absl::Now();
   ok = ok && psql("indexes.sql");
-  const double index_s = Seconds(t0);
+  const double index_s = bench::SecondsSince(t0);
   const std::string query = ReadFile(f.sql_dir + "/ranking.sql");
   std::vector<double> sql_ms;
   std::map<std::string, SqlRow> sql;
@@ -678,7 +647,7 @@ int Run(const Flags& f) {
     const char* params[2] = {"2025-11-01", "2026-10-01"};
     const absl::Time start = absl::Now();
     PGresult* r = PQexecParams(pg, query.c_str(), 2, nullptr, params, nullptr, nullptr, 0);
-    sql_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+    sql_ms.push_back(bench::MillisSince(start));
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
       std::fprintf(stderr, "ranking.sql: %s\n", PQerrorMessage(pg));
       ok = false;
@@ -723,8 +692,8 @@ int Run(const Flags& f) {
     }
   }
   if (sql.size() != engine.size()) ++mismatches;
-  const double sql_p50 = Percentile(sql_ms, 0.5);
-  const double sql_p99 = Percentile(sql_ms, 0.99);
+  const double sql_p50 = bench::Percentile(sql_ms, 0.5);
+  const double sql_p99 = bench::Percentile(sql_ms, 0.99);
   std::printf("\n## PostgreSQL 15, same rows, ranking.sql (default ranking only, no profiles)\n\n");
   std::printf("| | |\n|---|---|\n");
   std::printf("| COPY of the CSVs / indexes + ANALYZE | %.0f s / %.0f s |\n", copy_s, index_s);
@@ -736,7 +705,7 @@ int Run(const Flags& f) {
   std::printf("| SQL p50 / GetRanking p50 (summary) | %.0fx |\n", sql_p50 / summary_p50);
   std::printf("| SQL p99 / GetRanking p99 (summary) | %.0fx |\n", sql_p99 / summary_p99);
   std::printf("| SQL p50 / GetRanking after one UPT synced (recompute) | %.1fx |\n",
-              sql_p50 / Percentile(after_change_ms, 0.5));
+              sql_p50 / bench::Percentile(after_change_ms, 0.5));
   if (mismatches > 0) rc = 2;
   if (!f.keep) std::filesystem::remove_all(dir);
   return rc;

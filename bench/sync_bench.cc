@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/bench_util.h"
 #include "common/executor/executor.h"
 #include "common/records/records.h"
 #include "common/rocksdb/owned_rocks_db.h"
@@ -46,11 +47,6 @@ namespace {
 
 namespace v1 = ::unggul::node::v1;
 namespace s1 = ::unggul::sync::v1;
-
-std::string TempDir() {
-  std::string templ = "/tmp/unggul-bench-XXXXXX";
-  return mkdtemp(templ.data());
-}
 
 std::string UptCode(int i) { return absl::StrFormat("SMS-BENCH-%03d", i); }
 
@@ -88,7 +84,7 @@ std::vector<aggregator::RegistryEntry> Registry(int n) {
 
 // Raw RocksDB: the same records, 500 per WriteBatch, fsync per batch.
 double RawRocksDbRate(int records) {
-  const std::string dir = TempDir();
+  const std::string dir = bench::MakeTempDir("unggul-bench");
   auto db = OwnedRocksDb::Open(dir + "/raw", {"replica"}, /*sync_writes=*/true);
   if (!db.ok()) return 0;
   std::vector<std::string> values;
@@ -101,14 +97,14 @@ double RawRocksDbRate(int records) {
     }
     if (!(*db)->db().Write((*db)->write_options(), &wb).ok()) return 0;
   }
-  const double secs = absl::ToDoubleSeconds(absl::Now() - start);
+  const double secs = bench::SecondsSince(start);
   std::filesystem::remove_all(dir);
   return records / secs;
 }
 
 // The aggregator's apply path alone (SyncCore + store, no network), 1000 changes per batch.
 double ApplyOnlyRate(int records) {
-  const std::string dir = TempDir();
+  const std::string dir = bench::MakeTempDir("unggul-bench");
   SystemClock clock;
   aggregator::RocksDbKanwilStore::Options ao;
   ao.path = dir + "/kanwil";
@@ -139,7 +135,7 @@ double ApplyOnlyRate(int records) {
   for (s1::NodeMessage& m : batches) {
     if (!core.Handle(session, m).ok()) return 0;
   }
-  const double secs = absl::ToDoubleSeconds(absl::Now() - start);
+  const double secs = bench::SecondsSince(start);
   store.reset();
   std::filesystem::remove_all(dir);
   return records / secs;
@@ -152,7 +148,7 @@ struct E2eResult {
 
 // N node stores prefilled (not timed), then N sync clients at once until all acknowledged.
 E2eResult EndToEnd(int nodes, int records_per_node) {
-  const std::string dir = TempDir();
+  const std::string dir = bench::MakeTempDir("unggul-bench");
   SystemClock clock;
   aggregator::RocksDbKanwilStore::Options ao;
   ao.path = dir + "/kanwil";
@@ -196,7 +192,7 @@ E2eResult EndToEnd(int nodes, int records_per_node) {
     (void)clients[n]->WaitForAck(static_cast<uint64_t>(records_per_node),
                                  absl::Now() + absl::Minutes(10));
   }
-  const double secs = absl::ToDoubleSeconds(absl::Now() - start);
+  const double secs = bench::SecondsSince(start);
   clients.clear();
   server->Shutdown(absl::ToChronoTime(absl::Now()));
   server->Wait();
@@ -205,27 +201,10 @@ E2eResult EndToEnd(int nodes, int records_per_node) {
   return {static_cast<double>(nodes) * records_per_node / secs, secs};
 }
 
-int64_t RssKb(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (absl::StartsWith(line, "VmRSS:")) {
-      int64_t kb = 0;
-      std::string digits;
-      for (char c : line) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-      }
-      (void)absl::SimpleAtoi(digits, &kb);
-      return kb;
-    }
-  }
-  return 0;
-}
-
 // The real aggregator binary; `streams` idle node streams (Hello, Welcome, then nothing), each
 // on its own connection. Returns KB of RSS per stream.
 double IdleStreamKb(const std::string& aggregator_bin, int streams) {
-  const std::string dir = TempDir();
+  const std::string dir = bench::MakeTempDir("unggul-bench");
   {
     std::ofstream reg(dir + "/registry.csv");
     reg << "upt_code,official_name,type,subtype,class,regency_code,kanwil_code,"
@@ -270,9 +249,9 @@ double IdleStreamKb(const std::string& aggregator_bin, int streams) {
   };
   std::vector<Stream> all;
   all.push_back(open(0));
-  const int64_t before = RssKb(proc->pid());
+  const int64_t before = bench::RssKb(proc->pid());
   for (int i = 1; i <= streams - 1; ++i) all.push_back(open(i));
-  const int64_t after = RssKb(proc->pid());
+  const int64_t after = bench::RssKb(proc->pid());
   for (Stream& s : all) s.context->TryCancel();
   all.clear();
   proc->Signal(SIGTERM);
