@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 
@@ -98,6 +99,17 @@ absl::Status CheckQty(absl::string_view field, double v, bool positive) {
   if (!positive && v < 0) return Bad(field, absl::StrCat("must be >= 0, got ", v));
   if (v > kMaxQty) return Bad(field, absl::StrCat("must be <= ", kMaxQty, ", got ", v));
   return absl::OkStatus();
+}
+
+constexpr absl::CivilDay kEpoch(1970, 1, 1);
+
+// A month "YYYY-MM" (a real month, year >= 1970).
+absl::StatusOr<absl::CivilMonth> CheckMonth(absl::string_view field, const std::string& value) {
+  if (value.size() != 7) {
+    return Bad(field, absl::StrCat("must be a month YYYY-MM, got \"", value, "\""));
+  }
+  UNGGUL_ASSIGN_OR_RETURN(const int32_t first_day, ParseDate(value + "-01", field));
+  return absl::CivilMonth(kEpoch + first_day);
 }
 
 absl::Status CheckMoney(absl::string_view field, int64_t v) {
@@ -405,11 +417,8 @@ absl::Status ValidateTraining(const v1::Training& t, const ValidationContext& ct
 absl::Status ValidateLabour(const v1::MonthlyLabour& l, const ValidationContext& ctx) {
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("labour.report_id", l.report_id(), ctx));
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("labour.product_id", l.product_id(), ctx));
-  if (l.month().size() != 7) {
-    return Bad("labour.month", absl::StrCat("must be a month YYYY-MM, got \"", l.month(), "\""));
-  }
-  UNGGUL_ASSIGN_OR_RETURN(int32_t first_day, ParseDate(l.month() + "-01", "labour.month"));
-  if (first_day > ctx.today + ctx.max_future_days) {
+  UNGGUL_ASSIGN_OR_RETURN(const absl::CivilMonth month, CheckMonth("labour.month", l.month()));
+  if (absl::CivilDay(month) - kEpoch > ctx.today + ctx.max_future_days) {
     return Bad("labour.month", absl::StrCat("must not be in the future, got ", l.month()));
   }
   UNGGUL_RETURN_IF_ERROR(
@@ -441,30 +450,19 @@ absl::Status ValidateCustomerReturn(const v1::CustomerReturn& r, const Validatio
 absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext& ctx) {
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("settlement.settlement_id", s.settlement_id(), ctx));
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("settlement.product_id", s.product_id(), ctx));
-  int32_t first_days[2] = {0, 0};
-  int i = 0;
-  for (const auto& [field, value] : {std::pair<absl::string_view, const std::string*>{
-                                         "settlement.period_start", &s.period_start()},
-                                     std::pair<absl::string_view, const std::string*>{
-                                         "settlement.period_end", &s.period_end()}}) {
-    if (value->size() != 7) {
-      return Bad(field, absl::StrCat("must be a month YYYY-MM, got \"", *value, "\""));
-    }
-    UNGGUL_ASSIGN_OR_RETURN(first_days[i++], ParseDate(*value + "-01", field));
-  }
-  if (s.period_end() < s.period_start()) {
+  UNGGUL_ASSIGN_OR_RETURN(const absl::CivilMonth start,
+                          CheckMonth("settlement.period_start", s.period_start()));
+  UNGGUL_ASSIGN_OR_RETURN(const absl::CivilMonth end,
+                          CheckMonth("settlement.period_end", s.period_end()));
+  if (end < start) {
     return Bad("settlement.period_end", absl::StrCat("must not be before period_start (",
                                                      s.period_start(), "), got ", s.period_end()));
   }
-  const int months =
-      (std::stoi(s.period_end().substr(0, 4)) * 12 + std::stoi(s.period_end().substr(5, 2))) -
-      (std::stoi(s.period_start().substr(0, 4)) * 12 + std::stoi(s.period_start().substr(5, 2))) +
-      1;
-  if (months > 12) {
+  if (end - start + 1 > 12) {
     return Bad("settlement.period_end",
-               absl::StrCat("a settlement covers at most 12 months, got ", months));
+               absl::StrCat("a settlement covers at most 12 months, got ", end - start + 1));
   }
-  if (first_days[1] > ctx.today + ctx.max_future_days) {
+  if (absl::CivilDay(end) - kEpoch > ctx.today + ctx.max_future_days) {
     return Bad("settlement.period_end",
                absl::StrCat("must not be in the future, got ", s.period_end()));
   }
