@@ -59,6 +59,7 @@
 #include "libpq-fe.h"
 #include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
+#include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "services/aggregator/core/sync_core.h"
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
@@ -480,7 +481,8 @@ int Run(const Flags& f) {
   aggregator::RankingCore ranking(**store, **store, sync, clock, *model);
   aggregator::DashboardCore dashboard(**store, sync);
   aggregator::AccessPolicy open_access;
-  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, open_access);
+  aggregator::IncidentCore incidents(**store, **store, sync, clock);
+  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, incidents, open_access);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

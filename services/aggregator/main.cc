@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
                                     << 20;
   unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model,
                                                ranking_options);
+  unggul::aggregator::IncidentCore incident_core(**store, **store, sync_core, clock);
   unggul::aggregator::PublicationHub hub;
   unggul::aggregator::DesignationCore designation_core(**store, **store, ranking_core, hub, clock,
                                                        absl::GetFlag(FLAGS_kanwil_code),
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
   unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
   unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core,
-                                                                   access);
+                                                                   incident_core, access);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
                                                                        hub, access);
 

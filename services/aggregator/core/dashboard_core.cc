@@ -65,20 +65,10 @@ absl::StatusOr<kv1::ListProductsResponse> DashboardCore::ListProducts(
   return out;
 }
 
-std::string DashboardCore::OwnerOf(absl::string_view record_id) const {
-  std::string best;
-  for (const RegistryEntry& e : sync_.Registry()) {
-    if (absl::StartsWith(record_id, e.upt_code + "-") && e.upt_code.size() > best.size()) {
-      best = e.upt_code;
-    }
-  }
-  return best;
-}
-
 absl::StatusOr<kv1::GetProductResponse> DashboardCore::GetProduct(
     absl::string_view product_id) const {
   if (product_id.empty()) return absl::InvalidArgumentError("product_id: is required");
-  const std::string upt = OwnerOf(product_id);
+  const std::string upt = sync_.OwnerOf(product_id);
   if (upt.empty()) {
     return absl::NotFoundError(absl::StrCat("product ", product_id, " not found"));
   }

@@ -22,9 +22,6 @@ class DashboardCore {
   absl::StatusOr<kanwil::v1::UptDigest> GetUptDigest(absl::string_view upt_code) const;
 
  private:
-  // The registry UPT whose code + "-" is the longest prefix of `record_id`; "" if none.
-  std::string OwnerOf(absl::string_view record_id) const;
-
   KanwilStore& store_;
   const SyncCore& sync_;
 };

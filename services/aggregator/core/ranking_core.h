@@ -64,13 +64,6 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& assessment);
   absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
       const kanwil::v1::VerifyMonthlyReportsRequest& request);
-  // Integrity incidents (gate G6). See the KanwilDashboard RPCs for the rules and codes.
-  absl::StatusOr<kanwil::v1::Incident> RecordIncident(
-      const kanwil::v1::RecordIncidentRequest& request);
-  absl::StatusOr<kanwil::v1::Incident> CloseIncident(
-      const kanwil::v1::CloseIncidentRequest& request);
-  absl::StatusOr<kanwil::v1::ListIncidentsResponse> ListIncidents(
-      const kanwil::v1::ListIncidentsRequest& request) const;
 
   absl::StatusOr<Frozen> ScoreFor(absl::string_view product_id, absl::string_view start_month,
                                   absl::string_view end_month) const override;
@@ -99,8 +92,6 @@ class RankingCore final : public ScoreProvider {
   // period's end attached (copies are made only for products that have either).
   absl::StatusOr<std::vector<const ProductInput*>> Gather(
       const Spec& spec, std::vector<ProductInput>& with_kanwil_inputs) const;
-  // The registry UPT owning `record_id` (longest "<code>-" prefix); "" if none.
-  std::string OwnerOf(absl::string_view record_id) const;
 
   KanwilStore& records_;
   AssessmentStore& assessments_;
@@ -110,7 +101,6 @@ class RankingCore final : public ScoreProvider {
   const std::string model_hash_;
   const Options options_;
   std::unique_ptr<Cache> cache_;
-  absl::Mutex incidents_mu_;  // serialises incident writes (uniqueness, close once)
 };
 
 }  // namespace unggul::aggregator

@@ -7,6 +7,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
@@ -554,6 +555,7 @@ TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
 }
 
 TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
+  IncidentCore incidents(*store_, *store_, *sync_, clock_);
   kv1::GetProductScoreRequest score;
   score.set_product_id(kGula);
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore before, ranking_->ScoreOf(score));
@@ -571,21 +573,21 @@ TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
   // Validation names the field and the rule; nothing is stored.
   kv1::RecordIncidentRequest bad = rec;
   bad.mutable_incident()->set_kind(kv1::INCIDENT_KIND_UNSPECIFIED);
-  EXPECT_THAT(ranking_->RecordIncident(bad).status(),
+  EXPECT_THAT(incidents.RecordIncident(bad).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("incident.kind")));
   bad = rec;
   bad.mutable_incident()->set_opened_date("2026-12-30");
-  EXPECT_THAT(ranking_->RecordIncident(bad).status(),
+  EXPECT_THAT(incidents.RecordIncident(bad).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("incident.opened_date: must not be in the future")));
   bad = rec;
   bad.mutable_incident()->set_product_id("SMS-LP-LAHAT-NOPE");
-  EXPECT_THAT(ranking_->RecordIncident(bad).status(), StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_EQ(ranking_->ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 0);
+  EXPECT_THAT(incidents.RecordIncident(bad).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(incidents.ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 0);
 
-  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident incident, ranking_->RecordIncident(rec));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident incident, incidents.RecordIncident(rec));
   EXPECT_EQ(incident.incident_id().substr(0, 4), "INC-");
-  EXPECT_THAT(ranking_->RecordIncident(rec).status(),
+  EXPECT_THAT(incidents.RecordIncident(rec).status(),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("DINKES-LHT/2026/014")));
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore open, ranking_->ScoreOf(score));
   EXPECT_FALSE(Gate(open, "G6")->passed());
@@ -600,21 +602,21 @@ TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
   close.set_incident_id(incident.incident_id());
   close.set_closed_date("2026-09-01");
   close.set_closed_by("kabid.yanbin");
-  EXPECT_THAT(ranking_->CloseIncident(close).status(),
+  EXPECT_THAT(incidents.CloseIncident(close).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("closed_date: must not be before opened_date")));
   close.set_closed_date("2026-10-20");
   close.set_closing_note("Batch ditarik, uji lab negatif.");
-  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident closed, ranking_->CloseIncident(close));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident closed, incidents.CloseIncident(close));
   EXPECT_EQ(closed.closed_date(), "2026-10-20");
-  EXPECT_THAT(ranking_->CloseIncident(close).status(),
+  EXPECT_THAT(incidents.CloseIncident(close).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already closed")));
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore after, ranking_->ScoreOf(score));
   EXPECT_TRUE(Gate(after, "G6")->passed());  // closed before the period's last day (2026-10-31)
   kv1::ListIncidentsRequest open_only;
   open_only.set_open_only(true);
-  EXPECT_EQ(ranking_->ListIncidents(open_only)->incidents_size(), 0);
-  EXPECT_EQ(ranking_->ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 1);
+  EXPECT_EQ(incidents.ListIncidents(open_only)->incidents_size(), 0);
+  EXPECT_EQ(incidents.ListIncidents(kv1::ListIncidentsRequest())->incidents_size(), 1);
 }
 
 TEST_F(RankingCoreTest, CustomerReturnsInThePeriodLowerQualityC2) {

@@ -53,6 +53,18 @@ bool SyncCore::InRegistry(const std::string& upt_code) const {
   return registry_.count(upt_code) > 0;
 }
 
+std::string SyncCore::OwnerOf(absl::string_view record_id) const {
+  absl::MutexLock lock(&mu_);
+  std::string best;
+  for (const auto& [code, entry] : registry_) {
+    if (code.size() > best.size() && absl::StartsWith(record_id, code) &&
+        record_id.size() > code.size() && record_id[code.size()] == '-') {
+      best = code;
+    }
+  }
+  return best;
+}
+
 std::map<std::string, LiveState> SyncCore::Live() const {
   absl::MutexLock lock(&mu_);
   return live_;

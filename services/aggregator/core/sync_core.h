@@ -62,6 +62,8 @@ class SyncCore {
   std::vector<RegistryEntry> Registry() const;
   uint64_t registry_version() const;
   bool InRegistry(const std::string& upt_code) const;
+  // The registry UPT owning a record id (the longest code that prefixes it with "-"); "" if none.
+  std::string OwnerOf(absl::string_view record_id) const;
 
   // Handles one node message; returns the replies to send in order. Records are moved out of
   // `message` (the caller reuses it for the next read).

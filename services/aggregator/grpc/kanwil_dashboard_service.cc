@@ -105,7 +105,7 @@ grpc::Status KanwilDashboardServiceImpl::RecordIncident(
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   kanwil::v1::RecordIncidentRequest req = *request;
   if (access_.enabled()) req.mutable_incident()->set_recorded_by(principal->user);
-  return Reply(ranking_.RecordIncident(req), response);
+  return Reply(incidents_.RecordIncident(req), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::CloseIncident(
@@ -115,7 +115,7 @@ grpc::Status KanwilDashboardServiceImpl::CloseIncident(
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   kanwil::v1::CloseIncidentRequest req = *request;
   if (access_.enabled()) req.set_closed_by(principal->user);
-  return Reply(ranking_.CloseIncident(req), response);
+  return Reply(incidents_.CloseIncident(req), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::ListIncidents(
@@ -124,7 +124,7 @@ grpc::Status KanwilDashboardServiceImpl::ListIncidents(
   if (auto p = AuthorizeCall(*context, access_, Permission::kRead); !p.ok()) {
     return ToGrpcStatus(p.status());
   }
-  return Reply(ranking_.ListIncidents(*request), response);
+  return Reply(incidents_.ListIncidents(*request), response);
 }
 
 }  // namespace unggul::aggregator

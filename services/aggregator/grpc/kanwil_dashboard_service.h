@@ -4,6 +4,7 @@
 
 #include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
+#include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
 
@@ -13,8 +14,8 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
  public:
   // `access` checks every call's bearer token (open when no tokens are configured).
   KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking,
-                             const AccessPolicy& access)
-      : core_(core), ranking_(ranking), access_(access) {}
+                             IncidentCore& incidents, const AccessPolicy& access)
+      : core_(core), ranking_(ranking), incidents_(incidents), access_(access) {}
 
   grpc::Status ListUpts(grpc::ServerContext*, const kanwil::v1::ListUptsRequest*,
                         kanwil::v1::ListUptsResponse*) override;
@@ -45,6 +46,7 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
  private:
   const DashboardCore& core_;
   RankingCore& ranking_;
+  IncidentCore& incidents_;
   const AccessPolicy& access_;
 };
 
