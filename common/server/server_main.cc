@@ -55,4 +55,13 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return buffer.str();
 }
 
+absl::StatusOr<SystemClock> ServerClock() {
+  absl::StatusOr<SystemClock> clock = SystemClockFromEnvironment();
+  if (clock.ok() && clock->offset() != absl::ZeroDuration()) {
+    log::Warn("domain clock shifted by UNGGUL_NOW (tests and rehearsals only)",
+              {{"now", absl::FormatTime(absl::RFC3339_sec, clock->Now(), absl::UTCTimeZone())}});
+  }
+  return clock;
+}
+
 }  // namespace unggul

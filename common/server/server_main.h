@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/time/clock.h"
 #include "grpcpp/server.h"
 
 namespace unggul {
@@ -26,6 +27,10 @@ sigset_t BlockStopSignals();
 // A thread that waits for one of `signals`, logs it, marks health NOT_SERVING and shuts `server`
 // down, giving in-flight calls `drain` to finish. Join it after server.Wait() returns.
 std::thread DrainOnStopSignal(sigset_t signals, grpc::Server& server, absl::Duration drain);
+
+// The domain clock of a server (SystemClockFromEnvironment): the wall clock, or shifted to
+// UNGGUL_NOW with a warning logged. InvalidArgument if UNGGUL_NOW is malformed (main exits).
+absl::StatusOr<SystemClock> ServerClock();
 
 // NotFound "cannot read <path>" when the file cannot be opened.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);

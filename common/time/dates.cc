@@ -51,4 +51,11 @@ int32_t JakartaDay(absl::Time t) {
   return static_cast<int32_t>(absl::ToCivilDay(t, kJakarta) - kEpoch);
 }
 
+std::string LastCompleteJakartaMonth(absl::Time t) {
+  const absl::CivilMonth last = absl::CivilMonth(kEpoch + JakartaDay(t)) - 1;
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d", static_cast<int>(last.year()), last.month());
+  return buf;
+}
+
 }  // namespace unggul

@@ -22,4 +22,9 @@ std::string FormatDate(int32_t day);
 // The calendar day in Asia/Jakarta at instant `t`, as days since the epoch.
 int32_t JakartaDay(absl::Time t);
 
+// "YYYY-MM" of the last complete calendar month in Asia/Jakarta at instant `t`: on 2026-12-03
+// (Jakarta) that is "2026-11", on 2027-01-01 00:30 Jakarta (still 2026-12-31 in UTC) "2026-12".
+// The default end of fixture windows and ranking periods.
+std::string LastCompleteJakartaMonth(absl::Time t);
+
 }  // namespace unggul

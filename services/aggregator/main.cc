@@ -122,7 +122,9 @@ int main(int argc, char** argv) {
 
   const sigset_t signals = unggul::BlockStopSignals();
 
-  unggul::SystemClock clock;
+  absl::StatusOr<unggul::SystemClock> server_clock = unggul::ServerClock();
+  if (!server_clock.ok()) return Fail(std::string(server_clock.status().message()));
+  const unggul::SystemClock& clock = *server_clock;
   unggul::aggregator::RocksDbKanwilStore::Options options;
   options.path = data_dir;
   options.sync_writes = absl::GetFlag(FLAGS_sync_writes);

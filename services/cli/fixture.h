@@ -1,9 +1,9 @@
 #pragma once
 
-// The "Sumsel fixture set" (DOMAIN.md §2.7): a deterministic generator of demo data for the
-// UPT registry of Kanwil Ditjenpas Sumatera Selatan and for the producing UPTs' products,
-// production batches, sales, certifications and trainings. Real product names, synthetic
-// quantities; no person is named anywhere (counts only, DOMAIN.md §2.8).
+// The "Sumsel fixture set": a deterministic generator of demo data for the UPT registry of
+// Kanwil Ditjenpas Sumatera Selatan and for the producing UPTs' products, production batches,
+// sales, certifications and trainings. Real product names, synthetic
+// quantities; no person is named anywhere (inmates appear only as counts).
 //
 // The files follow services/cli/CSV.md, so `unggulctl import` can load them into a node. The
 // output depends only on FixtureOptions: the same options give byte-identical files on every
@@ -19,7 +19,8 @@
 
 namespace unggul::cli {
 
-// One row of the Kanwil Sumsel UPT registry (DOMAIN.md §1.4 rows 1–21).
+// One row of the Kanwil Sumsel UPT registry: the province's known Lapas, Rutan, LPKA and Bapas
+// (rows 1–21; Rupbasan, now under the Kejaksaan, is not in the active registry).
 struct RegistryUpt {
   std::string upt_code;       // stable code, e.g. "SMS-LP-LAHAT"
   std::string official_name;  // "Lapas Kelas IIA Lahat"
@@ -27,17 +28,20 @@ struct RegistryUpt {
   std::string subtype;        // "", "narkotika", "perempuan"
   std::string upt_class;      // I, IIA, IIB, III
   std::string regency_code;   // "16.04"
-  bool needs_verification;    // true for rows 2, 20, 13, 17
+  bool needs_verification;    // true for rows 2, 20, 13, 17 (identity or class unconfirmed)
 };
 
-// The 21 registry rows in DOMAIN.md order (Lapas Kelas I Palembang first, Bapas last). The
-// reference stays valid for the life of the program.
+// The 21 registry rows in their fixed order (row 1 Lapas Kelas I Palembang first, row 21 Bapas
+// Kelas I Palembang last). The reference stays valid for the life of the program.
 const std::vector<RegistryUpt>& SumselRegistry();
 
 struct FixtureOptions {
   // Last month generated (YYYY-MM); data covers `months` months ending there. Every date that
   // must not lie in the future (batch start/end, sale, training, certificate issue, launch) is
-  // on or before the last day of this month, so pick a month that has ended.
+  // on or before the last day of this month, so pick a month that has ended. The default here is
+  // a fixed reference month, so library callers and tests are deterministic; `unggulctl fixture`
+  // defaults to the last complete month in Jakarta (LastCompleteJakartaMonth), so the demo's
+  // data always covers the ranking's default period, the last 12 complete months.
   std::string end_month = "2026-10";
   int months = 12;  // 1..36
   uint64_t seed = 2026;

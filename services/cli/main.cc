@@ -22,6 +22,8 @@
 #include "absl/time/time.h"
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
+#include "common/time/clock.h"
+#include "common/time/dates.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/cli/fixture.h"
 #include "services/cli/importer.h"
@@ -1001,12 +1003,19 @@ int Main(int argc, char** argv) {
   CLI::App* fx = app.add_subcommand(
       "fixture", "Write the deterministic Sumatera Selatan demo data set as CSV files");
   fx->add_option("--out", fixture_out, "Output folder")->required();
-  fx->add_option("--end-month", fixture_options.end_month, "Last month, YYYY-MM")
-      ->capture_default_str();
+  static std::string fixture_end_month;
+  fx->add_option("--end-month", fixture_end_month,
+                 "Last month, YYYY-MM (default: the last complete month in Asia/Jakarta)");
   fx->add_option("--months", fixture_options.months, "Months of data")->capture_default_str();
   fx->add_option("--seed", fixture_options.seed, "Generator seed")->capture_default_str();
   fx->callback([&] {
     action = [&]() -> absl::Status {
+      if (fixture_end_month.empty()) {
+        UNGGUL_ASSIGN_OR_RETURN(SystemClock clock, SystemClockFromEnvironment());
+        fixture_options.end_month = LastCompleteJakartaMonth(clock.Now());
+      } else {
+        fixture_options.end_month = fixture_end_month;
+      }
       UNGGUL_ASSIGN_OR_RETURN(std::vector<std::string> upts,
                               WriteSumselFixture(fixture_out, fixture_options));
       for (const std::string& upt : upts) std::cout << fixture_out << "/" << upt << "\n";

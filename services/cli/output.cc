@@ -251,8 +251,14 @@ std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
                     Pillar(s, "C"), Pillar(s, "D"), std::string(std::max(0, s.stars()), '*'),
                     StandingName(s.standing())});
   }
-  std::string out = absl::StrFormat("SPUP ranking, period %s (model %s)\n",
-                                    ranking.period().label(), ranking.model_version());
+  // The months always, the label too when it says it differently (a calendar year: "2026").
+  const std::string months =
+      absl::StrCat(ranking.period().start_month(), "..", ranking.period().end_month());
+  const std::string period = ranking.period().label() == months
+                                 ? months
+                                 : absl::StrCat(ranking.period().label(), " (", months, ")");
+  std::string out =
+      absl::StrFormat("SPUP ranking, period %s (model %s)\n", period, ranking.model_version());
   out += RenderTable(
       {"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20", "STARS", "STANDING"},
       rows);

@@ -54,7 +54,10 @@ class DesignationE2eTest : public ::testing::Test {
 
 TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt) {
   const std::string fx = dir_.path() + "/fixture";
-  ASSERT_EQ(::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx})->exit_code, 0);
+  ASSERT_EQ(
+      ::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx, "--end-month", "2026-10"})
+          ->exit_code,
+      0);
   const int k = Start(kanwil_,
                       {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
                        "--registry_file=" + fx + "/registry.csv"},
@@ -69,16 +72,17 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   // Before verification, gate G5 keeps the product out.
-  r = Ctl(k, {"kanwil", "score", "SMS-LP-LAHAT-GSJM"});
+  r = Ctl(k, {"kanwil", "score", "SMS-LP-LAHAT-GSJM", "--from", "2025-11", "--to", "2026-10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("G5    FAIL"));
   r = Ctl(k, {"kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
-              "kalapas.lahat:KEPALA_UPT"});
+              "kalapas.lahat:KEPALA_UPT", "--from", "2025-11", "--to", "2026-10"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
   EXPECT_THAT(r.err, HasSubstr("G5"));
 
-  r = Ctl(k, {"kanwil", "verify-labour", "--upt", "SMS-LP-LAHAT", "--by", "kasi.bimker"});
+  r = Ctl(k, {"kanwil", "verify-labour", "--upt", "SMS-LP-LAHAT", "--by", "kasi.bimker", "--from",
+              "2025-11", "--to", "2026-10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("12 product-month report(s) verified"));
   for (const char* ind : {"C3", "C4", "D2", "D4"}) {
@@ -89,13 +93,13 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
                 0);
     }
   }
-  r = Ctl(k, {"kanwil", "ranking"});
+  r = Ctl(k, {"kanwil", "ranking", "--from", "2025-11", "--to", "2026-10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT-GSJM"));
   EXPECT_THAT(r.out, HasSubstr("RANKED"));
 
   r = Ctl(k, {"-o", "json", "kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
-              "kalapas.lahat:KEPALA_UPT"});
+              "kalapas.lahat:KEPALA_UPT", "--from", "2025-11", "--to", "2026-10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const size_t at = r.out.find("\"designation_id\": \"");
   ASSERT_NE(at, std::string::npos);
@@ -141,7 +145,10 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
 
 TEST_F(DesignationE2eTest, BearerTokensMapCallersToRoles) {
   const std::string fx = dir_.path() + "/fixture";
-  ASSERT_EQ(::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx})->exit_code, 0);
+  ASSERT_EQ(
+      ::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx, "--end-month", "2026-10"})
+          ->exit_code,
+      0);
   const std::string tokens = dir_.path() + "/tokens.csv";
   {
     std::FILE* f = std::fopen(tokens.c_str(), "w");

@@ -186,7 +186,9 @@ TEST_F(NodeE2eTest, DataSurvivesSigtermAndKillNine) {
 
 TEST_F(NodeE2eTest, SumselFixtureImportsWithoutRejects) {
   const std::string out = dir_.path() + "/fixture";
-  RunResult r = ::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", out}).value();
+  RunResult r =
+      ::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", out, "--end-month", "2026-10"})
+          .value();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT"));
   StartNode(kUpt);
@@ -197,6 +199,36 @@ TEST_F(NodeE2eTest, SumselFixtureImportsWithoutRejects) {
   r = Ctl({"product", "get", "SMS-LP-LAHAT-GSJM"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Gula Semut Jahe Merah"));
+}
+
+// Without --end-month the fixture ends with the last complete month in Jakarta, so the demo's
+// data always covers the ranking's default period. UNGGUL_NOW shifts the CLI's clock.
+TEST_F(NodeE2eTest, FixtureWindowEndsWithTheLastCompleteMonth) {
+  struct Case {
+    const char* now;
+    const char* first_month;  // labour.csv's month column
+    const char* last_month;
+    const char* outside;
+  };
+  for (const Case& c : {Case{"2031-01-15T10:00:00+07:00", ",2030-01,", ",2030-12,", ",2031-01,"},
+                        Case{"2027-03-01T00:30:00+07:00", ",2026-03,", ",2027-02,", ",2026-02,"}}) {
+    const std::string out = dir_.path() + "/fixture-" + c.first_month;
+    RunResult r = ::unggul::testing::Run({"/usr/bin/env", std::string("UNGGUL_NOW=") + c.now,
+                                          UNGGULCTL_BIN, "fixture", "--out", out})
+                      .value();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(out + "/SMS-LP-LAHAT/labour.csv");
+    const std::string labour((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    EXPECT_THAT(labour, HasSubstr(c.first_month)) << c.now;
+    EXPECT_THAT(labour, HasSubstr(c.last_month)) << c.now;
+    EXPECT_THAT(labour, ::testing::Not(HasSubstr(c.outside))) << c.now;
+  }
+  RunResult bad = ::unggul::testing::Run({"/usr/bin/env", "UNGGUL_NOW=next week", UNGGULCTL_BIN,
+                                          "fixture", "--out", dir_.path() + "/bad"})
+                      .value();
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT: UNGGUL_NOW: must be RFC 3339"));
 }
 
 }  // namespace

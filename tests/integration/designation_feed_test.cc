@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/executor/executor.h"
+#include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -138,7 +139,7 @@ class Kanwil {
  private:
   std::string dir_;
   std::string socket_;
-  SystemClock clock_;
+  SystemClock clock_ = testing::WallClockForTest();
   EligibleScores scores_;
   aggregator::PublicationHub hub_;
   aggregator::AccessPolicy access_;  // open
@@ -199,7 +200,7 @@ TEST_F(DesignationFeedTest, NodeOfflineDuringPublicationReceivesItOnReconnect) {
   product.mutable_product()->set_product_id(kGula);
   product.mutable_product()->set_name("Gula Semut Jahe Merah");
   ASSERT_TRUE(node->Put(product, "", "", 1).ok());
-  SystemClock clock;
+  SystemClock clock = testing::WallClockForTest();
   node::SyncOptions so;
   so.aggregator_addr = socket_;
   so.heartbeat = absl::Milliseconds(50);

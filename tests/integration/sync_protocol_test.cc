@@ -96,7 +96,7 @@ class Aggregator {
   }
   std::string dir_;
   std::string socket_;
-  SystemClock clock_;
+  SystemClock clock_ = testing::WallClockForTest();
   std::unique_ptr<aggregator::RocksDbKanwilStore> store_;
   std::unique_ptr<aggregator::SyncCore> core_;
   std::unique_ptr<ThreadPoolExecutor> executor_;
@@ -163,7 +163,7 @@ class SyncProtocolTest : public ::testing::Test {
   ScopedTempDir dir_;
   std::string socket_;
   std::unique_ptr<Aggregator> agg_;
-  SystemClock clock_;
+  SystemClock clock_ = testing::WallClockForTest();
 };
 
 TEST_F(SyncProtocolTest, BacklogCatchUpThenLiveTail) {

@@ -128,12 +128,13 @@ absl::Status SyncClient::RunOnce() {
         server_closed_before_welcome_ = true;  // the server's status says why
         result = absl::UnavailableError("stream closed before the snapshot was acknowledged");
       } else {
-        OnAck(ack.ack().upto_seq());
         {
+          // Counted before OnAck wakes the waiters, so a caller that saw the ack sees the count.
           absl::MutexLock lock(&mu_);
           ++snapshots_sent_;
           inflight_.clear();
         }
+        OnAck(ack.ack().upto_seq());
         result = StreamChanges(*stream, ack.ack().upto_seq(),
                                std::min(options_.max_batch_bytes, req.max_batch_bytes()),
                                std::min(options_.window, std::max(1u, req.max_inflight_batches())));
