@@ -11,6 +11,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/log.h"
@@ -58,6 +59,11 @@ ABSL_FLAG(absl::Duration, sync_max_backoff, absl::Seconds(30),
           "Longest wait between reconnect attempts (jittered exponential backoff from 200ms).");
 ABSL_FLAG(absl::Duration, changelog_retention, absl::Hours(24 * 7),
           "Acknowledged changelog entries are trimmed once older than this.");
+ABSL_FLAG(absl::Duration, request_retention, absl::Hours(24 * 30),
+          "How long the outcome of a write with a request_id is kept for idempotent retries. A "
+          "retry after that is treated as a new request.");
+ABSL_FLAG(absl::Duration, request_sweep_interval, absl::Hours(1),
+          "How often outcomes older than --request_retention are deleted (0: never).");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
 
@@ -89,11 +95,16 @@ int main(int argc, char** argv) {
   if (upt_code.empty()) return Fail("--upt_code is required");
   if (data_dir.empty()) return Fail("--data_dir is required");
   if (absl::GetFlag(FLAGS_max_threads) < 2) return Fail("--max_threads must be >= 2");
+  if (absl::GetFlag(FLAGS_request_retention) < absl::ZeroDuration()) {
+    return Fail("--request_retention must not be negative");
+  }
 
   // Signals are taken by a dedicated thread (sigwait), so block them before any thread starts.
   const sigset_t signals = unggul::BlockStopSignals();
 
-  unggul::SystemClock clock;
+  absl::StatusOr<unggul::SystemClock> server_clock = unggul::ServerClock();
+  if (!server_clock.ok()) return Fail(std::string(server_clock.status().message()));
+  const unggul::SystemClock& clock = *server_clock;
   unggul::node::RocksDbCatalogStore::Options options;
   options.path = data_dir;
   options.upt_code = upt_code;
@@ -142,6 +153,10 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
   }
   const unggul::node::StoreInfo info = (*store)->Info();
+  if (info.migrated_from_format != 0) {
+    unggul::log::Info("database migrated", {{"from_format", absl::StrCat(info.migrated_from_format)},
+                                            {"to_format", absl::StrCat(info.format_version)}});
+  }
   unggul::log::Info("upt-node serving", {{"upt", upt_code},
                                          {"port", absl::StrCat(port)},
                                          {"incarnation", info.incarnation_id},
@@ -154,10 +169,28 @@ int main(int argc, char** argv) {
   }
 
   if (sync) sync->Start();
+  absl::Notification stop_sweep;
+  std::thread sweep_thread([&] {
+    const absl::Duration interval = absl::GetFlag(FLAGS_request_sweep_interval);
+    if (interval <= absl::ZeroDuration()) return;
+    while (!stop_sweep.WaitForNotificationWithTimeout(interval)) {
+      absl::StatusOr<int64_t> forgotten =
+          core.ForgetOldRequests(absl::GetFlag(FLAGS_request_retention));
+      if (!forgotten.ok()) {
+        unggul::log::Warn("request outcome sweep failed",
+                          {{"error", forgotten.status().ToString()}});
+      } else if (*forgotten > 0) {
+        unggul::log::Info("request outcomes past retention forgotten",
+                          {{"count", absl::StrCat(*forgotten)}});
+      }
+    }
+  });
   std::thread signal_thread =
       unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   server->Wait();
   signal_thread.join();
+  stop_sweep.Notify();
+  sweep_thread.join();
   server.reset();
   if (sync) {
     core.SetSyncStatusProvider(nullptr);

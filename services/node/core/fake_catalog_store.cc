@@ -93,10 +93,30 @@ absl::StatusOr<uint64_t> FakeCatalogStore::Put(const v1::Record& record,
   const uint64_t seq = changes_.size() + 1;
   records_[{*kind, RecordId(record)}] = record;
   if (!request_id.empty()) {
-    requests_[std::string(request_id)] = RequestOutcome{std::string(fingerprint), seq, record};
+    requests_[std::string(request_id)] =
+        RequestOutcome{std::string(fingerprint), seq, record, at_unix_ms};
   }
   changes_.push_back(ChangeEntry{seq, at_unix_ms, record, std::string(request_id)});
   return seq;
+}
+
+absl::StatusOr<RequestSweep> FakeCatalogStore::SweepRequests(int64_t stored_before_unix_ms,
+                                                             size_t max_entries) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = TakeFailure(); !s.ok()) return s;
+  RequestSweep sweep;
+  for (auto it = requests_.begin(); it != requests_.end();) {
+    if (it->second.at_unix_ms >= stored_before_unix_ms) {
+      ++it;
+    } else if (static_cast<size_t>(sweep.deleted) == max_entries) {
+      sweep.more = true;
+      break;
+    } else {
+      it = requests_.erase(it);
+      ++sweep.deleted;
+    }
+  }
+  return sweep;
 }
 
 absl::StatusOr<ListPage> FakeCatalogStore::List(const ListQuery& query) const {

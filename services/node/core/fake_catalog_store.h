@@ -29,6 +29,8 @@ class FakeCatalogStore final : public CatalogStore {
   absl::StatusOr<uint64_t> Put(const v1::Record& record, absl::string_view request_id,
                                absl::string_view fingerprint, int64_t at_unix_ms) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) const override;
+  absl::StatusOr<RequestSweep> SweepRequests(int64_t stored_before_unix_ms,
+                                             size_t max_entries) override;
   absl::StatusOr<std::vector<v1::DesignationNotice>> ListDesignations() const override;
   void AddDesignation(v1::DesignationNotice notice);
   // Up to `max` writes after `after_seq`, as the changelog would hold them.

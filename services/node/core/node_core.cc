@@ -376,6 +376,7 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
         absl::StrCat(RecordKindName(kind), " ", id, " already exists with other content"));
   }
   if (!absl::IsNotFound(existing.status())) return existing.status();
+  if (kind == RecordKind::kSettlement) UNGGUL_RETURN_IF_ERROR(CheckNoOverlap(record.settlement()));
 
   const int64_t now = absl::ToUnixMillis(clock_.Now());
   switch (kind) {
@@ -405,6 +406,30 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
   }
   UNGGUL_RETURN_IF_ERROR(store_.Put(record, request_id, fingerprint, now).status());
   return Written<v1::Record>{std::move(record), false};
+}
+
+absl::Status NodeCore::CheckNoOverlap(const v1::Settlement& settlement) const {
+  ListQuery query;
+  query.kind = RecordKind::kSettlement;
+  query.product_id = settlement.product_id();
+  query.page_size = 1000;
+  do {
+    UNGGUL_ASSIGN_OR_RETURN(ListPage page, store_.List(query));
+    for (const v1::Record& r : page.records) {
+      const v1::Settlement& other = r.settlement();
+      // "YYYY-MM" compares as text in calendar order; both ends are inclusive.
+      if (other.period_start() <= settlement.period_end() &&
+          settlement.period_start() <= other.period_end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "settlement ", settlement.settlement_id(), " (", settlement.period_start(), "..",
+            settlement.period_end(), ") overlaps settlement ", other.settlement_id(), " (",
+            other.period_start(), "..", other.period_end(), ") of product ",
+            settlement.product_id(), "; a product has one settlement per month"));
+      }
+    }
+    query.page_token = std::move(page.next_page_token);
+  } while (!query.page_token.empty());
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
@@ -645,6 +670,21 @@ absl::StatusOr<v1::ListMonthlyLabourResponse> NodeCore::ListMonthlyLabour(
   for (v1::Record& r : page.records) *out.add_reports() = std::move(*r.mutable_labour());
   out.set_next_page_token(page.next_page_token);
   return out;
+}
+
+absl::StatusOr<int64_t> NodeCore::ForgetOldRequests(absl::Duration retention, size_t step) {
+  if (retention < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("retention: must not be negative");
+  }
+  if (step == 0) return absl::InvalidArgumentError("step: must be at least 1");
+  const int64_t cutoff = absl::ToUnixMillis(clock_.Now() - retention);
+  int64_t forgotten = 0;
+  for (bool more = true; more;) {
+    UNGGUL_ASSIGN_OR_RETURN(RequestSweep sweep, store_.SweepRequests(cutoff, step));
+    forgotten += sweep.deleted;
+    more = sweep.more;
+  }
+  return forgotten;
 }
 
 }  // namespace unggul::node

@@ -6,7 +6,8 @@
 // Codes returned (beyond the store's): InvalidArgument (a field breaks a rule; the message names
 // it), NotFound (unknown record or product), AlreadyExists (id taken by a different record, or
 // request_id reused with a different payload), FailedPrecondition (product not ACTIVE for a
-// batch; update/retire of a DISCONTINUED product), Aborted (expected_version mismatch).
+// batch; update/retire of a DISCONTINUED product; a settlement overlapping another of the same
+// product), Aborted (expected_version mismatch).
 //
 // Thread-safety: all methods may be called concurrently. Writes are serialised by one mutex,
 // so each check-then-write is atomic. `store` and `clock` must outlive the core.
@@ -91,6 +92,13 @@ class NodeCore {
   absl::StatusOr<v1::ListDesignationsResponse> ListDesignations(
       const v1::ListDesignationsRequest& request) const;
 
+  // Retention of idempotency outcomes: forgets the stored outcome of every request first stored
+  // more than `retention` ago (by the injected clock), in steps of `step` outcomes so writes
+  // interleave. A retry of a forgotten request_id is then a new request (for an immutable record
+  // with an unchanged id it still writes nothing twice: the id is taken). Returns the number
+  // forgotten. InvalidArgument if retention is negative or step is 0.
+  absl::StatusOr<int64_t> ForgetOldRequests(absl::Duration retention, size_t step = 1000);
+
  private:
   ValidationContext Context() const;
   // Idempotency check: the earlier outcome for `request_id`, AlreadyExists when the payload
@@ -108,6 +116,10 @@ class NodeCore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<ListPage> ListRecords(RecordKind kind,
                                        const v1::ListRecordsRequest& request) const;
+  // FailedPrecondition naming the other settlement when a settlement of the same product covers
+  // any month of `settlement`'s period (they would be summed twice into the ranking).
+  absl::Status CheckNoOverlap(const v1::Settlement& settlement) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   CatalogStore& store_;
   const Clock& clock_;

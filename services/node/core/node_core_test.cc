@@ -250,5 +250,76 @@ TEST_F(NodeCoreTest, ListArgumentsAreValidated) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date: must be a real")));
 }
 
+TEST_F(NodeCoreTest, RequestOutcomesAreForgottenAfterTheRetention) {
+  CreateProduct();
+  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-old")), IsOk());
+  clock_.Advance(absl::Hours(24 * 20));
+  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B2", "req-new")), IsOk());
+  clock_.Advance(absl::Hours(24 * 11));  // req-old is 31 days old, req-new 11
+  EXPECT_THAT(core_.ForgetOldRequests(-absl::Hours(1)).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("retention")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(int64_t forgotten,
+                              core_.ForgetOldRequests(absl::Hours(24 * 30), /*step=*/1));
+  EXPECT_EQ(forgotten, 1);
+  // Inside the retention a reused request_id is still caught ...
+  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B9", "req-new")).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("request_id req-new")));
+  // ... after it the id is free: a new request that writes a new record.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> fresh,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B3", "req-old")));
+  EXPECT_FALSE(fresh.replayed);
+  // A late retry of the forgotten write itself still writes nothing twice: the id is taken by
+  // the same record, so it is a replay of the stored record.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> late,
+                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-old-retry")));
+  EXPECT_TRUE(late.replayed);
+  EXPECT_EQ(core_.GetNodeInfo().counts().batches(), 3);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(int64_t again, core_.ForgetOldRequests(absl::Hours(24 * 30)));
+  EXPECT_EQ(again, 0);
+}
+
+v1::RecordSettlementRequest Quarter(const std::string& id, const std::string& start,
+                                    const std::string& end) {
+  v1::RecordSettlementRequest req;
+  v1::Settlement* s = req.mutable_settlement();
+  s->set_settlement_id(id);
+  s->set_product_id(kProductId);
+  s->set_period_start(start);
+  s->set_period_end(end);
+  s->set_gross_sales_idr(27'000'000);
+  s->set_cogs_idr(13'000'000);
+  s->set_net_profit_idr(14'000'000);
+  s->set_premi_total_idr(7'000'000);
+  s->set_pnbp_deposited_idr(2'100'000);
+  s->set_billing_code("820261004123456");
+  s->set_ntpn("0A1B2C3D4E5F6789");
+  s->set_capital_retained_idr(4'900'000);
+  return req;
+}
+
+TEST_F(NodeCoreTest, OverlappingSettlementsOfOneProductAreRefused) {
+  CreateProduct();
+  ASSERT_THAT(core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")),
+              IsOk());
+  const int puts = store_.put_count();
+  EXPECT_THAT(
+      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-SEP", "2026-09", "2026-10")).status(),
+      StatusIs(
+          absl::StatusCode::kFailedPrecondition,
+          HasSubstr("settlement SMS-LP-LAHAT-GSJM-STL-SEP (2026-09..2026-10) overlaps settlement "
+                    "SMS-LP-LAHAT-GSJM-STL-Q3 (2026-07..2026-09) of product SMS-LP-LAHAT-GSJM")));
+  EXPECT_THAT(
+      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-H2", "2026-05", "2026-10")).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SMS-LP-LAHAT-GSJM-STL-Q3")));
+  EXPECT_EQ(store_.put_count(), puts);
+  // Adjacent periods are fine, and a retry of the stored settlement is a replay, not an overlap.
+  ASSERT_THAT(core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q2", "2026-04", "2026-06")),
+              IsOk());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      Written<v1::Settlement> again,
+      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")));
+  EXPECT_TRUE(again.replayed);
+}
+
 }  // namespace
 }  // namespace unggul::node

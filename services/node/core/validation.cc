@@ -201,7 +201,7 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
   switch (type) {
     case v1::CERTIFICATION_TYPE_SPP_IRT: {
       // P-IRT: d1 packaging (1-8), d2-3 food type (01-16), d4-7 province+regency,
-      // d8-9 product seq, d10-13 producer seq, d14-15 expiry year (DOMAIN.md §2.4).
+      // d8-9 product seq, d10-13 producer seq in the regency, d14-15 expiry year.
       if (compact.size() != 15 || !AllDigits(compact)) {
         return Bad(field, absl::StrCat("P-IRT number must have 15 digits (e.g. "
                                        "\"2091604010123-29\"), got \"",

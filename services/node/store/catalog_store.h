@@ -35,6 +35,8 @@ struct StoreInfo {
   // Digest of the current records (export projection), maintained with every write.
   v1::RecordDigest digest;
   uint32_t format_version = 0;
+  // The format this process migrated the database from at start; 0 when it was current.
+  uint32_t migrated_from_format = 0;
   bool sync_writes = false;
   // Oldest changelog seq still kept (last_seq + 1 when none is kept).
   uint64_t oldest_seq = 1;
@@ -49,6 +51,13 @@ struct RequestOutcome {
   std::string fingerprint;
   uint64_t seq = 0;
   v1::Record result;
+  int64_t at_unix_ms = 0;  // when the first attempt was stored
+};
+
+// One step of the request-outcome retention sweep (CatalogStore::SweepRequests).
+struct RequestSweep {
+  int64_t deleted = 0;
+  bool more = false;  // the step stopped at its limit: older outcomes may remain
 };
 
 struct ChangeEntry {
@@ -97,6 +106,12 @@ class CatalogStore {
                                        absl::string_view fingerprint, int64_t at_unix_ms) = 0;
 
   virtual absl::StatusOr<ListPage> List(const ListQuery& query) const = 0;
+
+  // Deletes the stored outcomes of requests first stored before `stored_before_unix_ms`, oldest
+  // first, at most `max_entries` in one atomic step. A retry of a forgotten request is then a
+  // new request. Never races a Put that stores a fresh outcome for the same id.
+  virtual absl::StatusOr<RequestSweep> SweepRequests(int64_t stored_before_unix_ms,
+                                                     size_t max_entries) = 0;
 
   // Designations the Kanwil published for this Kanwil's products, newest notice per id.
   virtual absl::StatusOr<std::vector<v1::DesignationNotice>> ListDesignations() const = 0;

@@ -115,4 +115,32 @@ absl::StatusOr<RequestKey> RequestKey::Decode(absl::string_view encoded) {
 
 std::string RequestKey::Encode() const { return keys::EncodeText(request_id_); }
 
+absl::StatusOr<RequestTimeKey> RequestTimeKey::Create(int64_t at_unix_ms,
+                                                      absl::string_view request_id) {
+  if (at_unix_ms < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request time: must not be negative, got ", at_unix_ms));
+  }
+  if (absl::Status s = CheckText(request_id, "request id"); !s.ok()) return s;
+  return RequestTimeKey(at_unix_ms, std::string(request_id));
+}
+
+absl::StatusOr<RequestTimeKey> RequestTimeKey::Decode(absl::string_view encoded) {
+  size_t pos = 8;
+  std::string request_id;
+  if (encoded.size() < 10 || !keys::ReadText(encoded, pos, request_id) || pos != encoded.size()) {
+    return keys::Malformed("request time", encoded);
+  }
+  const uint64_t at = keys::ReadBigEndian(encoded.substr(0, 8));
+  if (at > static_cast<uint64_t>(INT64_MAX)) return keys::Malformed("request time", encoded);
+  return RequestTimeKey(static_cast<int64_t>(at), std::move(request_id));
+}
+
+std::string RequestTimeKey::Encode() const {
+  std::string out;
+  keys::AppendBigEndian(out, static_cast<uint64_t>(at_unix_ms_), 8);
+  keys::AppendText(out, request_id_);
+  return out;
+}
+
 }  // namespace unggul::node

@@ -12,6 +12,8 @@
 //                                day (u32 BE) | id | 0x00
 // changelog          ChangelogKey: seq (u64 BE)                           StoredChange
 // requests           RequestKey: request_id | 0x00                        StoredRequest
+// requests_by_time   RequestTimeKey: at_unix_ms (u64 BE) | request_id |   empty (format >= 2)
+//                                0x00
 // designations       RecordKey:  designation_id | 0x00                    StoredDesignation
 // meta               MetaKey:    "meta" | "counts" | "sync"               StoredMeta, StoredCounts,
 //                                                                      StoredSyncState
@@ -94,6 +96,25 @@ class RequestKey {
 
  private:
   explicit RequestKey(std::string request_id) : request_id_(std::move(request_id)) {}
+  std::string request_id_;
+};
+
+// Retention index of request outcomes, in `requests_by_time` (format 2 on).
+// Layout: at_unix_ms (u64 BE) | request_id | 0x00. A scan from the first key yields outcomes
+// oldest first, so a retention sweep reads only what it deletes.
+class RequestTimeKey {
+ public:
+  // InvalidArgument if at_unix_ms < 0, or request_id is empty or contains '\0'.
+  static absl::StatusOr<RequestTimeKey> Create(int64_t at_unix_ms, absl::string_view request_id);
+  static absl::StatusOr<RequestTimeKey> Decode(absl::string_view encoded);  // DataLoss if malformed
+  std::string Encode() const;
+  int64_t at_unix_ms() const { return at_unix_ms_; }
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  RequestTimeKey(int64_t at_unix_ms, std::string request_id)
+      : at_unix_ms_(at_unix_ms), request_id_(std::move(request_id)) {}
+  int64_t at_unix_ms_;
   std::string request_id_;
 };
 

@@ -99,5 +99,26 @@ TEST(RequestKeyTest, RoundTripAndBadInput) {
   EXPECT_THAT(RequestKey::Decode("no-terminator").status(), StatusIs(absl::StatusCode::kDataLoss));
 }
 
+TEST(RequestTimeKeyTest, RoundTripOrderingAndBadInput) {
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestTimeKey k, RequestTimeKey::Create(1795921200000, "import:x"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestTimeKey d, RequestTimeKey::Decode(k.Encode()));
+  EXPECT_EQ(d.at_unix_ms(), 1795921200000);
+  EXPECT_EQ(d.request_id(), "import:x");
+  // Oldest first whatever the ids: 255 ms sorts before 256 ms (a byte carry), then by id.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestTimeKey a, RequestTimeKey::Create(255, "z"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestTimeKey b, RequestTimeKey::Create(256, "a"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestTimeKey c, RequestTimeKey::Create(256, "b"));
+  EXPECT_LT(a.Encode(), b.Encode());
+  EXPECT_LT(b.Encode(), c.Encode());
+  EXPECT_THAT(RequestTimeKey::Create(-1, "x").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RequestTimeKey::Create(1, "").status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RequestTimeKey::Decode("short").status(), StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(RequestTimeKey::Decode(std::string(8, '\xff') + "x").status(),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(RequestTimeKey::Decode(std::string(8, '\xff') + "x" + std::string(1, '\0')).status(),
+              StatusIs(absl::StatusCode::kDataLoss));  // beyond INT64_MAX
+}
+
 }  // namespace
 }  // namespace unggul::node

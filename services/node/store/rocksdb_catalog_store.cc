@@ -27,6 +27,7 @@ constexpr absl::string_view kReturnsCf = "returns";
 constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
+constexpr absl::string_view kRequestsByTimeCf = "requests_by_time";  // format 2 on
 constexpr absl::string_view kMetaCf = "meta";
 constexpr absl::string_view kDesignationsCf = "designations";
 
@@ -136,23 +137,75 @@ absl::StatusOr<std::string> ParseToken(absl::string_view token, RecordKind kind,
   return raw.substr(3);
 }
 
+// Format 1 -> 2: the retention index `requests_by_time` of every stored request outcome. Written
+// in steps of 10,000 entries with the new format version in the last step: a crash in between
+// leaves format 1, and the next start redoes the (idempotent) index writes.
+absl::Status MigrateRequestIndex(OwnedRocksDb& db) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db().NewIterator(rocksdb::ReadOptions(), db.cf(kRequestsCf)));
+  rocksdb::WriteBatch wb;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    UNGGUL_ASSIGN_OR_RETURN(RequestKey key, RequestKey::Decode(ToView(it->key())));
+    storage::v1::StoredRequest stored;
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("undecodable request outcome ", key.request_id()));
+    }
+    UNGGUL_ASSIGN_OR_RETURN(
+        RequestTimeKey time_key,
+        RequestTimeKey::Create(std::max<int64_t>(0, stored.at_unix_ms()), key.request_id()));
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+        wb.Put(db.cf(kRequestsByTimeCf), time_key.Encode(), rocksdb::Slice()), "migrate"));
+    if (wb.Count() >= 10'000) {
+      UNGGUL_RETURN_IF_ERROR(
+          FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate request index"));
+      wb.Clear();
+    }
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan request outcomes"));
+  return FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate request index");
+}
+
+// Brings a database of an older format to kFormatVersion, one step per version; each step ends
+// with the new version stored (synced), so a crash mid-way resumes from the last finished step.
+absl::Status Migrate(OwnedRocksDb& db, storage::v1::StoredMeta& meta) {
+  while (meta.format_version() < RocksDbCatalogStore::kFormatVersion) {
+    switch (meta.format_version()) {
+      case 1:
+        UNGGUL_RETURN_IF_ERROR(MigrateRequestIndex(db));
+        break;
+      default:
+        return absl::InternalError(
+            absl::StrCat("no migration from database format ", meta.format_version()));
+    }
+    meta.set_format_version(meta.format_version() + 1);
+    rocksdb::WriteOptions sync_options;
+    sync_options.sync = true;
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(db.db().Put(sync_options, db.cf(kMetaCf), ToSlice(MetaKey::kMeta),
+                                    meta.SerializeAsString()),
+                        absl::StrCat("record database format ", meta.format_version())));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     const Options& options) {
   if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
   const std::vector<std::string> cfs = {
-      std::string(kProductsCf),       std::string(kBatchesCf),      std::string(kSalesCf),
-      std::string(kCertificationsCf), std::string(kTrainingsCf),    std::string(kLabourCf),
-      std::string(kByProductCf),      std::string(kChangelogCf),    std::string(kRequestsCf),
-      std::string(kMetaCf),           std::string(kDesignationsCf), std::string(kSettlementsCf),
-      std::string(kReturnsCf)};
+      std::string(kProductsCf),       std::string(kBatchesCf),       std::string(kSalesCf),
+      std::string(kCertificationsCf), std::string(kTrainingsCf),     std::string(kLabourCf),
+      std::string(kByProductCf),      std::string(kChangelogCf),     std::string(kRequestsCf),
+      std::string(kMetaCf),           std::string(kDesignationsCf),  std::string(kSettlementsCf),
+      std::string(kReturnsCf),        std::string(kRequestsByTimeCf)};
   UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
                           OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
 
   storage::v1::StoredMeta meta;
   storage::v1::StoredCounts stored_counts;
   std::string value;
+  uint32_t migrated_from = 0;
   rocksdb::Status s =
       db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), ToSlice(MetaKey::kMeta), &value);
   uint64_t last_seq = 0;
@@ -188,14 +241,23 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable node metadata");
     if (meta.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(absl::StrCat("database format ", meta.format_version(),
-                                                        " is newer than this binary supports (",
-                                                        kFormatVersion, ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("database at ", options.path, " has format ", meta.format_version(),
+                       ", newer than this binary's format ", kFormatVersion,
+                       "; run the upt-node release that wrote it (or a later one)"));
+    }
+    if (meta.format_version() < 1) {
+      return absl::DataLossError(
+          absl::StrCat("database at ", options.path, " records no format version"));
     }
     if (meta.upt_code() != options.upt_code) {
       return absl::FailedPreconditionError(absl::StrCat("database at ", options.path,
                                                         " belongs to UPT ", meta.upt_code(),
                                                         ", not ", options.upt_code));
+    }
+    if (meta.format_version() < kFormatVersion) {
+      migrated_from = meta.format_version();
+      UNGGUL_RETURN_IF_ERROR(Migrate(*db, meta));
     }
     s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), ToSlice(MetaKey::kCounts), &value);
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read counts"));
@@ -232,10 +294,12 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   counts.set_labour_reports(stored_counts.labour_reports());
   counts.set_settlements(stored_counts.settlements());
   counts.set_customer_returns(stored_counts.customer_returns());
-  return std::unique_ptr<RocksDbCatalogStore>(new RocksDbCatalogStore(
+  std::unique_ptr<RocksDbCatalogStore> store(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
       sync_state.designation_revision(), options.sync_writes));
+  store->migrated_from_format_ = migrated_from;
+  return store;
 }
 
 RocksDbCatalogStore::RocksDbCatalogStore(std::unique_ptr<OwnedRocksDb> db, std::string upt_code,
@@ -262,6 +326,7 @@ StoreInfo RocksDbCatalogStore::Info() const {
   info.upt_code = upt_code_;
   info.incarnation_id = incarnation_id_;
   info.format_version = format_version_;
+  info.migrated_from_format = migrated_from_format_;
   info.sync_writes = sync_writes_;
   absl::MutexLock lock(&write_mu_);
   info.last_seq = next_seq_ - 1;
@@ -301,6 +366,7 @@ absl::StatusOr<std::optional<RequestOutcome>> RocksDbCatalogStore::GetRequest(
   outcome.fingerprint = stored.fingerprint();
   outcome.seq = stored.seq();
   outcome.result = std::move(*stored.mutable_result());
+  outcome.at_unix_ms = stored.at_unix_ms();
   return std::optional<RequestOutcome>(std::move(outcome));
 }
 
@@ -314,9 +380,12 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   UNGGUL_ASSIGN_OR_RETURN(RecordKey key, RecordKey::Create(id));
   UNGGUL_ASSIGN_OR_RETURN(std::optional<std::string> index_key, IndexKeyFor(record, *kind));
   std::optional<RequestKey> request_key;
+  std::string request_time_key;
   if (!request_id.empty()) {
     UNGGUL_ASSIGN_OR_RETURN(RequestKey rk, RequestKey::Create(request_id));
     request_key = std::move(rk);
+    UNGGUL_ASSIGN_OR_RETURN(RequestTimeKey tk, RequestTimeKey::Create(at_unix_ms, request_id));
+    request_time_key = tk.Encode();
   }
   rocksdb::ColumnFamilyHandle* cf = db_->cf(CfFor(*kind));
   const std::string what = absl::StrCat("put ", RecordKindName(*kind), " ", id);
@@ -380,6 +449,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
     *outcome.mutable_result() = record;
     outcome.set_at_unix_ms(at_unix_ms);
     s = wb.Put(db_->cf(kRequestsCf), request_key->Encode(), outcome.SerializeAsString());
+    if (s.ok()) s = wb.Put(db_->cf(kRequestsByTimeCf), request_time_key, rocksdb::Slice());
   }
   if (failpoint_ == Failpoint::kBeforeCommit) {
     failpoint_ = Failpoint::kNone;
@@ -392,6 +462,35 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   digest_ = std::move(digest);
   changed_.SignalAll();
   return seq;
+}
+
+absl::StatusOr<RequestSweep> RocksDbCatalogStore::SweepRequests(int64_t stored_before_unix_ms,
+                                                                size_t max_entries) {
+  RequestSweep sweep;
+  // Under the write lock: a Put storing a fresh outcome for the same id cannot interleave.
+  absl::MutexLock lock(&write_mu_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kRequestsByTimeCf)));
+  rocksdb::WriteBatch wb;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    UNGGUL_ASSIGN_OR_RETURN(RequestTimeKey key, RequestTimeKey::Decode(ToView(it->key())));
+    if (key.at_unix_ms() >= stored_before_unix_ms) break;
+    if (static_cast<size_t>(sweep.deleted) == max_entries) {
+      sweep.more = true;
+      break;
+    }
+    UNGGUL_ASSIGN_OR_RETURN(RequestKey request, RequestKey::Create(key.request_id()));
+    rocksdb::Status s = wb.Delete(db_->cf(kRequestsCf), request.Encode());
+    if (s.ok()) s = wb.Delete(db_->cf(kRequestsByTimeCf), it->key());
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "sweep request outcomes"));
+    ++sweep.deleted;
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan request outcomes"));
+  if (sweep.deleted > 0) {
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "sweep request outcomes"));
+  }
+  return sweep;
 }
 
 absl::StatusOr<ListPage> RocksDbCatalogStore::List(const ListQuery& query) const {

@@ -19,7 +19,9 @@ namespace unggul::node {
 
 class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
  public:
-  static constexpr uint32_t kFormatVersion = 1;
+  // On-disk format, recorded in `meta`. 1: the first release. 2: adds the `requests_by_time`
+  // retention index (Open migrates a format-1 database; a newer format is refused).
+  static constexpr uint32_t kFormatVersion = 2;
 
   struct Options {
     std::string path;         // database directory; created when missing
@@ -28,8 +30,9 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
     int64_t now_unix_ms = 0;  // creation time recorded in a new database
   };
 
-  // Opens or creates the database. FailedPrecondition: the database belongs to another UPT, or
-  // has a newer format. Aborted: another process has it open. DataLoss: undecodable metadata.
+  // Opens or creates the database, migrating an older format first (Info().migrated_from_format
+  // tells). FailedPrecondition: the database belongs to another UPT, or has a newer format.
+  // Aborted: another process has it open. DataLoss: undecodable metadata.
   static absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> Open(const Options& options);
   ~RocksDbCatalogStore() override;
 
@@ -40,6 +43,8 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
   absl::StatusOr<uint64_t> Put(const v1::Record& record, absl::string_view request_id,
                                absl::string_view fingerprint, int64_t at_unix_ms) override;
   absl::StatusOr<ListPage> List(const ListQuery& query) const override;
+  absl::StatusOr<RequestSweep> SweepRequests(int64_t stored_before_unix_ms,
+                                             size_t max_entries) override;
   absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
                                                        size_t max) const override;
   bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const override;
@@ -68,6 +73,7 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<OwnedRocksDb> db_;
+  uint32_t migrated_from_format_ = 0;  // set once in Open
   const std::string upt_code_;
   const std::string incarnation_id_;
   const uint32_t format_version_;

@@ -4,19 +4,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/records/records.h"
+#include "common/rocksdb/owned_rocks_db.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "unggul/node/storage/v1/storage.pb.h"
 
 namespace unggul::node {
 namespace {
 
+using ::unggul::testing::IsOk;
 using ::unggul::testing::ScopedTempDir;
 using ::unggul::testing::StatusIs;
 
@@ -336,6 +344,104 @@ TEST(StoreDesignationsTest, NewestRevisionPerDesignationSurvivesReopen) {
   EXPECT_EQ(all[0].status(), "PUBLISHED");
   ASSERT_TRUE(store->PutDesignation(notice(4, "REVOKED")).ok());
   EXPECT_EQ(store->ListDesignations()->at(0).status(), "REVOKED");
+}
+
+TEST_F(StoreTest, SweepRequestsForgetsOnlyOldOutcomesInSteps) {
+  {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());
+    ASSERT_THAT(store->Put(Product(kProduct, "Gula Semut Jahe Merah"), "", "", 1), IsOk());
+    // Outcomes stored at t = 300, 100, 200 ms under ids a, b, c: the sweep goes by time.
+    ASSERT_THAT(store->Put(Batch("B-A", kProduct, "2026-01-05", 1), "a", "fp-a", 300), IsOk());
+    ASSERT_THAT(store->Put(Batch("B-B", kProduct, "2026-01-06", 2), "b", "fp-b", 100), IsOk());
+    ASSERT_THAT(store->Put(Batch("B-C", kProduct, "2026-01-07", 3), "c", "fp-c", 200), IsOk());
+    UNGGUL_ASSERT_OK_AND_ASSIGN(RequestSweep first, store->SweepRequests(250, 1));
+    EXPECT_EQ(first.deleted, 1);
+    EXPECT_TRUE(first.more);
+    UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> b, store->GetRequest("b"));
+    EXPECT_FALSE(b.has_value()) << "the oldest goes first";
+    UNGGUL_ASSERT_OK_AND_ASSIGN(RequestSweep rest, store->SweepRequests(250, 10));
+    EXPECT_EQ(rest.deleted, 1);
+    EXPECT_FALSE(rest.more);
+    UNGGUL_ASSERT_OK_AND_ASSIGN(RequestSweep none, store->SweepRequests(250, 10));
+    EXPECT_EQ(none.deleted, 0);
+  }
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open());  // the deletes are durable
+  for (const char* gone : {"b", "c"}) {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> o, store->GetRequest(gone));
+    EXPECT_FALSE(o.has_value()) << gone;
+  }
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> kept, store->GetRequest("a"));
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->fingerprint, "fp-a");
+  EXPECT_EQ(kept->at_unix_ms, 300);
+  // The records themselves stay: only the idempotency outcomes are forgotten.
+  EXPECT_EQ(store->Info().counts.batches(), 3);
+  EXPECT_EQ(store->Info().last_seq, 4u);
+  // A forgotten id can be used again, and its new outcome is swept by its own time.
+  ASSERT_THAT(store->Put(Batch("B-D", kProduct, "2026-01-08", 4), "b", "fp-d", 400), IsOk());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(RequestSweep later, store->SweepRequests(350, 10));
+  EXPECT_EQ(later.deleted, 1);  // a (300), not the new b (400)
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> again, store->GetRequest("b"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->fingerprint, "fp-d");
+}
+
+// tests/fixtures/format-v1/node was written by the format-1 upt-node (make.sh beside it): the
+// Lahat node with 39 records imported by `unggulctl import`, each with a request id.
+TEST_F(StoreTest, MigratesTheFormatOneFixture) {
+  const std::string path = dir_.path() + "/v1";
+  std::filesystem::copy(std::string(UNGGUL_SOURCE_DIR) + "/tests/fixtures/format-v1/node", path,
+                        std::filesystem::copy_options::recursive);
+  RocksDbCatalogStore::Options options;
+  options.path = path;
+  options.upt_code = kUpt;
+  {
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbCatalogStore::Open(options));
+    const StoreInfo info = store->Info();
+    EXPECT_EQ(info.format_version, RocksDbCatalogStore::kFormatVersion);
+    EXPECT_EQ(info.migrated_from_format, 1u);
+    EXPECT_EQ(info.incarnation_id, "6a21ef848f2764599464b64687267a5e");
+    EXPECT_EQ(info.last_seq, 39u);
+    EXPECT_EQ(DigestString(info.digest), "39/b72171309fe57bca");
+    EXPECT_EQ(info.counts.batches(), 10);
+    EXPECT_EQ(info.counts.sales(), 20);
+    UNGGUL_ASSERT_OK_AND_ASSIGN(v1::Record product, store->Get(RecordKind::kProduct, kProduct));
+    EXPECT_EQ(product.product().name(), "Gula Semut Jahe Merah");
+    UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> outcome,
+                                store->GetRequest("import:products:SMS-LP-LAHAT-GSJM"));
+    ASSERT_TRUE(outcome.has_value());
+    // The migration indexed every old outcome: a sweep of all of them finds all 39.
+    UNGGUL_ASSERT_OK_AND_ASSIGN(RequestSweep sweep, store->SweepRequests(INT64_MAX, 1000));
+    EXPECT_EQ(sweep.deleted, 39);
+  }
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbCatalogStore::Open(options));
+  EXPECT_EQ(store->Info().migrated_from_format, 0u);  // migrated once
+  EXPECT_EQ(DigestString(store->Info().digest), "39/b72171309fe57bca");
+}
+
+TEST_F(StoreTest, RefusesANewerFormatAndChangesNothing) {
+  { UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  const std::string path = dir_.path() + "/db";
+  {
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+    families.erase(std::remove(families.begin(), families.end(), "default"), families.end());
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto db, OwnedRocksDb::Open(path, families, true));
+    std::string value;
+    ASSERT_TRUE(db->db().Get(rocksdb::ReadOptions(), db->cf("meta"), "meta", &value).ok());
+    storage::v1::StoredMeta meta;
+    ASSERT_TRUE(meta.ParseFromString(value));
+    meta.set_format_version(RocksDbCatalogStore::kFormatVersion + 1);
+    ASSERT_TRUE(
+        db->db().Put(db->write_options(), db->cf("meta"), "meta", meta.SerializeAsString()).ok());
+  }
+  EXPECT_THAT(Open().status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       ::testing::AllOf(::testing::HasSubstr(path),
+                                        ::testing::HasSubstr(absl::StrCat(
+                                            "has format ", RocksDbCatalogStore::kFormatVersion + 1,
+                                            ", newer than this binary's format ",
+                                            RocksDbCatalogStore::kFormatVersion)))));
 }
 
 }  // namespace
