@@ -37,7 +37,7 @@ std::string RecordProductId(const node::v1::Record& record);
 // start_date); "" for products.
 std::string RecordDate(const node::v1::Record& record);
 
-// What leaves the node (DOMAIN.md §2.8): inmate counts of 1..2 become 1 with a small-cell flag.
+// What leaves the node (small-cell rule): inmate counts of 1..2 become 1 with a small-cell flag.
 // Idempotent: projecting a projection changes nothing.
 node::v1::Record ExportProjection(const node::v1::Record& record);
 // The same, in place; returns whether anything changed.

@@ -160,7 +160,7 @@ absl::StatusOr<Window> MakeWindow(const FixtureOptions& options) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The registry (DOMAIN.md §1.4 rows 1–21).
+// The registry (rows 1–21, see SumselRegistry).
 
 const RegistryUpt* FindUpt(absl::string_view code) {
   for (const RegistryUpt& u : SumselRegistry()) {
@@ -176,7 +176,8 @@ constexpr const char* kSumselRegencies[] = {"16.01", "16.02", "16.03", "16.04", 
 constexpr const char* kPalembang = "16.71";
 
 // ---------------------------------------------------------------------------------------------
-// What each producing UPT makes (DOMAIN.md §2.7 "Sumsel fixture set").
+// What each producing UPT makes: real Sumsel inmate products (Gula Semut Jahe Merah of Lapas
+// Lahat, Kopi LAPAGA of Lapas Pagar Alam, rattan of Lapas Sekayu…) with synthetic quantities.
 
 enum class Model {
   kMonthly,  // a monthly quantity split into several batches
@@ -1460,9 +1461,9 @@ std::string BatchesCsv(const std::vector<BatchRow>& batches) {
   return csv;
 }
 
-// Monthly labour reports (DOMAIN.md §2.3): per product-month, the distinct headcount is at
-// least the largest batch crew (people rotate across batches, so one more when several batches
-// ran), and the person-days are the batches' sum.
+// Monthly labour reports (distinct headcount and person-days): per product-month, the distinct
+// headcount is at least the largest batch crew (people rotate across batches, so one more when
+// several batches ran), and the person-days are the batches' sum.
 std::string LabourCsv(const std::vector<BatchRow>& batches) {
   struct Month {
     int max_crew = 0;
@@ -1489,9 +1490,9 @@ std::string LabourCsv(const std::vector<BatchRow>& batches) {
   return csv;
 }
 
-// Quarterly settlements (DOMAIN.md §2.3, §2.5) over the window's whole quarters, from the
-// quarter's sales (gross) and batches (direct cost as COGS): a positive profit is split 50 %
-// premi, 15 % PNBP (deposited with a SIMPONI billing code and NTPN) and 35 % capital.
+// Quarterly settlements over the window's whole quarters, from the quarter's sales (gross) and
+// batches (direct cost as COGS): a positive profit is split 50 % premi, 15 % PNBP (deposited with
+// a SIMPONI billing code and NTPN) and 35 % capital.
 std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vector<SaleRow>& sales,
                            const Window& window) {
   struct Quarter {

@@ -1,6 +1,6 @@
 #pragma once
 
-// The designation workflow (DOMAIN.md §3.7): DRAFT -> PROPOSED -> VERIFIED -> APPROVED ->
+// The designation workflow of produk unggulan: DRAFT -> PROPOSED -> VERIFIED -> APPROVED ->
 // PUBLISHED, with REJECTED, WITHDRAWN, REVOKED (reason), EXPIRED (validity passed) and
 // SUPERSEDED (a later period published). Separation of duties: proposer != verifier != approver.
 // Every change is one atomic commit of the designation, a hash-chained audit entry and, for

@@ -1,6 +1,6 @@
 #pragma once
 
-// Integrity incidents of products (gate G6 of the SPUP model, DOMAIN.md §3.6.2): food-safety
+// Integrity incidents of products (SPUP gate G6 fails while one is open): food-safety
 // incidents, recalls and audit findings recorded and closed by Kanwil staff. The ranking reads
 // them from the store (RankingCore: open on the period's last day fails G6). One incident per
 // (product, reference): the id is derived from both.

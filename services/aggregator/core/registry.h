@@ -1,6 +1,6 @@
 #pragma once
 
-// The Kanwil's UPT registry (DOMAIN.md §1.4) as a CSV file:
+// The Kanwil's UPT registry (its prisons, remand centres and other UPTs) as a CSV file:
 //   upt_code,official_name,type,subtype,class,regency_code,kanwil_code,needs_verification
 // Versioned: a changed file becomes a new registry version at the next start; UPTs are keyed
 // by code, never by name. Thread-safe, no state.

@@ -135,7 +135,7 @@ absl::StatusOr<Facts> GatherFacts(const ProductInput& in, const PeriodInfo& peri
     f.revenue_idr += r.revenue_idr();
     for (const auto& [k, v] : r.revenue_by_channel()) f.revenue_by_channel[k] += v;
     for (const auto& [k, v] : r.revenue_by_region()) f.revenue_by_region[k] += v;
-    // Services have no batches (DOMAIN.md §2.2): a month with sales is an active month.
+    // Services (JASA) have no batches: a month with sales is an active month.
     if (service ? r.sales() > 0 : r.batches() > 0) {
       f.qty_by_active_month[*month] += service ? r.sales_qty() : r.qty_produced();
     }

@@ -1,19 +1,21 @@
 #pragma once
 
-// The SPUP ranking engine (DOMAIN.md §3.6, DESIGN.md "Ranking"): a pure function from a scoring
-// model, an assessment period and per-product inputs to a kanwil::v1::Ranking. No RocksDB, no
-// gRPC, no clock: the caller (the aggregator core) gathers the inputs, mostly from the monthly
-// rollups maintained at ingest. Thread-safe; keeps no state. services/aggregator/ranking/
+// The SPUP ranking engine (gates, 16 indicators in 4 pillars, floors, star bands, tie-breaks and
+// sensitivity profiles, all read from the model): a pure function from a scoring model, an
+// assessment period and per-product inputs to a kanwil::v1::Ranking. No RocksDB, no gRPC, no
+// clock: the caller (the aggregator core) gathers the inputs, mostly from the monthly rollups
+// maintained at ingest. Thread-safe; keeps no state. services/aggregator/ranking/
 // DESIGN.md gives each indicator's formula and inputs.
 //
 // Missing data is flagged, never imputed: an indicator whose input is absent scores n = 0
 // (contribution 0), has `missing` set and a note saying what is absent; the product is still
-// scored and ranked. Gate G5 bounds how much can be missing. Bucketed small cells (DOMAIN.md
-// §2.8) arrive as their lower bound and are used as such.
+// scored and ranked. Gate G5 bounds how much can be missing. Bucketed small cells (inmate
+// counts of 1..2, exported as 1 with a flag) arrive as their lower bound and are used as such.
 //
 // Inputs the aggregator does NOT maintain yet (the caller leaves them empty; each then shows as
 // missing, or passes/fails its gate, as documented on the field):
-//   - spp_irt_excluded (§2.4 exclusions needing BPOM MD): gate G3.
+//   - spp_irt_excluded (food SPP-IRT cannot cover, e.g. milk products, frozen meat or fish,
+//     baby food, bottled water; it needs BPOM MD): gate G3.
 //   - avg_inmate_population (fairness option, off in SPUP 1.0).
 // Maintained and used (core/ranking_core gathers them): Product, MonthlyRollup (batches, qty
 // produced/rejected, person-days, input cost and local input cost, sales, revenue by channel and
@@ -47,8 +49,9 @@ struct PanelScore {
   bool conflict_of_interest = false;  // declared: the score is excluded from the median
 };
 
-// The operator-entered monthly labour aggregate of one product-month (DOMAIN.md §2.3), and
-// whether the Kanwil verified it (gate G5).
+// The operator-entered monthly labour aggregate of one product-month (a distinct headcount,
+// counted outside Unggul, not the sum of batch counts), and whether the Kanwil verified it
+// (gate G5).
 struct MonthlyReport {
   std::string month;                     // "YYYY-MM"; months outside the period are ignored
   int64_t distinct_inmates_engaged = 0;  // headcount, >= 0; a small cell arrives as 1
@@ -96,7 +99,8 @@ struct ProductInput {
   std::map<std::string, std::vector<PanelScore>> panel;
   // Open incidents (G6); empty = none open.
   std::vector<Incident> open_incidents;
-  // The product is on the SPP-IRT exclusion list (DOMAIN.md §2.4): G3 needs BPOM MD.
+  // The product is food SPP-IRT may not cover (e.g. milk products, frozen meat or fish, baby
+  // food, bottled water): G3 needs BPOM MD.
   bool spp_irt_excluded = false;
   // Average narapidana population of the UPT (fairness option only).
   std::optional<double> avg_inmate_population;
@@ -105,7 +109,7 @@ struct ProductInput {
   int64_t submitted_at_unix_ms = 0;
 };
 
-// Scores, gates, floors and ranks every product (DOMAIN.md §3.6.1–3.6.4):
+// Scores, gates, floors and ranks every product under the model's rules:
 // - Gates decide eligibility; the eligible products are the cohort that sets the SAW caps
 //   (p90 when the cohort has >= 10 values, else max). With no eligible product, all products
 //   form the cohort (said in cohort_description). Ineligible products are scored too, so a

@@ -177,13 +177,16 @@ n1::Product Product(const std::string& id, const std::string& upt, const std::st
   return p;
 }
 
-// ----- The worked example of DOMAIN.md §3.6.5 (frozen fixture) ----------------------------------
+// ----- The SPUP worked example (frozen fixture) --------------------------------------------------
 //
+// SPUP's worked example ranks four products (Kopi LAPAGA, Gula Semut Jahe Merah, Tas Jumputan,
+// Kursi Rotan) and publishes abridged raw inputs plus each one's pillar scores, total, stars,
+// floors and profile totals; the engine must reproduce them to ±0.1.
 // Cohort of 4, Jan–Dec 2025, so every cap is the cohort maximum: A1 144 person-months (Tas),
 // A2 32 (Tas), A3 Rp 250,000 per person-month (LAPAGA), B1 Rp 120 m (LAPAGA), B2 Rp 4.5 m
-// (LAPAGA). The abridged inputs of the DOMAIN table are kept; the rest was chosen so that every
-// pillar, total and profile total rounds to the published figure (see DESIGN.md "Worked
-// example").
+// (LAPAGA). The example's abridged inputs are kept; the rest was chosen so that every pillar,
+// total and profile total rounds to the published figure (see "Worked example" in this
+// directory's DESIGN.md).
 
 constexpr char kLapaga[] = "SMS-LP-PAGARALAM-KOPI";
 constexpr char kGula[] = "SMS-LP-LAHAT-GSJM";
@@ -574,7 +577,7 @@ TEST_F(EngineTest, WorkedExampleIndicatorsFixedByTheAbridgedInputs) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(const k1::Ranking r, Rank(WorkedExample()));
   struct Row {
     const char* id;
-    double a1, b1, b4, c1, d1;  // d1 < 0: not fixed by DOMAIN
+    double a1, b1, b4, c1, d1;  // d1 < 0: not fixed by the example's abridged inputs
   };
   const Row rows[] = {
       {kLapaga, 4.17, 9.0, 2.49, 7.5, 6.0},

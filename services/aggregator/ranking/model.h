@@ -1,6 +1,7 @@
 #pragma once
 
-// The scoring model (SPUP, DOMAIN.md §3.6) as data: parsing, validation and what-if weights.
+// The scoring model (SPUP by default: gates, indicators, pillars, floors, bands, tie-breaks,
+// profiles) as data: parsing, validation and what-if weights.
 // A model is a kanwil::v1::ScoringModel (proto/unggul/kanwil/v1/scoring.proto); the default
 // ships as services/aggregator/ranking/spup-1.0.json. Everything here is a pure function of its
 // arguments (LoadScoringModelFile also reads the file) and is thread-safe.
