@@ -154,8 +154,9 @@ int main(int argc, char** argv) {
   }
   const unggul::node::StoreInfo info = (*store)->Info();
   if (info.migrated_from_format != 0) {
-    unggul::log::Info("database migrated", {{"from_format", absl::StrCat(info.migrated_from_format)},
-                                            {"to_format", absl::StrCat(info.format_version)}});
+    unggul::log::Info("database migrated",
+                      {{"from_format", absl::StrCat(info.migrated_from_format)},
+                       {"to_format", absl::StrCat(info.format_version)}});
   }
   unggul::log::Info("upt-node serving", {{"upt", upt_code},
                                          {"port", absl::StrCat(port)},
