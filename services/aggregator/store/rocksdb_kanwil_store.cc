@@ -131,9 +131,17 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable metadata");
     if (meta.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(absl::StrCat("database format ", meta.format_version(),
-                                                        " is newer than this binary supports"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("database at ", options.path, " has format ", meta.format_version(),
+                       ", newer than this binary's format ", kFormatVersion,
+                       "; run the kanwil-aggregator release that wrote it (or a later one)"));
     }
+    if (meta.format_version() < 1) {
+      return absl::DataLossError(
+          absl::StrCat("database at ", options.path, " records no format version"));
+    }
+    // Format 1 is the first and current format: nothing to migrate yet. A future format adds
+    // its step here, as the node store does (RocksDbCatalogStore's Migrate).
   }
   return std::unique_ptr<RocksDbKanwilStore>(new RocksDbKanwilStore(std::move(db)));
 }

@@ -1,15 +1,26 @@
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/records/records.h"
+#include "common/rocksdb/owned_rocks_db.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "unggul/kanwil/storage/v1/storage.pb.h"
 
 namespace unggul::aggregator {
 namespace {
 
 namespace v1 = ::unggul::node::v1;
+namespace st = ::unggul::kanwil::storage::v1;
 using ::testing::HasSubstr;
 using ::unggul::testing::ScopedTempDir;
 using ::unggul::testing::StatusIs;
@@ -259,6 +270,52 @@ TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
   EXPECT_FALSE(store->ApplyChanges(kUpt, kInc, {Batch(20, "SMS-LP-LAHAT-GAP", 1)}, 20, 2).ok());
   EXPECT_EQ(store->DataVersion(), 3u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
+}
+
+// tests/fixtures/format-v1/kanwil was written by the format-1 kanwil-aggregator (make.sh beside
+// it): the Lahat node's 39 records synced, 3 labour months verified, panel scores, an incident.
+TEST_F(KanwilStoreTest, OpensTheFormatOneFixture) {
+  const std::string path = dir_.path() + "/v1";
+  std::filesystem::copy(std::string(UNGGUL_SOURCE_DIR) + "/tests/fixtures/format-v1/kanwil", path,
+                        std::filesystem::copy_options::recursive);
+  RocksDbKanwilStore::Options o;
+  o.path = path;
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto store, RocksDbKanwilStore::Open(o));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<UptSyncState> upt, store->GetUpt(kUpt));
+  ASSERT_TRUE(upt.has_value());
+  EXPECT_EQ(upt->incarnation_id, "6a21ef848f2764599464b64687267a5e");
+  EXPECT_EQ(upt->hwm, 39u);
+  EXPECT_EQ(DigestString(upt->digest), "39/b72171309fe57bca");  // equals the node fixture's
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<std::string> verified,
+                              store->VerifiedLabourMonths(kUpt, "SMS-LP-LAHAT-GSJM"));
+  EXPECT_EQ(verified, (std::vector<std::string>{"2025-11", "2025-12", "2026-01"}));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto assessments,
+                              store->ListAssessments("2025-12", "2026-11", "SMS-LP-LAHAT-GSJM"));
+  EXPECT_EQ(assessments.size(), 3u);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto incidents, store->ListIncidents());
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_EQ(incidents[0].product_id(), "SMS-LP-LAHAT-GSJM");
+}
+
+TEST_F(KanwilStoreTest, RefusesANewerFormat) {
+  { auto store = Open(); }
+  const std::string path = dir_.path() + "/db";
+  {
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+    families.erase(std::remove(families.begin(), families.end(), "default"), families.end());
+    UNGGUL_ASSERT_OK_AND_ASSIGN(auto db, OwnedRocksDb::Open(path, families, true));
+    st::StoredMeta meta;
+    meta.set_format_version(RocksDbKanwilStore::kFormatVersion + 1);
+    ASSERT_TRUE(
+        db->db().Put(db->write_options(), db->cf("meta"), "meta", meta.SerializeAsString()).ok());
+  }
+  RocksDbKanwilStore::Options o;
+  o.path = path;
+  EXPECT_THAT(RocksDbKanwilStore::Open(o).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       ::testing::AllOf(HasSubstr(path), HasSubstr("has format 2, newer than this "
+                                                                   "binary's format 1"))));
 }
 
 }  // namespace
