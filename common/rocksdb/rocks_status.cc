@@ -7,6 +7,8 @@ namespace unggul {
 absl::Status FromRocksStatus(const rocksdb::Status& status, absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
   const std::string message = absl::StrCat(context, ": ", status.ToString());
+  if (status.IsNoSpace())
+    return absl::ResourceExhaustedError(absl::StrCat(message, " (disk full)"));
   switch (status.code()) {
     case rocksdb::Status::kBusy:
     case rocksdb::Status::kTryAgain:

@@ -73,6 +73,10 @@ ABSL_FLAG(int, ranking_cache_mb, 2048,
 ABSL_FLAG(absl::Duration, ranking_refresh_interval, absl::Seconds(5),
           "How often a background thread recomputes rankings made stale by new data (the "
           "default one and those asked in the last hour); 0 = only on demand.");
+ABSL_FLAG(int, min_free_disk_mb, 64,
+          "Writes are refused with RESOURCE_EXHAUSTED while less than this many MiB are free on "
+          "the data directory's disk (reads go on); they resume by themselves once space is "
+          "freed. 0 = no reserve (RocksDB then meets the full disk itself).");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
@@ -128,6 +132,8 @@ int main(int argc, char** argv) {
   unggul::aggregator::RocksDbKanwilStore::Options options;
   options.path = data_dir;
   options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  if (absl::GetFlag(FLAGS_min_free_disk_mb) < 0) return Fail("--min_free_disk_mb must be >= 0");
+  options.min_free_bytes = static_cast<uint64_t>(absl::GetFlag(FLAGS_min_free_disk_mb)) << 20;
   options.now_unix_ms = absl::ToUnixMillis(clock.Now());
   auto store = unggul::aggregator::RocksDbKanwilStore::Open(options);
   if (!store.ok())

@@ -115,6 +115,12 @@ absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_te
             absl::StrCat("node unreachable at line ", row.line, " (", report.written,
                          " rows written so far; re-running the import is safe): ",
                          outcome.status.message()));
+      } else if (absl::IsResourceExhausted(outcome.status)) {  // e.g. the node's disk is full
+        return absl::Status(
+            outcome.status.code(),
+            absl::StrCat("node refused writes at line ", row.line, " (", report.written,
+                         " rows written so far; re-running the import later is safe): ",
+                         outcome.status.message()));
       } else {
         report.errors.push_back({row.line, id,
                                  absl::StrCat(absl::StatusCodeToString(outcome.status.code()), ": ",

@@ -64,6 +64,10 @@ ABSL_FLAG(absl::Duration, request_retention, absl::Hours(24 * 30),
           "retry after that is treated as a new request.");
 ABSL_FLAG(absl::Duration, request_sweep_interval, absl::Hours(1),
           "How often outcomes older than --request_retention are deleted (0: never).");
+ABSL_FLAG(int, min_free_disk_mb, 64,
+          "Writes are refused with RESOURCE_EXHAUSTED while less than this many MiB are free on "
+          "the data directory's disk (reads go on); they resume by themselves once space is "
+          "freed. 0 = no reserve (RocksDB then meets the full disk itself).");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
 
@@ -109,6 +113,8 @@ int main(int argc, char** argv) {
   options.path = data_dir;
   options.upt_code = upt_code;
   options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  if (absl::GetFlag(FLAGS_min_free_disk_mb) < 0) return Fail("--min_free_disk_mb must be >= 0");
+  options.min_free_bytes = static_cast<uint64_t>(absl::GetFlag(FLAGS_min_free_disk_mb)) << 20;
   options.now_unix_ms = absl::ToUnixMillis(clock.Now());
   absl::StatusOr<std::unique_ptr<unggul::node::RocksDbCatalogStore>> store =
       unggul::node::RocksDbCatalogStore::Open(options);

@@ -118,7 +118,7 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
            std::string(kRegistryCf), std::string(kMetaCf), std::string(kDesignationsCf),
            std::string(kAuditCf), std::string(kPublicationsCf), std::string(kAssessmentsCf),
            std::string(kVerificationsCf), std::string(kIncidentsCf)},
-          options.sync_writes));
+          options.sync_writes, options.min_free_bytes));
   std::string value;
   rocksdb::Status s = db->db().Get(rocksdb::ReadOptions(), db->cf(kMetaCf), "meta", &value);
   st::StoredMeta meta;
@@ -302,8 +302,8 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
   state.last_seen_unix_ms = now_unix_ms;
   rocksdb::Status s =
       wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
-  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("apply batch of ", upt_code)));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, absl::StrCat("apply batch of ", upt_code)));
   Changed(upt_code);
   return state;
 }
@@ -367,8 +367,8 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view up
   }
   rocksdb::Status s =
       wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
-  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("replace UPT ", upt_code)));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, absl::StrCat("replace UPT ", upt_code)));
   Changed(upt_code);
   return state;
 }
@@ -548,18 +548,16 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<Regi
     out->set_needs_verification(e.needs_verification);
   }
   UNGGUL_ASSIGN_OR_RETURN(RegistryKey key, RegistryKey::Create(stored.version()));
-  rocksdb::Status s = db_->db().Put(db_->write_options(), db_->cf(kRegistryCf), key.Encode(),
-                                    stored.SerializeAsString());
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "save registry"));
+  UNGGUL_RETURN_IF_ERROR(
+      db_->Put(db_->cf(kRegistryCf), key.Encode(), stored.SerializeAsString(), "save registry"));
   Changed("");
   return stored.version();
 }
 
 absl::Status RocksDbKanwilStore::PutIncident(const kanwil::v1::Incident& incident) {
   UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident.incident_id()));
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kIncidentsCf),
-                                                       key.Encode(), incident.SerializeAsString()),
-                                         "put incident"));
+  UNGGUL_RETURN_IF_ERROR(
+      db_->Put(db_->cf(kIncidentsCf), key.Encode(), incident.SerializeAsString(), "put incident"));
   Changed("");
   return absl::OkStatus();
 }
@@ -656,7 +654,7 @@ absl::Status RocksDbKanwilStore::Commit(const DesignationCommit& commit) {
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
         wb.Put(db_->cf(kPublicationsCf), key.Encode(), p.SerializeAsString()), "stage"));
   }
-  return FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "commit designation");
+  return db_->Write(wb, "commit designation");
 }
 
 absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) {
@@ -664,9 +662,7 @@ absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) 
                           AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
                                                 a.indicator(), a.assessor_id()));
   UNGGUL_RETURN_IF_ERROR(
-      FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAssessmentsCf), key.Encode(),
-                                    a.SerializeAsString()),
-                      "put assessment"));
+      db_->Put(db_->cf(kAssessmentsCf), key.Encode(), a.SerializeAsString(), "put assessment"));
   Changed("");
   return absl::OkStatus();
 }
@@ -695,8 +691,7 @@ absl::Status RocksDbKanwilStore::PutLabourVerifications(
     UNGGUL_RETURN_IF_ERROR(
         FromRocksStatus(wb.Put(db_->cf(kVerificationsCf), key.Encode(), value), "stage"));
   }
-  UNGGUL_RETURN_IF_ERROR(
-      FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "verify labour reports"));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, "verify labour reports"));
   Changed(upt_code);
   return absl::OkStatus();
 }

@@ -30,6 +30,8 @@ class RocksDbKanwilStore final : public KanwilStore,
     std::string path;
     bool sync_writes = true;
     int64_t now_unix_ms = 0;
+    // Writes are refused (ResourceExhausted) while less than this is free on the disk.
+    uint64_t min_free_bytes = 0;
   };
   // FailedPrecondition: newer format. Aborted: in use by another process.
   static absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> Open(const Options& options);

@@ -199,8 +199,9 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
       std::string(kByProductCf),      std::string(kChangelogCf),     std::string(kRequestsCf),
       std::string(kMetaCf),           std::string(kDesignationsCf),  std::string(kSettlementsCf),
       std::string(kReturnsCf),        std::string(kRequestsByTimeCf)};
-  UNGGUL_ASSIGN_OR_RETURN(std::unique_ptr<OwnedRocksDb> db,
-                          OwnedRocksDb::Open(options.path, cfs, options.sync_writes));
+  UNGGUL_ASSIGN_OR_RETURN(
+      std::unique_ptr<OwnedRocksDb> db,
+      OwnedRocksDb::Open(options.path, cfs, options.sync_writes, options.min_free_bytes));
 
   storage::v1::StoredMeta meta;
   storage::v1::StoredCounts stored_counts;
@@ -455,8 +456,8 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
     failpoint_ = Failpoint::kNone;
     return absl::InternalError(absl::StrCat(what, ": injected failure before commit"));
   }
-  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, what));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, what));
   ++next_seq_;
   counts_ = std::move(counts);
   digest_ = std::move(digest);
@@ -487,8 +488,7 @@ absl::StatusOr<RequestSweep> RocksDbCatalogStore::SweepRequests(int64_t stored_b
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan request outcomes"));
   if (sweep.deleted > 0) {
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(db_->db().Write(db_->write_options(), &wb), "sweep request outcomes"));
+    UNGGUL_RETURN_IF_ERROR(db_->Write(wb, "sweep request outcomes"));
   }
   return sweep;
 }
@@ -663,9 +663,9 @@ std::string RocksDbCatalogStore::SyncStateLocked(uint64_t acked_seq, uint64_t ol
 }
 
 absl::Status RocksDbCatalogStore::WriteSyncStateLocked(uint64_t acked_seq, uint64_t oldest_seq) {
-  rocksdb::Status s = db_->db().Put(db_->write_options(), db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
-                                    SyncStateLocked(acked_seq, oldest_seq, designation_revision_));
-  return FromRocksStatus(s, "write sync state");
+  return db_->Put(db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
+                  SyncStateLocked(acked_seq, oldest_seq, designation_revision_),
+                  "write sync state");
 }
 
 absl::Status RocksDbCatalogStore::PutDesignation(const v1::DesignationNotice& notice) {
@@ -694,8 +694,8 @@ absl::Status RocksDbCatalogStore::PutDesignation(const v1::DesignationNotice& no
     s = wb.Put(db_->cf(kMetaCf), ToSlice(MetaKey::kSync),
                SyncStateLocked(acked_seq_, oldest_seq_, revision));
   }
-  if (s.ok()) s = db_->db().Write(db_->write_options(), &wb);
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "store designation"));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, "store designation"));
   designation_revision_ = revision;
   return absl::OkStatus();
 }
@@ -754,9 +754,10 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::TrimChangelog(uint64_t upto_seq,
   // The sync state moves first: a crash between the two leaves entries below oldest_seq, which
   // the next trim removes; never a hole above it.
   UNGGUL_RETURN_IF_ERROR(WriteSyncStateLocked(acked_seq_, new_oldest));
-  rocksdb::Status s = db_->db().DeleteRange(db_->write_options(), db_->cf(kChangelogCf),
-                                            start.Encode(), end.Encode());
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "trim changelog"));
+  rocksdb::WriteBatch trim;
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+      trim.DeleteRange(db_->cf(kChangelogCf), start.Encode(), end.Encode()), "trim changelog"));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(trim, "trim changelog"));
   oldest_seq_ = new_oldest;
   return oldest_seq_;
 }

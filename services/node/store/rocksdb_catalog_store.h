@@ -28,6 +28,8 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
     std::string upt_code;     // the UPT that owns the database
     bool sync_writes = true;  // fsync the WAL before a write returns
     int64_t now_unix_ms = 0;  // creation time recorded in a new database
+    // Writes are refused (ResourceExhausted) while less than this is free on the disk.
+    uint64_t min_free_bytes = 0;
   };
 
   // Opens or creates the database, migrating an older format first (Info().migrated_from_format
