@@ -84,6 +84,19 @@ absl::StatusOr<std::unique_ptr<OwnedRocksDb>> OwnedRocksDb::Open(
   return owned;
 }
 
+absl::Status CheckStoredFormat(absl::string_view path, uint32_t stored, uint32_t supported,
+                               absl::string_view binary) {
+  if (stored > supported) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database at ", path, " has format ", stored, ", newer than this binary's format ",
+        supported, "; run the ", binary, " release that wrote it (or a later one)"));
+  }
+  if (stored == 0) {
+    return absl::DataLossError(absl::StrCat("database at ", path, " records no format version"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> OwnedRocksDb::FreeBytes() const {
   struct statvfs st;
   if (statvfs(path_.c_str(), &st) != 0) {

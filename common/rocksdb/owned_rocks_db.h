@@ -22,6 +22,13 @@
 
 namespace unggul {
 
+// The on-disk format check every store makes at Open: FailedPrecondition when `stored` is newer
+// than `supported` ("database at PATH has format 3, newer than this binary's format 2; run the
+// <binary> release that wrote it (or a later one)"), DataLoss when it is 0 (none recorded). An
+// older format is OK: the store migrates it.
+absl::Status CheckStoredFormat(absl::string_view path, uint32_t stored, uint32_t supported,
+                               absl::string_view binary);
+
 class OwnedRocksDb {
  public:
   // Opens (creating it and missing parent directories) the database at `path` with exactly the

@@ -23,20 +23,13 @@ using ::testing::HasSubstr;
 
 class DesignationE2eTest : public ::testing::Test {
  protected:
-  int Start(Process& process, std::vector<std::string> argv, const std::string& name) {
-    const std::string fifo = absl::StrCat(dir_.path(), "/port-", name);
-    auto reader = FifoReader::Create(fifo);
-    EXPECT_TRUE(reader.ok()) << reader.status();
-    argv.push_back("--port_file=" + fifo);
-    argv.push_back("--listen=127.0.0.1:0");
-    auto p = Process::Start(argv, dir_.path() + "/" + name + ".log");
-    EXPECT_TRUE(p.ok()) << p.status();
-    process = *std::move(p);
-    auto line = reader->ReadLine(absl::Seconds(60));
-    EXPECT_TRUE(line.ok()) << line.status();
-    int port = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(line.ok() ? *line : "", &port));
-    return port;
+  int Start(Process& process, const std::vector<std::string>& argv, const std::string& name) {
+    absl::StatusOr<StartedServer> server =
+        StartServer(argv, dir_.path() + "/port-" + name, dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return 0;
+    process = std::move(server->process);
+    return server->port;
   }
 
   RunResult Ctl(int port, std::vector<std::string> args) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -173,6 +174,27 @@ absl::StatusOr<std::string> FifoReader::ReadLine(absl::Duration timeout) {
     const ssize_t n = read(fd_, buf, sizeof(buf));
     if (n > 0) buffer_.append(buf, static_cast<size_t>(n));
   }
+}
+
+absl::StatusOr<StartedServer> StartServer(std::vector<std::string> argv, const std::string& fifo,
+                                          const std::string& log_path, absl::Duration timeout) {
+  absl::StatusOr<FifoReader> reader = FifoReader::Create(fifo);
+  if (!reader.ok()) return reader.status();
+  argv.push_back("--listen=127.0.0.1:0");
+  argv.push_back("--port_file=" + fifo);
+  absl::StatusOr<Process> process = Process::Start(argv, log_path);
+  if (!process.ok()) return process.status();
+  absl::StatusOr<std::string> line = reader->ReadLine(timeout);
+  if (!line.ok()) {
+    return absl::Status(
+        line.status().code(),
+        absl::StrCat(argv[0], " reported no port: ", line.status().message(), "; see ", log_path));
+  }
+  StartedServer server{*std::move(process), 0};
+  if (!absl::SimpleAtoi(*line, &server.port)) {
+    return absl::InternalError(absl::StrCat(argv[0], " reported a bad port \"", *line, "\""));
+  }
+  return server;
 }
 
 }  // namespace unggul::testing

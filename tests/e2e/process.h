@@ -60,4 +60,17 @@ class FifoReader {
   std::string buffer_;
 };
 
+// A server binary started with `--listen=127.0.0.1:0 --port_file=<fifo>`, once it accepts calls.
+struct StartedServer {
+  Process process;
+  int port = 0;
+};
+
+// Starts `argv` plus --listen=127.0.0.1:0 and --port_file=`fifo` (created here; must not exist),
+// output to `log_path`, and waits up to `timeout` for the port the server reports.
+// DeadlineExceeded if it reports none in time (see the log), Internal on spawn errors.
+absl::StatusOr<StartedServer> StartServer(std::vector<std::string> argv, const std::string& fifo,
+                                          const std::string& log_path,
+                                          absl::Duration timeout = absl::Seconds(60));
+
 }  // namespace unggul::testing

@@ -130,16 +130,8 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
   } else {
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable metadata");
-    if (meta.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database at ", options.path, " has format ", meta.format_version(),
-                       ", newer than this binary's format ", kFormatVersion,
-                       "; run the kanwil-aggregator release that wrote it (or a later one)"));
-    }
-    if (meta.format_version() < 1) {
-      return absl::DataLossError(
-          absl::StrCat("database at ", options.path, " records no format version"));
-    }
+    UNGGUL_RETURN_IF_ERROR(CheckStoredFormat(options.path, meta.format_version(), kFormatVersion,
+                                             "kanwil-aggregator"));
     // Format 1 is the first and current format: nothing to migrate yet. A future format adds
     // its step here, as the node store does (RocksDbCatalogStore's Migrate).
   }

@@ -241,16 +241,8 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
   } else {
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read metadata"));
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable node metadata");
-    if (meta.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("database at ", options.path, " has format ", meta.format_version(),
-                       ", newer than this binary's format ", kFormatVersion,
-                       "; run the upt-node release that wrote it (or a later one)"));
-    }
-    if (meta.format_version() < 1) {
-      return absl::DataLossError(
-          absl::StrCat("database at ", options.path, " records no format version"));
-    }
+    UNGGUL_RETURN_IF_ERROR(
+        CheckStoredFormat(options.path, meta.format_version(), kFormatVersion, "upt-node"));
     if (meta.upt_code() != options.upt_code) {
       return absl::FailedPreconditionError(absl::StrCat("database at ", options.path,
                                                         " belongs to UPT ", meta.upt_code(),
