@@ -4,6 +4,7 @@
 // event-driven (stream reads, WaitForDesignation with a deadline).
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -238,6 +239,76 @@ TEST_F(DesignationFeedTest, NodeOfflineDuringPublicationReceivesItOnReconnect) {
   }
   std::sort(revisions.begin(), revisions.end());
   EXPECT_EQ(revisions, (std::vector<uint64_t>{first, second, third}));
+}
+
+// The node's change feed with one designation store failure injected (e.g. its disk was full).
+class FailOnceFeed final : public node::ChangeFeed {
+ public:
+  explicit FailOnceFeed(node::RocksDbCatalogStore& store) : store_(store) {}
+  node::StoreInfo Info() const override { return store_.Info(); }
+  absl::StatusOr<std::vector<node::ChangeEntry>> ReadChanges(uint64_t after_seq,
+                                                             size_t max) const override {
+    return store_.ReadChanges(after_seq, max);
+  }
+  bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const override {
+    return store_.WaitForChange(after_seq, timeout);
+  }
+  void Wake() override { store_.Wake(); }
+  absl::StatusOr<node::RecordSnapshot> ReadSnapshot() const override {
+    return store_.ReadSnapshot();
+  }
+  absl::Status SetAckedSeq(uint64_t seq) override { return store_.SetAckedSeq(seq); }
+  absl::Status PutDesignation(const v1::DesignationNotice& notice) override {
+    if (fail_next_.exchange(false)) {
+      return absl::ResourceExhaustedError("store designation: disk full (injected)");
+    }
+    return store_.PutDesignation(notice);
+  }
+  absl::StatusOr<uint64_t> TrimChangelog(uint64_t upto_seq, int64_t written_before_unix_ms,
+                                         size_t max_entries) override {
+    return store_.TrimChangelog(upto_seq, written_before_unix_ms, max_entries);
+  }
+  void FailNextPutDesignation() { fail_next_ = true; }
+
+ private:
+  node::RocksDbCatalogStore& store_;
+  std::atomic<bool> fail_next_{false};
+};
+
+TEST_F(DesignationFeedTest, ANoticeTheNodeCouldNotStoreIsSentAgain) {
+  node::RocksDbCatalogStore::Options o;
+  o.path = dir_.path() + "/node";
+  o.upt_code = kUpt;
+  o.sync_writes = false;
+  auto node = *node::RocksDbCatalogStore::Open(o);
+  v1::Record product;
+  product.mutable_product()->set_product_id(kGula);
+  product.mutable_product()->set_name("Gula Semut Jahe Merah");
+  ASSERT_TRUE(node->Put(product, "", "", 1).ok());
+  FailOnceFeed feed(*node);
+  SystemClock clock = testing::WallClockForTest();
+  node::SyncOptions so;
+  so.aggregator_addr = socket_;
+  so.heartbeat = absl::Milliseconds(50);
+  so.initial_backoff = absl::Milliseconds(10);
+  so.max_backoff = absl::Milliseconds(100);
+  node::SyncClient client(feed, clock,
+                          grpc::CreateCustomChannel(socket_, grpc::InsecureChannelCredentials(),
+                                                    node::SyncChannelArguments()),
+                          so);
+  client.Start();
+  ASSERT_THAT(client.WaitForAck(1, absl::Now() + absl::Seconds(60)), unggul::testing::IsOk());
+  feed.FailNextPutDesignation();
+  const uint64_t first = kanwil_->Publish();   // the node cannot store it
+  const uint64_t second = kanwil_->Publish();  // a later one must not skip it
+  ASSERT_THAT(client.WaitForDesignation(second, absl::Now() + absl::Seconds(60)),
+              unggul::testing::IsOk());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::DesignationNotice> notices, node->ListDesignations());
+  std::vector<uint64_t> revisions;
+  for (const v1::DesignationNotice& n : notices) revisions.push_back(n.revision());
+  std::sort(revisions.begin(), revisions.end());
+  EXPECT_EQ(revisions, (std::vector<uint64_t>{first, second}));
+  client.Stop();
 }
 
 }  // namespace

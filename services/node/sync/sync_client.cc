@@ -286,6 +286,9 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
     if (context_ != nullptr && !stream_done_) context_->TryCancel();  // unblocks the reader
   }
   reader.join();
+  absl::MutexLock lock(&mu_);
+  if (result.ok() && !read_error_.ok()) result = read_error_;
+  read_error_ = absl::OkStatus();
   return result;
 }
 
@@ -300,7 +303,15 @@ void SyncClient::ReadLoop(Stream* stream) {
     } else if (msg.has_designation()) {
       const v1::DesignationNotice& n = msg.designation().notice();
       if (absl::Status s = feed_.PutDesignation(n); !s.ok()) {
-        log::Warn("cannot store designation", {{"status", StatusText(s)}});
+        // End the session: the next Hello carries the revision actually stored, so the Kanwil
+        // sends this notice again. Carrying on would let a later revision skip it for good.
+        log::Warn("cannot store designation; reconnecting",
+                  {{"revision", absl::StrCat(n.revision())}, {"status", StatusText(s)}});
+        absl::MutexLock lock(&mu_);
+        read_error_ = absl::Status(s.code(), absl::StrCat("cannot store designation revision ",
+                                                          n.revision(), ": ", s.message()));
+        if (context_ != nullptr) context_->TryCancel();
+        break;
       } else {
         {
           absl::MutexLock lock(&mu_);

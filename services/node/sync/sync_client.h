@@ -95,6 +95,9 @@ class SyncClient final : public SyncStatusProvider {
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool connected_ ABSL_GUARDED_BY(mu_) = false;
   bool stream_done_ ABSL_GUARDED_BY(mu_) = false;
+  // Set by the reader when the session must end because of a local failure (a designation
+  // notice that could not be stored); the session returns it.
+  absl::Status read_error_ ABSL_GUARDED_BY(mu_);
   bool server_closed_before_welcome_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<uint64_t> inflight_ ABSL_GUARDED_BY(mu_);  // last seq of each unacked batch
   int max_inflight_seen_ ABSL_GUARDED_BY(mu_) = 0;
