@@ -302,6 +302,35 @@ bool FaultProxy::WaitForConnections(int64_t n, absl::Duration timeout) {
   return true;
 }
 
+bool FaultProxy::WaitForBytes(int64_t client_to_server, int64_t server_to_client,
+                              absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  auto reached = [&] {
+    return bytes_client_to_server_.load() >= client_to_server &&
+           bytes_server_to_client_.load() >= server_to_client;
+  };
+  absl::MutexLock lock(&mu_);
+  ++byte_waiters_;  // before the check: a chunk counted after it signals cv_ under mu_
+  bool ok = true;
+  while (!reached()) {
+    if (loop_exited_ || cv_.WaitWithDeadline(&mu_, deadline)) {
+      ok = reached();
+      break;
+    }
+  }
+  --byte_waiters_;
+  return ok;
+}
+
+bool FaultProxy::WaitForCuts(int64_t n, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&mu_);
+  while (cuts_ < n) {
+    if (cv_.WaitWithDeadline(&mu_, deadline)) return cuts_ >= n;
+  }
+  return true;
+}
+
 void FaultProxy::Wake() {
   const uint64_t one = 1;
   // Cannot fail short of a saturated counter, which still leaves the eventfd readable.
@@ -487,6 +516,10 @@ void FaultProxy::Pump(Connection& c, bool client_to_server, int16_t from_revents
       if (c.bytes_per_second > 0) d.tokens -= static_cast<double>(sent);
       (client_to_server ? bytes_client_to_server_ : bytes_server_to_client_) +=
           static_cast<int64_t>(sent);
+      if (byte_waiters_.load() > 0) {
+        absl::MutexLock lock(&mu_);
+        cv_.SignalAll();
+      }
       if (client_to_server && c.cut_budget >= 0) {
         c.cut_budget -= static_cast<int64_t>(sent);
         if (c.cut_budget == 0) return Cut(c, /*injected=*/true);
@@ -507,6 +540,7 @@ void FaultProxy::Cut(Connection& c, bool injected) {
   if (injected) {
     absl::MutexLock lock(&mu_);
     ++cuts_;  // before the reset, so a peer that sees it also sees the count
+    cv_.SignalAll();
   }
   ResetAndClose(c.client_fd);
   ResetAndClose(c.server_fd);

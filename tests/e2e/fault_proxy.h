@@ -23,7 +23,7 @@
 //   the last bytes arrive may read a counter before the proxy recorded them; CutAll() and
 //   SetPartitioned(true) return only after the proxy loop has caught up, so counters read
 //   after them are exact. connections_accepted() and cuts() are updated before the peer can
-//   observe the accept or the reset.
+//   observe the accept or the reset. WaitForBytes and WaitForCuts wake on these updates.
 
 #include <sys/socket.h>
 
@@ -94,6 +94,15 @@ class FaultProxy {
   // timeout.
   bool WaitForConnections(int64_t n, absl::Duration timeout);
 
+  // Blocks until bytes_client_to_server() >= client_to_server and bytes_server_to_client() >=
+  // server_to_client, or the timeout passes; false on timeout. Returns as soon as the loop has
+  // recorded the chunk that reached the target (e.g. to kill the target while a transfer is
+  // part-way through).
+  bool WaitForBytes(int64_t client_to_server, int64_t server_to_client, absl::Duration timeout);
+
+  // Blocks until cuts() >= n or the timeout passes; false on timeout.
+  bool WaitForCuts(int64_t n, absl::Duration timeout);
+
  private:
   struct Direction;
   struct Connection;
@@ -133,7 +142,9 @@ class FaultProxy {
   const socklen_t target_len_;
 
   mutable absl::Mutex mu_;
-  absl::CondVar cv_;  // signalled on accept, on a cut acknowledgement and on loop exit
+  // Signalled on accept, cut, cut acknowledgement, loop exit, and forwarded bytes while a
+  // WaitForBytes is waiting.
+  absl::CondVar cv_;
   Settings settings_ ABSL_GUARDED_BY(mu_);
   uint64_t cut_acks_ ABSL_GUARDED_BY(mu_) = 0;  // the last cut_requests the loop acted on
   bool loop_exited_ ABSL_GUARDED_BY(mu_) = false;
@@ -141,6 +152,8 @@ class FaultProxy {
   int64_t cuts_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<int64_t> bytes_client_to_server_{0};
   std::atomic<int64_t> bytes_server_to_client_{0};
+  // Threads in WaitForBytes; while > 0 the loop signals cv_ after each forwarded chunk.
+  std::atomic<int> byte_waiters_{0};
 
   std::thread thread_;  // runs Run(); joined by the destructor
 };
