@@ -1,6 +1,7 @@
 #include "common/records/records.h"
 
 #include "absl/strings/str_format.h"
+#include "common/records/kinds.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -9,121 +10,40 @@ namespace unggul {
 namespace v1 = ::unggul::node::v1;
 
 absl::string_view RecordKindName(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kProduct:
-      return "product";
-    case RecordKind::kBatch:
-      return "batch";
-    case RecordKind::kSale:
-      return "sale";
-    case RecordKind::kCertification:
-      return "certification";
-    case RecordKind::kTraining:
-      return "training";
-    case RecordKind::kLabour:
-      return "monthly labour report";
-    case RecordKind::kSettlement:
-      return "settlement";
-    case RecordKind::kCustomerReturn:
-      return "customer return";
-  }
-  return "record";
+  const RecordKindInfo* info = FindRecordKind(static_cast<int>(kind));
+  return info != nullptr ? info->name : "record";
 }
 
 std::optional<RecordKind> KindOf(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kProduct:
-      return RecordKind::kProduct;
-    case v1::Record::kBatch:
-      return RecordKind::kBatch;
-    case v1::Record::kSale:
-      return RecordKind::kSale;
-    case v1::Record::kCertification:
-      return RecordKind::kCertification;
-    case v1::Record::kTraining:
-      return RecordKind::kTraining;
-    case v1::Record::kLabour:
-      return RecordKind::kLabour;
-    case v1::Record::kSettlement:
-      return RecordKind::kSettlement;
-    case v1::Record::kCustomerReturn:
-      return RecordKind::kCustomerReturn;
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return std::nullopt;
+  const RecordKindInfo* info = KindInfoOf(record);
+  if (info == nullptr) return std::nullopt;
+  return static_cast<RecordKind>(info->number);
 }
 
-std::string RecordId(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kProduct:
-      return record.product().product_id();
-    case v1::Record::kBatch:
-      return record.batch().batch_code();
-    case v1::Record::kSale:
-      return record.sale().sale_id();
-    case v1::Record::kCertification:
-      return record.certification().certification_id();
-    case v1::Record::kTraining:
-      return record.training().training_id();
-    case v1::Record::kLabour:
-      return record.labour().report_id();
-    case v1::Record::kSettlement:
-      return record.settlement().settlement_id();
-    case v1::Record::kCustomerReturn:
-      return record.customer_return().return_id();
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return "";
+namespace {
+
+// The kind's message inside `record` and a text field of it ("" when unset or absent).
+std::string TextField(const v1::Record& record,
+                      const google::protobuf::FieldDescriptor* RecordKindInfo::*which) {
+  const RecordKindInfo* info = KindInfoOf(record);
+  if (info == nullptr || info->*which == nullptr) return "";
+  const google::protobuf::Reflection* reflection = record.GetReflection();
+  const google::protobuf::Message& body = reflection->GetMessage(record, info->field);
+  return body.GetReflection()->GetString(body, info->*which);
 }
+
+}  // namespace
+
+std::string RecordId(const v1::Record& record) { return TextField(record, &RecordKindInfo::id); }
 
 std::string RecordProductId(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kProduct:
-      return record.product().product_id();
-    case v1::Record::kBatch:
-      return record.batch().product_id();
-    case v1::Record::kSale:
-      return record.sale().product_id();
-    case v1::Record::kCertification:
-      return record.certification().product_id();
-    case v1::Record::kTraining:
-      return record.training().product_id();
-    case v1::Record::kLabour:
-      return record.labour().product_id();
-    case v1::Record::kSettlement:
-      return record.settlement().product_id();
-    case v1::Record::kCustomerReturn:
-      return record.customer_return().product_id();
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return "";
+  return TextField(record, &RecordKindInfo::product);
 }
 
 std::string RecordDate(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kBatch:
-      return record.batch().start_date();
-    case v1::Record::kSale:
-      return record.sale().sale_date();
-    case v1::Record::kCertification:
-      return record.certification().issued_date();
-    case v1::Record::kTraining:
-      return record.training().start_date();
-    case v1::Record::kLabour:
-      return record.labour().month().empty() ? "" : record.labour().month() + "-01";
-    case v1::Record::kSettlement:
-      return record.settlement().period_end().empty() ? ""
-                                                      : record.settlement().period_end() + "-01";
-    case v1::Record::kCustomerReturn:
-      return record.customer_return().return_date();
-    case v1::Record::kProduct:
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return "";
+  std::string date = TextField(record, &RecordKindInfo::date);
+  if (date.size() == 7) date += "-01";  // a month field ("YYYY-MM") means its first day
+  return date;
 }
 
 v1::Record ExportProjection(const v1::Record& record) {
@@ -133,44 +53,24 @@ v1::Record ExportProjection(const v1::Record& record) {
 }
 
 bool ProjectInPlace(v1::Record& out) {
-  auto small = [](int32_t n) { return n > 0 && n < 3; };
+  const RecordKindInfo* info = KindInfoOf(out);
+  if (info == nullptr || info->small_cell_counts.empty()) return false;
+  google::protobuf::Message* body = out.GetReflection()->MutableMessage(&out, info->field);
+  const google::protobuf::Reflection* reflection = body->GetReflection();
   bool changed = false;
-  if (out.has_batch()) {
-    v1::ProductionBatch* b = out.mutable_batch();
-    if (small(b->inmates_engaged_count()) &&
-        (b->inmates_engaged_count() != 1 || !b->inmates_small_cell())) {
-      b->set_inmates_engaged_count(1);
-      b->set_inmates_small_cell(true);
+  bool small = false;
+  for (const google::protobuf::FieldDescriptor* count : info->small_cell_counts) {
+    const int32_t n = reflection->GetInt32(*body, count);
+    if (n <= 0 || n >= 3) continue;
+    small = true;
+    if (n != 1) {
+      reflection->SetInt32(body, count, 1);
       changed = true;
     }
-  } else if (out.has_labour()) {
-    v1::MonthlyLabour* l = out.mutable_labour();
-    if (small(l->distinct_inmates_engaged()) &&
-        (l->distinct_inmates_engaged() != 1 || !l->small_cell())) {
-      l->set_distinct_inmates_engaged(1);
-      l->set_small_cell(true);
-      changed = true;
-    }
-  } else if (out.has_training()) {
-    v1::Training* t = out.mutable_training();
-    bool any = false;
-    if (small(t->participants_count())) {
-      t->set_participants_count(1);
-      any = true;
-    }
-    if (small(t->completed_count())) {
-      t->set_completed_count(1);
-      any = true;
-    }
-    if (small(t->certificates_count())) {
-      t->set_certificates_count(1);
-      any = true;
-    }
-    if (any && !t->small_cell()) {
-      t->set_small_cell(true);
-      changed = true;
-    }
-    changed = changed || any;
+  }
+  if (small && !reflection->GetBool(*body, info->small_cell_flag)) {
+    reflection->SetBool(body, info->small_cell_flag, true);
+    changed = true;
   }
   return changed;
 }

@@ -12,7 +12,9 @@
 
 namespace unggul {
 
-// Record kinds, with stable numeric values used in keys, page tokens and hashes.
+// A record kind: the number of its field in the `Record.kind` oneof, stable, used in keys, page
+// tokens and hashes. The named values are the kinds code refers to by name; every kind, named or
+// not, is described by the registry in common/records/kinds.h (a new kind needs no name here).
 enum class RecordKind : uint8_t {
   kProduct = 1,
   kBatch = 2,
@@ -24,20 +26,21 @@ enum class RecordKind : uint8_t {
   kCustomerReturn = 8,
 };
 
-// "product", "batch", "sale", "certification", "training", "monthly labour report",
-// "settlement", "customer return".
+// The kind's name from the registry ("product", "monthly labour report"); "record" if unknown.
 absl::string_view RecordKindName(RecordKind kind);
 // nullopt when no field of the oneof is set.
 std::optional<RecordKind> KindOf(const node::v1::Record& record);
-// The record's own id (product_id, batch_code, sale_id, certification_id, training_id).
+// The record's own id (its record_id field: product_id, batch_code, sale_id, …).
 std::string RecordId(const node::v1::Record& record);
-// The product a record belongs to ("" for a training without product; the id for a product).
+// The product a record belongs to (its record_product field; "" for a training without product;
+// the id for a product).
 std::string RecordProductId(const node::v1::Record& record);
-// The main date (batch start_date, sale sale_date, certification issued_date, training
-// start_date); "" for products.
+// The main date "YYYY-MM-DD" (its record_date field; a "YYYY-MM" month means its first day);
+// "" for products.
 std::string RecordDate(const node::v1::Record& record);
 
-// What leaves the node (small-cell rule): inmate counts of 1..2 become 1 with a small-cell flag.
+// What leaves the node (small-cell rule): every small_cell_count field of 1..2 becomes 1 and the
+// kind's small_cell_flag is set.
 // Idempotent: projecting a projection changes nothing.
 node::v1::Record ExportProjection(const node::v1::Record& record);
 // The same, in place; returns whether anything changed.

@@ -4,6 +4,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "common/records/kinds.h"
+#include "common/records/records.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -41,58 +43,25 @@ std::string MonthString(uint32_t yyyymm) {
 }
 
 bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key) {
-  const std::string* product = nullptr;
-  const std::string* date = nullptr;
-  std::string month_only;
-  switch (record.kind_case()) {
-    case v1::Record::kBatch:
-      product = &record.batch().product_id();
-      date = &record.batch().start_date();
-      break;
-    case v1::Record::kSale:
-      product = &record.sale().product_id();
-      date = &record.sale().sale_date();
-      break;
-    case v1::Record::kCertification:
-      product = &record.certification().product_id();
-      date = &record.certification().issued_date();
-      break;
-    case v1::Record::kTraining:
-      product = &record.training().product_id();
-      date = &record.training().start_date();
-      break;
-    case v1::Record::kCustomerReturn:
-      product = &record.customer_return().product_id();
-      date = &record.customer_return().return_date();
-      break;
-    case v1::Record::kLabour:
-      product = &record.labour().product_id();
-      month_only = record.labour().month() + "-01";
-      date = &month_only;
-      break;
-    default:
-      return false;
-  }
-  const uint32_t month = MonthOf(*date);
-  if (product->empty() || month == 0) return false;
-  key->first = *product;
+  const RecordKindInfo* kind = KindInfoOf(record);
+  if (kind == nullptr || !kind->monthly_rollup) return false;
+  std::string product = RecordProductId(record);
+  const uint32_t month = MonthOf(RecordDate(record));
+  if (product.empty() || month == 0) return false;
+  key->first = std::move(product);
   key->second = month;
   return true;
 }
 
 void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
-  auto at = [&](const std::string& product_id,
-                const std::string& date) -> kanwil::v1::MonthlyRollup* {
-    const uint32_t month = MonthOf(date);
-    if (product_id.empty() || month == 0) return nullptr;
-    kanwil::v1::MonthlyRollup& r = rollups[{product_id, month}];
-    r.set_month(MonthString(month));
-    return &r;
-  };
+  // The row is the one RollupKeyOf names, so the preload (which reads the rows RollupKeyOf
+  // names) and this step can never disagree about where a record's delta goes.
+  std::pair<std::string, uint32_t> key;
+  if (!RollupKeyOf(record, &key)) return;
+  kanwil::v1::MonthlyRollup* r = &rollups[key];
+  r->set_month(MonthString(key.second));
   if (record.has_batch()) {
     const v1::ProductionBatch& b = record.batch();
-    kanwil::v1::MonthlyRollup* r = at(b.product_id(), b.start_date());
-    if (r == nullptr) return;
     r->set_batches(r->batches() + sign);
     r->set_qty_produced(Round6(r->qty_produced() + sign * b.qty_produced()));
     r->set_qty_rejected(Round6(r->qty_rejected() + sign * b.qty_rejected()));
@@ -109,8 +78,6 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     }
   } else if (record.has_sale()) {
     const v1::Sale& s = record.sale();
-    kanwil::v1::MonthlyRollup* r = at(s.product_id(), s.sale_date());
-    if (r == nullptr) return;
     r->set_sales(r->sales() + sign);
     r->set_sales_qty(Round6(r->sales_qty() + sign * s.qty()));
     r->set_revenue_idr(r->revenue_idr() + sign * s.revenue_idr());
@@ -121,36 +88,27 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     AddMap(*r->mutable_revenue_by_region(), region, sign * s.revenue_idr());
   } else if (record.has_certification()) {
     const v1::Certification& c = record.certification();
-    kanwil::v1::MonthlyRollup* r = at(c.product_id(), c.issued_date());
-    if (r == nullptr) return;
     r->set_certifications(r->certifications() + sign);
   } else if (record.has_labour()) {
     const v1::MonthlyLabour& l = record.labour();
-    kanwil::v1::MonthlyRollup* r = at(l.product_id(), l.month() + "-01");
-    if (r == nullptr) return;
     r->set_labour_reports(r->labour_reports() + sign);
     r->set_distinct_inmates_engaged(r->distinct_inmates_engaged() +
                                     sign * l.distinct_inmates_engaged());
     r->set_labour_small_cells(r->labour_small_cells() + (l.small_cell() ? sign : 0));
   } else if (record.has_customer_return()) {
     const v1::CustomerReturn& c = record.customer_return();
-    kanwil::v1::MonthlyRollup* r = at(c.product_id(), c.return_date());
-    if (r == nullptr) return;
     r->set_returns_qty(Round6(r->returns_qty() + sign * c.qty()));
   } else if (record.has_training()) {
     const v1::Training& t = record.training();
-    kanwil::v1::MonthlyRollup* r = at(t.product_id(), t.start_date());
-    if (r == nullptr) return;
     r->set_training_participants(r->training_participants() + sign * t.participants_count());
     r->set_training_certificates(r->training_certificates() + sign * t.certificates_count());
   }
 }
 
 bool IsEmpty(const kanwil::v1::MonthlyRollup& r) {
-  return r.batches() == 0 && r.sales() == 0 && r.certifications() == 0 && r.labour_reports() == 0 &&
-         r.training_participants() == 0 && r.training_certificates() == 0 &&
-         r.qty_produced() == 0 && r.revenue_idr() == 0 && r.revenue_by_channel().empty() &&
-         r.returns_qty() == 0;
+  kanwil::v1::MonthlyRollup without_month = r;  // every row carries its month
+  without_month.clear_month();
+  return without_month.ByteSizeLong() == 0;  // proto3: all fields at their defaults
 }
 
 }  // namespace unggul::aggregator

@@ -16,18 +16,21 @@ namespace unggul::aggregator {
 // (product_id, month as YYYYMM) -> totals.
 using RollupMap = std::map<std::pair<std::string, uint32_t>, kanwil::v1::MonthlyRollup>;
 
-// Adds (sign = +1) or removes (sign = -1) one record's contribution. Products contribute
-// nothing; trainings without a product contribute nothing; undated records are ignored.
+// Adds (sign = +1) or removes (sign = -1) one record's contribution to the row RollupKeyOf
+// names (nothing when it names none).
 void ApplyToRollups(const node::v1::Record& record, int sign, RollupMap& rollups);
 
-// The single (product_id, YYYYMM) a record contributes to; false when it contributes nothing.
+// The single (product_id, YYYYMM) a record contributes to: its record_product and the month of
+// its record_date, for kinds marked monthly_rollup in records.proto (not products or
+// settlements); false when it contributes nothing (no product, e.g. a general training, or no
+// valid date).
 bool RollupKeyOf(const node::v1::Record& record, std::pair<std::string, uint32_t>* key);
 
 // YYYYMM of a "YYYY-MM-DD" date; 0 when malformed.
 uint32_t MonthOf(const std::string& date);
 // "YYYY-MM".
 std::string MonthString(uint32_t yyyymm);
-// Whether every counter of a rollup is zero (then it can be deleted).
+// Whether every field but the month is at its default (then the row can be deleted).
 bool IsEmpty(const kanwil::v1::MonthlyRollup& rollup);
 
 }  // namespace unggul::aggregator

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/keys/key_parts.h"
+#include "common/records/kinds.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -35,7 +36,9 @@ absl::StatusOr<ReplicaKey> ReplicaKey::Create(RecordKind kind, absl::string_view
 }
 
 absl::StatusOr<ReplicaKey> ReplicaKey::Decode(absl::string_view encoded) {
-  if (encoded.empty() || encoded[0] < 1 || encoded[0] > 8) return Malformed("replica", encoded);
+  if (encoded.empty() || FindRecordKind(static_cast<uint8_t>(encoded[0])) == nullptr) {
+    return Malformed("replica", encoded);  // not a kind of the registry
+  }
   size_t pos = 1;
   std::string upt;
   std::string id;

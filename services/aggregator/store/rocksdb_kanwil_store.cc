@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/records/kinds.h"
 #include "common/rocksdb/owned_rocks_db.h"
 #include "common/rocksdb/rocks_status.h"
 #include "common/status/status_macros.h"
@@ -34,10 +35,6 @@ constexpr absl::string_view kPublicationsCf = "publications";
 constexpr absl::string_view kAssessmentsCf = "assessments";
 constexpr absl::string_view kVerificationsCf = "verifications";
 constexpr absl::string_view kIncidentsCf = "incidents";
-constexpr RecordKind kAllKinds[] = {RecordKind::kProduct,    RecordKind::kBatch,
-                                    RecordKind::kSale,       RecordKind::kCertification,
-                                    RecordKind::kTraining,   RecordKind::kLabour,
-                                    RecordKind::kSettlement, RecordKind::kCustomerReturn};
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
@@ -310,7 +307,8 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view up
   UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> existing, GetUpt(upt_code));
   rocksdb::WriteBatch wb;
   // Delete everything of the UPT, then write the snapshot: later entries of a WriteBatch win.
-  for (RecordKind kind : kAllKinds) {
+  for (const RecordKindInfo& info : RecordKinds()) {
+    const auto kind = static_cast<RecordKind>(info.number);
     const std::string prefix = ReplicaKey::Prefix(kind, upt_code);
     std::unique_ptr<rocksdb::Iterator> it(
         db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kReplicaCf)));
@@ -425,7 +423,8 @@ absl::StatusOr<v1::Record> RocksDbKanwilStore::GetRecord(RecordKind kind,
 absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecords(
     absl::string_view upt_code) const {
   std::vector<v1::Record> out;
-  for (RecordKind kind : kAllKinds) {
+  for (const RecordKindInfo& info : RecordKinds()) {
+    const auto kind = static_cast<RecordKind>(info.number);
     const std::string prefix = ReplicaKey::Prefix(kind, upt_code);
     UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredReplica> stored,
                             ScanValues<st::StoredReplica>(db_->db(), db_->cf(kReplicaCf), prefix,

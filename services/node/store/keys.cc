@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/keys/key_parts.h"
+#include "common/records/kinds.h"
 
 namespace unggul::node {
 namespace {
@@ -16,7 +17,7 @@ using keys::ReadText;
 void AppendU32(std::string& out, uint32_t v) { AppendBigEndian(out, v, 4); }
 void AppendU64(std::string& out, uint64_t v) { AppendBigEndian(out, v, 8); }
 
-bool ValidKind(uint8_t k) { return k >= 1 && k <= 8; }
+bool ValidKind(uint8_t k) { return FindRecordKind(k) != nullptr; }  // the registry's kinds
 
 }  // namespace
 

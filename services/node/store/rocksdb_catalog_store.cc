@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/records/kinds.h"
 #include "common/rocksdb/owned_rocks_db.h"
 #include "common/rocksdb/rocks_status.h"
 #include "common/status/status_macros.h"
@@ -16,14 +17,7 @@
 namespace unggul::node {
 namespace {
 
-constexpr absl::string_view kProductsCf = "products";
-constexpr absl::string_view kBatchesCf = "batches";
-constexpr absl::string_view kSalesCf = "sales";
-constexpr absl::string_view kCertificationsCf = "certifications";
-constexpr absl::string_view kTrainingsCf = "trainings";
-constexpr absl::string_view kLabourCf = "labour";
-constexpr absl::string_view kSettlementsCf = "settlements";
-constexpr absl::string_view kReturnsCf = "returns";
+// Each record kind has its own column family, named by the kind's plural (the registry's).
 constexpr absl::string_view kByProductCf = "by_product";
 constexpr absl::string_view kChangelogCf = "changelog";
 constexpr absl::string_view kRequestsCf = "requests";
@@ -36,25 +30,9 @@ constexpr char kModePrimary = 0;
 constexpr char kModeIndex = 1;
 
 absl::string_view CfFor(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kProduct:
-      return kProductsCf;
-    case RecordKind::kBatch:
-      return kBatchesCf;
-    case RecordKind::kSale:
-      return kSalesCf;
-    case RecordKind::kCertification:
-      return kCertificationsCf;
-    case RecordKind::kTraining:
-      return kTrainingsCf;
-    case RecordKind::kLabour:
-      return kLabourCf;
-    case RecordKind::kSettlement:
-      return kSettlementsCf;
-    case RecordKind::kCustomerReturn:
-      return kReturnsCf;
-  }
-  return kProductsCf;
+  const RecordKindInfo* info = FindRecordKind(static_cast<int>(kind));
+  UNGGUL_CHECK(info != nullptr);  // kinds reach the store from KindOf or decoded keys only
+  return info->plural;
 }
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -193,12 +171,10 @@ absl::Status Migrate(OwnedRocksDb& db, storage::v1::StoredMeta& meta) {
 absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     const Options& options) {
   if (options.upt_code.empty()) return absl::InvalidArgumentError("upt_code: must not be empty");
-  const std::vector<std::string> cfs = {
-      std::string(kProductsCf),       std::string(kBatchesCf),       std::string(kSalesCf),
-      std::string(kCertificationsCf), std::string(kTrainingsCf),     std::string(kLabourCf),
-      std::string(kByProductCf),      std::string(kChangelogCf),     std::string(kRequestsCf),
-      std::string(kMetaCf),           std::string(kDesignationsCf),  std::string(kSettlementsCf),
-      std::string(kReturnsCf),        std::string(kRequestsByTimeCf)};
+  std::vector<std::string> cfs = {std::string(kByProductCf),    std::string(kChangelogCf),
+                                  std::string(kRequestsCf),     std::string(kMetaCf),
+                                  std::string(kDesignationsCf), std::string(kRequestsByTimeCf)};
+  for (const RecordKindInfo& kind : RecordKinds()) cfs.emplace_back(kind.plural);
   UNGGUL_ASSIGN_OR_RETURN(
       std::unique_ptr<OwnedRocksDb> db,
       OwnedRocksDb::Open(options.path, cfs, options.sync_writes, options.min_free_bytes));
@@ -627,11 +603,9 @@ absl::StatusOr<RecordSnapshot> RocksDbCatalogStore::ReadSnapshot() const {
   rocksdb::ManagedSnapshot snapshot(&db_->db(), raw);
   rocksdb::ReadOptions read_options;
   read_options.snapshot = raw;
-  for (RecordKind kind : {RecordKind::kProduct, RecordKind::kBatch, RecordKind::kSale,
-                          RecordKind::kCertification, RecordKind::kTraining, RecordKind::kLabour,
-                          RecordKind::kSettlement, RecordKind::kCustomerReturn}) {
+  for (const RecordKindInfo& kind : RecordKinds()) {
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->db().NewIterator(read_options, db_->cf(CfFor(kind))));
+        db_->db().NewIterator(read_options, db_->cf(kind.plural)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       UNGGUL_ASSIGN_OR_RETURN(v1::Record record, DecodeRecord(ToView(it->value()), "in snapshot"));
       out.records.push_back(std::move(record));
