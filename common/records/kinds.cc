@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "unggul/node/v1/node_service.pb.h"
 
 namespace unggul {
 namespace {
@@ -50,6 +51,13 @@ RecordKindInfo Describe(const pb::FieldDescriptor* field) {
       }
       info.small_cell_counts.push_back(f);
     }
+    if (fo.GetExtension(v1::recorded_at)) {
+      if (f->type() != pb::FieldDescriptor::TYPE_INT64 || info.recorded_at != nullptr) {
+        Broken(absl::StrCat(info.message->name(), ": one int64 recorded_at field"));
+      }
+      info.recorded_at = f;
+    }
+    if (fo.GetExtension(v1::node_managed)) info.node_managed.push_back(f);
     if (fo.GetExtension(v1::small_cell_flag)) {
       if (f->type() != pb::FieldDescriptor::TYPE_BOOL || info.small_cell_flag != nullptr) {
         Broken(absl::StrCat(info.message->name(), ": one bool small_cell_flag"));
@@ -59,6 +67,11 @@ RecordKindInfo Describe(const pb::FieldDescriptor* field) {
   }
   if (info.id == nullptr) Broken(absl::StrCat(info.message->name(), " has no record_id field"));
   info.monthly_rollup = options.GetExtension(v1::monthly_rollup);
+  info.count = v1::RecordCounts::descriptor()->FindFieldByNumber(info.number);
+  if (info.count == nullptr || info.count->type() != pb::FieldDescriptor::TYPE_INT64) {
+    Broken(absl::StrCat("RecordCounts needs an int64 field numbered ", info.number, " for ",
+                        info.message->name()));
+  }
   if (info.monthly_rollup && (info.product == nullptr || info.date == nullptr)) {
     Broken(absl::StrCat(info.message->name(), ": monthly_rollup needs product and date fields"));
   }

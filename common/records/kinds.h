@@ -34,6 +34,10 @@ struct RecordKindInfo {
   const google::protobuf::FieldDescriptor* small_cell_flag = nullptr;       // bool, or nullptr
   // The Kanwil keeps monthly rollups of this kind (needs product and date fields).
   bool monthly_rollup = false;
+  const google::protobuf::FieldDescriptor* recorded_at = nullptr;  // int64, or nullptr
+  std::vector<const google::protobuf::FieldDescriptor*> node_managed;
+  // Its count in node::v1::RecordCounts (the field numbered like the kind).
+  const google::protobuf::FieldDescriptor* count = nullptr;
 };
 
 // Every kind, in number order.

@@ -45,6 +45,10 @@ TEST(RecordKindsTest, EveryOneofFieldIsAKindWithItsMetadata) {
     EXPECT_EQ(k.date == nullptr ? "" : k.date->name(), want[i].date);
     EXPECT_EQ(k.small_cell_counts.size(), want[i].small_cell_counts);
     EXPECT_EQ(k.small_cell_flag != nullptr, want[i].small_cell_counts > 0);
+    // The node stamps every kind but products with recorded_at; products carry versions.
+    EXPECT_EQ(k.recorded_at != nullptr, k.number != 1);
+    EXPECT_EQ(k.node_managed.size(), k.number == 1 ? 3u : 0u);
+    EXPECT_EQ(k.count->number(), k.number);
     // Products and settlements are not rolled up per month; every other kind is.
     EXPECT_EQ(k.monthly_rollup, k.number != 1 && k.number != 7);
     EXPECT_EQ(FindRecordKind(k.number), &k);
@@ -102,6 +106,32 @@ TEST(RecordKindsTest, SmallCellProjectionIsIdempotentPerKind) {
   v1::Record sale;  // no counts: nothing to do
   sale.mutable_sale()->set_sale_id("S");
   EXPECT_FALSE(ProjectInPlace(sale));
+}
+
+TEST(RecordKindsTest, CountsStampsAndNodeSetFieldsGoThroughTheRegistry) {
+  v1::RecordCounts counts;
+  CountRecord(counts, RecordKind::kCustomerReturn, 2);
+  CountRecord(counts, RecordKind::kLabour, 1);
+  CountRecord(counts, RecordKind::kCustomerReturn, -1);
+  EXPECT_EQ(counts.customer_returns(), 1);
+  EXPECT_EQ(counts.labour_reports(), 1);
+  EXPECT_EQ(counts.products(), 0);
+  v1::Record sale;
+  sale.mutable_sale()->set_sale_id("S");
+  StampRecordedAt(sale, 1796000000000);
+  EXPECT_EQ(sale.sale().recorded_at_unix_ms(), 1796000000000);
+  ClearNodeSetFields(sale);
+  EXPECT_EQ(sale.sale().recorded_at_unix_ms(), 0);
+  EXPECT_EQ(sale.sale().sale_id(), "S");
+  v1::Record product;
+  product.mutable_product()->set_product_id("P");
+  product.mutable_product()->set_version(3);
+  product.mutable_product()->set_updated_at_unix_ms(5);
+  StampRecordedAt(product, 7);  // products have no recorded_at: unchanged
+  ClearNodeSetFields(product);
+  EXPECT_EQ(product.product().version(), 0);
+  EXPECT_EQ(product.product().updated_at_unix_ms(), 0);
+  EXPECT_EQ(product.product().product_id(), "P");
 }
 
 }  // namespace

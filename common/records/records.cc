@@ -75,6 +75,31 @@ bool ProjectInPlace(v1::Record& out) {
   return changed;
 }
 
+void CountRecord(v1::RecordCounts& counts, RecordKind kind, int64_t delta) {
+  const RecordKindInfo* info = FindRecordKind(static_cast<int>(kind));
+  if (info == nullptr) return;
+  const google::protobuf::Reflection* reflection = counts.GetReflection();
+  reflection->SetInt64(&counts, info->count, reflection->GetInt64(counts, info->count) + delta);
+}
+
+void StampRecordedAt(v1::Record& record, int64_t at_unix_ms) {
+  const RecordKindInfo* info = KindInfoOf(record);
+  if (info == nullptr || info->recorded_at == nullptr) return;
+  google::protobuf::Message* body = record.GetReflection()->MutableMessage(&record, info->field);
+  body->GetReflection()->SetInt64(body, info->recorded_at, at_unix_ms);
+}
+
+void ClearNodeSetFields(v1::Record& record) {
+  const RecordKindInfo* info = KindInfoOf(record);
+  if (info == nullptr) return;
+  google::protobuf::Message* body = record.GetReflection()->MutableMessage(&record, info->field);
+  const google::protobuf::Reflection* reflection = body->GetReflection();
+  if (info->recorded_at != nullptr) reflection->ClearField(body, info->recorded_at);
+  for (const google::protobuf::FieldDescriptor* f : info->node_managed) {
+    reflection->ClearField(body, f);
+  }
+}
+
 std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string out;
   {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "unggul/node/v1/node_service.pb.h"
 #include "unggul/node/v1/records.pb.h"
 
 namespace unggul {
@@ -45,6 +46,14 @@ std::string RecordDate(const node::v1::Record& record);
 node::v1::Record ExportProjection(const node::v1::Record& record);
 // The same, in place; returns whether anything changed.
 bool ProjectInPlace(node::v1::Record& record);
+
+// Adds `delta` to the kind's count in `counts`.
+void CountRecord(node::v1::RecordCounts& counts, RecordKind kind, int64_t delta);
+// Stamps the write time into the record's recorded_at field (if its kind has one).
+void StampRecordedAt(node::v1::Record& record, int64_t at_unix_ms);
+// Clears the fields the node sets (recorded_at and node_managed): what remains is what the
+// writer wrote, so two writes of one record can be compared.
+void ClearNodeSetFields(node::v1::Record& record);
 
 // Deterministic serialisation (map order fixed), stable across processes of one build.
 std::string DeterministicBytes(const google::protobuf::Message& message);

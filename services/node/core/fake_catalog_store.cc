@@ -34,32 +34,7 @@ StoreInfo FakeCatalogStore::Info() const {
   info.last_seq = changes_.size();
   info.format_version = 1;
   for (const auto& [key, record] : records_) {
-    switch (key.first) {
-      case RecordKind::kProduct:
-        info.counts.set_products(info.counts.products() + 1);
-        break;
-      case RecordKind::kBatch:
-        info.counts.set_batches(info.counts.batches() + 1);
-        break;
-      case RecordKind::kSale:
-        info.counts.set_sales(info.counts.sales() + 1);
-        break;
-      case RecordKind::kCertification:
-        info.counts.set_certifications(info.counts.certifications() + 1);
-        break;
-      case RecordKind::kTraining:
-        info.counts.set_trainings(info.counts.trainings() + 1);
-        break;
-      case RecordKind::kLabour:
-        info.counts.set_labour_reports(info.counts.labour_reports() + 1);
-        break;
-      case RecordKind::kSettlement:
-        info.counts.set_settlements(info.counts.settlements() + 1);
-        break;
-      case RecordKind::kCustomerReturn:
-        info.counts.set_customer_returns(info.counts.customer_returns() + 1);
-        break;
-    }
+    CountRecord(info.counts, key.first, 1);
   }
   return info;
 }

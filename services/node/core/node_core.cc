@@ -37,38 +37,8 @@ std::string Fingerprint(const Request& request) {
 
 // Compares two records ignoring the node-set bookkeeping (timestamps, version).
 bool SameContent(v1::Record a, v1::Record b) {
-  for (v1::Record* r : {&a, &b}) {
-    switch (r->kind_case()) {
-      case v1::Record::kProduct:
-        r->mutable_product()->clear_version();
-        r->mutable_product()->clear_created_at_unix_ms();
-        r->mutable_product()->clear_updated_at_unix_ms();
-        break;
-      case v1::Record::kBatch:
-        r->mutable_batch()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kSale:
-        r->mutable_sale()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kCertification:
-        r->mutable_certification()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kTraining:
-        r->mutable_training()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kLabour:
-        r->mutable_labour()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kSettlement:
-        r->mutable_settlement()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::kCustomerReturn:
-        r->mutable_customer_return()->clear_recorded_at_unix_ms();
-        break;
-      case v1::Record::KIND_NOT_SET:
-        break;
-    }
-  }
+  ClearNodeSetFields(a);
+  ClearNodeSetFields(b);
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
@@ -379,31 +349,7 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
   if (kind == RecordKind::kSettlement) UNGGUL_RETURN_IF_ERROR(CheckNoOverlap(record.settlement()));
 
   const int64_t now = absl::ToUnixMillis(clock_.Now());
-  switch (kind) {
-    case RecordKind::kBatch:
-      record.mutable_batch()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kSale:
-      record.mutable_sale()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kCertification:
-      record.mutable_certification()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kTraining:
-      record.mutable_training()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kLabour:
-      record.mutable_labour()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kSettlement:
-      record.mutable_settlement()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kCustomerReturn:
-      record.mutable_customer_return()->set_recorded_at_unix_ms(now);
-      break;
-    case RecordKind::kProduct:
-      break;
-  }
+  StampRecordedAt(record, now);
   UNGGUL_RETURN_IF_ERROR(store_.Put(record, request_id, fingerprint, now).status());
   return Written<v1::Record>{std::move(record), false};
 }

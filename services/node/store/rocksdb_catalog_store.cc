@@ -38,32 +38,20 @@ absl::string_view CfFor(RecordKind kind) {
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
-void Bump(v1::RecordCounts& counts, RecordKind kind) {
-  switch (kind) {
-    case RecordKind::kProduct:
-      counts.set_products(counts.products() + 1);
-      break;
-    case RecordKind::kBatch:
-      counts.set_batches(counts.batches() + 1);
-      break;
-    case RecordKind::kSale:
-      counts.set_sales(counts.sales() + 1);
-      break;
-    case RecordKind::kCertification:
-      counts.set_certifications(counts.certifications() + 1);
-      break;
-    case RecordKind::kTraining:
-      counts.set_trainings(counts.trainings() + 1);
-      break;
-    case RecordKind::kLabour:
-      counts.set_labour_reports(counts.labour_reports() + 1);
-      break;
-    case RecordKind::kSettlement:
-      counts.set_settlements(counts.settlements() + 1);
-      break;
-    case RecordKind::kCustomerReturn:
-      counts.set_customer_returns(counts.customer_returns() + 1);
-      break;
+// StoredCounts has, for each RecordCounts field, a field of the same name (the numbers differ:
+// on disk they are older than the API's kind-numbered ones). Copies by name, so a new kind
+// needs no code here.
+template <typename From, typename To>
+void CopyCountsByName(const From& from, To& to) {
+  const google::protobuf::Reflection* rf = from.GetReflection();
+  const google::protobuf::Reflection* rt = to.GetReflection();
+  for (const RecordKindInfo& kind : RecordKinds()) {
+    const google::protobuf::FieldDescriptor* f =
+        From::descriptor()->FindFieldByName(std::string(kind.count->name()));
+    const google::protobuf::FieldDescriptor* t =
+        To::descriptor()->FindFieldByName(std::string(kind.count->name()));
+    UNGGUL_CHECK(f != nullptr && t != nullptr);  // checked by the store test
+    rt->SetInt64(&to, t, rf->GetInt64(from, f));
   }
 }
 
@@ -255,14 +243,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan changelog"));
   }
   v1::RecordCounts counts;
-  counts.set_products(stored_counts.products());
-  counts.set_batches(stored_counts.batches());
-  counts.set_sales(stored_counts.sales());
-  counts.set_certifications(stored_counts.certifications());
-  counts.set_trainings(stored_counts.trainings());
-  counts.set_labour_reports(stored_counts.labour_reports());
-  counts.set_settlements(stored_counts.settlements());
-  counts.set_customer_returns(stored_counts.customer_returns());
+  CopyCountsByName(stored_counts, counts);
   std::unique_ptr<RocksDbCatalogStore> store(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
@@ -386,16 +367,9 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   *change.mutable_record() = record;
   change.set_request_id(request_id.data(), request_id.size());
   v1::RecordCounts counts = counts_;
-  if (!existed) Bump(counts, *kind);
+  if (!existed) CountRecord(counts, *kind, 1);
   storage::v1::StoredCounts stored_counts;
-  stored_counts.set_products(counts.products());
-  stored_counts.set_batches(counts.batches());
-  stored_counts.set_sales(counts.sales());
-  stored_counts.set_certifications(counts.certifications());
-  stored_counts.set_trainings(counts.trainings());
-  stored_counts.set_labour_reports(counts.labour_reports());
-  stored_counts.set_settlements(counts.settlements());
-  stored_counts.set_customer_returns(counts.customer_returns());
+  CopyCountsByName(counts, stored_counts);
   *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically
