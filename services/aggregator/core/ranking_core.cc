@@ -19,6 +19,7 @@
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
+#include "common/time/month.h"
 #include "google/protobuf/arena.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/rollup/rollup.h"
@@ -30,19 +31,11 @@ namespace kv1 = ::unggul::kanwil::v1;
 namespace v1 = ::unggul::node::v1;
 
 absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text, absl::string_view field) {
-  int year = 0;
-  int month = 0;
-  if (text.size() != 7 || text[4] != '-' || !absl::SimpleAtoi(text.substr(0, 4), &year) ||
-      !absl::SimpleAtoi(text.substr(5, 2), &month) || month < 1 || month > 12 || year < 1970) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": must be a month YYYY-MM, got \"", text, "\""));
-  }
-  return absl::CivilMonth(year, month);
+  UNGGUL_ASSIGN_OR_RETURN(const Month month, Month::Parse(text, field));
+  return month.civil();
 }
 
-std::string MonthText(absl::CivilMonth m) {
-  return absl::StrFormat("%04d-%02d", static_cast<int>(m.year()), m.month());
-}
+std::string MonthText(absl::CivilMonth m) { return Month(m).ToString(); }
 
 const std::set<std::string>& PanelIndicators() {
   static const auto* codes = new std::set<std::string>{"C3", "C4", "D2", "D4"};
@@ -105,9 +98,7 @@ absl::StatusOr<std::vector<ProductInput>> LoadUptInputs(const KanwilStore& recor
                                                         absl::CivilMonth start,
                                                         absl::CivilMonth end) {
   const int64_t length = end - start + 1;
-  const auto yyyymm = [](absl::CivilMonth m) {
-    return static_cast<uint32_t>(m.year() * 100 + m.month());
-  };
+  const auto yyyymm = [](absl::CivilMonth m) { return Month(m).yyyymm(); };
   const uint32_t first = yyyymm(start);
   const uint32_t last = yyyymm(end);
   const uint32_t prev_first = yyyymm(start - length);

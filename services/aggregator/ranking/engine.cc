@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
+#include "common/time/month.h"
 #include "google/protobuf/arena.h"
 #include "services/aggregator/ranking/model.h"
 
@@ -27,31 +28,16 @@ namespace n1 = ::unggul::node::v1;
 // ----- Months and dates ------------------------------------------------------------------------
 
 // Month index (year * 12 + month - 1) of "YYYY-MM" (or a "YYYY-MM-DD" date); nullopt if
-// malformed.
+// malformed. Months are common/time's Month; the engine computes on their indices.
 std::optional<int> MonthIndex(const std::string& text) {
-  if (text.size() < 7 || text[4] != '-' || (text.size() > 7 && text[7] != '-')) {
-    return std::nullopt;
-  }
-  int year = 0;
-  int month = 0;
-  if (!absl::SimpleAtoi(text.substr(0, 4), &year) || !absl::SimpleAtoi(text.substr(5, 2), &month) ||
-      year < 1970 || year > 9999 || month < 1 || month > 12) {
-    return std::nullopt;
-  }
-  return year * 12 + month - 1;
+  const std::optional<Month> month = Month::Of(text);
+  if (!month) return std::nullopt;
+  return month->index();
 }
 
-std::string MonthText(int index) {
-  return absl::StrFormat("%04d-%02d", index / 12, index % 12 + 1);
-}
+std::string MonthText(int index) { return Month::FromIndex(index).ToString(); }
 
-int DaysInMonth(int index) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const int year = index / 12;
-  const int month = index % 12;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 1 && leap ? 29 : kDays[month];
-}
+int DaysInMonth(int index) { return Month::FromIndex(index).days(); }
 
 struct PeriodInfo {
   int first = 0;  // month index

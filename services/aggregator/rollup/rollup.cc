@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "common/records/kinds.h"
 #include "common/records/records.h"
+#include "common/time/month.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -29,18 +30,11 @@ double Round6(double v) { return std::round(v * 1e6) / 1e6; }
 }  // namespace
 
 uint32_t MonthOf(const std::string& date) {
-  uint32_t year = 0;
-  uint32_t month = 0;
-  if (date.size() < 7 || date[4] != '-' || !absl::SimpleAtoi(date.substr(0, 4), &year) ||
-      !absl::SimpleAtoi(date.substr(5, 2), &month) || month < 1 || month > 12) {
-    return 0;
-  }
-  return year * 100 + month;
+  const std::optional<Month> month = Month::Of(date);
+  return month ? month->yyyymm() : 0;
 }
 
-std::string MonthString(uint32_t yyyymm) {
-  return absl::StrFormat("%04d-%02d", yyyymm / 100, yyyymm % 100);
-}
+std::string MonthString(uint32_t yyyymm) { return Month::FromYyyymm(yyyymm).ToString(); }
 
 bool RollupKeyOf(const v1::Record& record, std::pair<std::string, uint32_t>* key) {
   const RecordKindInfo* kind = KindInfoOf(record);
@@ -87,7 +81,6 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     AddMap(*r->mutable_revenue_by_channel(), channel, sign * s.revenue_idr());
     AddMap(*r->mutable_revenue_by_region(), region, sign * s.revenue_idr());
   } else if (record.has_certification()) {
-    const v1::Certification& c = record.certification();
     r->set_certifications(r->certifications() + sign);
   } else if (record.has_labour()) {
     const v1::MonthlyLabour& l = record.labour();

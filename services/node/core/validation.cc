@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
+#include "common/time/month.h"
 
 namespace unggul::node {
 namespace {
@@ -105,11 +106,8 @@ constexpr absl::CivilDay kEpoch(1970, 1, 1);
 
 // A month "YYYY-MM" (a real month, year >= 1970).
 absl::StatusOr<absl::CivilMonth> CheckMonth(absl::string_view field, const std::string& value) {
-  if (value.size() != 7) {
-    return Bad(field, absl::StrCat("must be a month YYYY-MM, got \"", value, "\""));
-  }
-  UNGGUL_ASSIGN_OR_RETURN(const int32_t first_day, ParseDate(value + "-01", field));
-  return absl::CivilMonth(kEpoch + first_day);
+  UNGGUL_ASSIGN_OR_RETURN(const Month month, Month::Parse(value, field));
+  return month.civil();
 }
 
 absl::Status CheckMoney(absl::string_view field, int64_t v) {
