@@ -160,6 +160,30 @@ class DesignationFeedTest : public ::testing::Test {
     kanwil_ = std::make_unique<Kanwil>(dir_.path() + "/kanwil", socket_);
     kanwil_->Start();
   }
+  // The Lahat node's store holding its product Gula Semut (it reaches the Kanwil by sync).
+  std::unique_ptr<node::RocksDbCatalogStore> NodeWithGula() {
+    node::RocksDbCatalogStore::Options o;
+    o.path = dir_.path() + "/node";
+    o.upt_code = kUpt;
+    o.sync_writes = false;
+    auto node = node::RocksDbCatalogStore::Open(o);
+    EXPECT_TRUE(node.ok()) << node.status();
+    v1::Record product;
+    product.mutable_product()->set_product_id(kGula);
+    product.mutable_product()->set_name("Gula Semut Jahe Merah");
+    EXPECT_TRUE((*node)->Put(product, "", "", 1).ok());
+    return *std::move(node);
+  }
+  // Sync options with short intervals, so reconnects happen within the test's deadlines.
+  node::SyncOptions FastSync() const {
+    node::SyncOptions so;
+    so.aggregator_addr = socket_;
+    so.heartbeat = absl::Milliseconds(50);
+    so.initial_backoff = absl::Milliseconds(10);
+    so.max_backoff = absl::Milliseconds(100);
+    return so;
+  }
+
   unggul::testing::ScopedTempDir dir_;
   std::string socket_;
   std::unique_ptr<Kanwil> kanwil_;
@@ -192,21 +216,9 @@ TEST_F(DesignationFeedTest, WatchFromARevisionAfterRestartDeliversExactlyTheMiss
 }
 
 TEST_F(DesignationFeedTest, NodeOfflineDuringPublicationReceivesItOnReconnect) {
-  node::RocksDbCatalogStore::Options o;
-  o.path = dir_.path() + "/node";
-  o.upt_code = kUpt;
-  o.sync_writes = false;
-  auto node = *node::RocksDbCatalogStore::Open(o);
-  v1::Record product;  // the node owns the product; it reaches the Kanwil by sync
-  product.mutable_product()->set_product_id(kGula);
-  product.mutable_product()->set_name("Gula Semut Jahe Merah");
-  ASSERT_TRUE(node->Put(product, "", "", 1).ok());
+  std::unique_ptr<node::RocksDbCatalogStore> node = NodeWithGula();
   SystemClock clock = testing::WallClockForTest();
-  node::SyncOptions so;
-  so.aggregator_addr = socket_;
-  so.heartbeat = absl::Milliseconds(50);
-  so.initial_backoff = absl::Milliseconds(10);
-  so.max_backoff = absl::Milliseconds(100);
+  const node::SyncOptions so = FastSync();
   auto client = [&] {
     return std::make_unique<node::SyncClient>(
         *node, clock,
@@ -276,22 +288,10 @@ class FailOnceFeed final : public node::ChangeFeed {
 };
 
 TEST_F(DesignationFeedTest, ANoticeTheNodeCouldNotStoreIsSentAgain) {
-  node::RocksDbCatalogStore::Options o;
-  o.path = dir_.path() + "/node";
-  o.upt_code = kUpt;
-  o.sync_writes = false;
-  auto node = *node::RocksDbCatalogStore::Open(o);
-  v1::Record product;
-  product.mutable_product()->set_product_id(kGula);
-  product.mutable_product()->set_name("Gula Semut Jahe Merah");
-  ASSERT_TRUE(node->Put(product, "", "", 1).ok());
+  std::unique_ptr<node::RocksDbCatalogStore> node = NodeWithGula();
   FailOnceFeed feed(*node);
   SystemClock clock = testing::WallClockForTest();
-  node::SyncOptions so;
-  so.aggregator_addr = socket_;
-  so.heartbeat = absl::Milliseconds(50);
-  so.initial_backoff = absl::Milliseconds(10);
-  so.max_backoff = absl::Milliseconds(100);
+  const node::SyncOptions so = FastSync();
   node::SyncClient client(feed, clock,
                           grpc::CreateCustomChannel(socket_, grpc::InsecureChannelCredentials(),
                                                     node::SyncChannelArguments()),
