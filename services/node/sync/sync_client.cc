@@ -204,10 +204,14 @@ absl::Status SyncClient::SendSnapshot(Stream& stream, const s1::SnapshotRequired
 
 absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, uint32_t max_bytes,
                                        uint32_t window) {
+  const uint64_t last_seq = feed_.Info().last_seq;
   {
     absl::MutexLock lock(&mu_);
     connected_ = true;
-    last_error_.clear();
+    // The last error stays visible until sync makes progress (an ack) or nothing is pending: a
+    // Kanwil that accepts the stream but fails every batch (e.g. its disk is full) must not look
+    // healthy between two attempts.
+    if (resume_after >= last_seq) last_error_.clear();
     aggregator_hwm_ = resume_after;
     if (resume_after > acked_seq_) acked_seq_ = resume_after;
   }
@@ -337,7 +341,10 @@ void SyncClient::OnAck(uint64_t upto_seq) {
   }
   absl::MutexLock lock(&mu_);
   while (!inflight_.empty() && inflight_.front() <= upto_seq) inflight_.pop_front();
-  if (upto_seq > acked_seq_) acked_seq_ = upto_seq;
+  if (upto_seq > acked_seq_) {
+    acked_seq_ = upto_seq;
+    last_error_.clear();  // progress: whatever failed before works again
+  }
   aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
   last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
   cv_.SignalAll();
