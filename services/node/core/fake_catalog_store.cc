@@ -97,6 +97,9 @@ absl::StatusOr<RequestSweep> FakeCatalogStore::SweepRequests(int64_t stored_befo
 absl::StatusOr<ListPage> FakeCatalogStore::List(const ListQuery& query) const {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = TakeFailure(); !s.ok()) return s;
+  if (query.page_size < 1 || query.page_size > 1000) {  // as the RocksDB store
+    return absl::InvalidArgumentError("page_size: must be 1..1000");
+  }
   std::vector<std::pair<std::string, const v1::Record*>> matches;  // (sort key, record)
   for (const auto& [key, record] : records_) {
     if (key.first != query.kind) continue;
