@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core,
                                                                    incident_core, access);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
-                                                                       hub, access);
+                                                                       hub, access, *executor);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -16,6 +16,7 @@
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
@@ -61,6 +62,8 @@ class EligibleScores : public ScoreProvider {
 class Kanwil {
  public:
   Kanwil(std::string dir, std::string socket) : dir_(std::move(dir)), socket_(std::move(socket)) {}
+  // Caps the server's threads (as upt-node and kanwil-aggregator do with a ResourceQuota).
+  void set_max_threads(int n) { max_threads_ = n; }
   ~Kanwil() { Stop(); }
   void Start() {
     aggregator::RocksDbKanwilStore::Options o;
@@ -79,8 +82,13 @@ class Kanwil {
     executor_ = std::make_unique<ThreadPoolExecutor>(2);
     sync_service_ = std::make_unique<aggregator::KanwilSyncServiceImpl>(*sync_, *executor_, &hub_);
     designation_service_ = std::make_unique<aggregator::KanwilDesignationServiceImpl>(
-        *designations_, *store_, hub_, access_);
+        *designations_, *store_, hub_, access_, *executor_);
     grpc::ServerBuilder builder;
+    grpc::ResourceQuota quota("kanwil-test");
+    if (max_threads_ > 0) {
+      quota.SetMaxThreads(max_threads_);
+      builder.SetResourceQuota(quota);
+    }
     builder.AddListeningPort(socket_, grpc::InsecureServerCredentials());
     builder.RegisterService(sync_service_.get());
     builder.RegisterService(designation_service_.get());
@@ -140,6 +148,7 @@ class Kanwil {
  private:
   std::string dir_;
   std::string socket_;
+  int max_threads_ = 0;
   SystemClock clock_ = testing::WallClockForTest();
   EligibleScores scores_;
   aggregator::PublicationHub hub_;
@@ -309,6 +318,43 @@ TEST_F(DesignationFeedTest, ANoticeTheNodeCouldNotStoreIsSentAgain) {
   std::sort(revisions.begin(), revisions.end());
   EXPECT_EQ(revisions, (std::vector<uint64_t>{first, second}));
   client.Stop();
+}
+
+// Watchers hold no server thread: with the server capped at 4 threads, 24 open watches still
+// leave room for unary calls, every watcher gets a live publication, and cancelling them all
+// ends each at once.
+TEST_F(DesignationFeedTest, ManyWatchersHoldNoThreadsAndAllGetTheLivePublication) {
+  kanwil_->Stop();
+  kanwil_->set_max_threads(4);
+  kanwil_->Start();
+  kanwil_->AddProduct();
+  auto stub = kv1::KanwilDesignations::NewStub(
+      grpc::CreateChannel(socket_, grpc::InsecureChannelCredentials()));
+  constexpr int kWatchers = 24;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<kv1::Publication>>> readers;
+  kv1::WatchDesignationsRequest req;
+  req.set_from_revision(0);
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    readers.push_back(stub->WatchDesignations(contexts.back().get(), req));
+  }
+  // A unary call is served while every watch is open.
+  grpc::ClientContext list_ctx;
+  list_ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  kv1::ListDesignationsResponse listed;
+  ASSERT_TRUE(stub->ListDesignations(&list_ctx, kv1::ListDesignationsRequest(), &listed).ok());
+  const uint64_t revision = kanwil_->Publish();
+  for (auto& reader : readers) {
+    kv1::Publication p;
+    ASSERT_TRUE(reader->Read(&p));
+    EXPECT_EQ(p.revision(), revision);
+  }
+  for (auto& ctx : contexts) ctx->TryCancel();
+  for (auto& reader : readers) {
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #pragma once
 
-// gRPC adapter of KanwilDesignations (sync API). WatchDesignations holds one server thread per
-// watcher (dashboards are few; the server's thread quota bounds them) and waits on the
-// PublicationHub between catch-up reads, checking for cancellation at least once a second.
+// gRPC adapter of KanwilDesignations: the unary RPCs on the sync API; WatchDesignations on the
+// callback API, a write reactor subscribed to the PublicationHub. A watcher holds no thread: it
+// catches up from the store on the executor (500 publications a read), then each publication
+// is queued into its outbox by the hub and written when the previous write is done. A
+// cancelled watch is finished at once (after a catch-up read already running returns).
 
+#include "common/executor/executor.h"
 #include "services/aggregator/core/access.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/publication_hub.h"
@@ -11,13 +14,16 @@
 
 namespace unggul::aggregator {
 
-class KanwilDesignationServiceImpl final : public kanwil::v1::KanwilDesignations::Service {
+class KanwilDesignationServiceImpl final
+    : public kanwil::v1::KanwilDesignations::WithCallbackMethod_WatchDesignations<
+          kanwil::v1::KanwilDesignations::Service> {
  public:
   // With tokens configured, the authenticated user and role replace the request's actor, so
-  // separation of duties rests on identities.
+  // separation of duties rests on identities. `executor` runs the watchers' store reads; every
+  // argument must outlive the server.
   KanwilDesignationServiceImpl(DesignationCore& core, DesignationStore& store, PublicationHub& hub,
-                               const AccessPolicy& access)
-      : core_(core), store_(store), hub_(hub), access_(access) {}
+                               const AccessPolicy& access, Executor& executor)
+      : core_(core), store_(store), hub_(hub), access_(access), executor_(executor) {}
 
   grpc::Status CreateDesignation(grpc::ServerContext*, const kanwil::v1::CreateDesignationRequest*,
                                  kanwil::v1::Designation*) override;
@@ -32,14 +38,16 @@ class KanwilDesignationServiceImpl final : public kanwil::v1::KanwilDesignations
                            kanwil::v1::GetAuditLogResponse*) override;
   grpc::Status VerifyAuditLog(grpc::ServerContext*, const kanwil::v1::VerifyAuditLogRequest*,
                               kanwil::v1::VerifyAuditLogResponse*) override;
-  grpc::Status WatchDesignations(grpc::ServerContext*, const kanwil::v1::WatchDesignationsRequest*,
-                                 grpc::ServerWriter<kanwil::v1::Publication>*) override;
+  grpc::ServerWriteReactor<kanwil::v1::Publication>* WatchDesignations(
+      grpc::CallbackServerContext* context,
+      const kanwil::v1::WatchDesignationsRequest* request) override;
 
  private:
   DesignationCore& core_;
   DesignationStore& store_;
   PublicationHub& hub_;
   const AccessPolicy& access_;
+  Executor& executor_;
 };
 
 }  // namespace unggul::aggregator
