@@ -3,12 +3,10 @@
 #include <memory>
 #include <string>
 
-#include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
-#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/aggregator/store/rocksdb_kanwil_store.h"
+#include "services/aggregator/testing/kanwil_test_bed.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -18,35 +16,18 @@ namespace v1 = ::unggul::node::v1;
 using ::testing::HasSubstr;
 using ::unggul::testing::StatusIs;
 
-constexpr char kUpt[] = "SMS-LP-LAHAT";
 constexpr char kGula[] = "SMS-LP-LAHAT-GSJM";
 
 class IncidentCoreTest : public ::testing::Test {
  protected:
-  // 2026-11-29 10:00 in Jakarta.
-  IncidentCoreTest() : clock_(absl::FromUnixSeconds(1795921200)) {}
-
   void SetUp() override {
-    RocksDbKanwilStore::Options o;
-    o.path = dir_.path() + "/db";
-    o.sync_writes = false;
-    auto store = RocksDbKanwilStore::Open(o);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    sync_ = std::make_unique<SyncCore>(*store_, clock_, SyncLimits());
-    ASSERT_TRUE(sync_
-                    ->LoadRegistry({{kUpt, "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04",
-                                     "SUMSEL", false}},
-                                   "h")
-                    .ok());
-    IncomingChange product;
-    product.seq = 1;
-    product.record.mutable_product()->set_product_id(kGula);
-    product.record.mutable_product()->set_name("Gula Semut Jahe Merah");
-    product.record.mutable_product()->set_category(v1::CATEGORY_PANGAN_OLAHAN);
-    ASSERT_TRUE(
-        store_->ApplyChanges(kUpt, "0123456789abcdef0123456789abcdef", {product}, 1, 1).ok());
-    core_ = std::make_unique<IncidentCore>(*store_, *store_, *sync_, clock_);
+    v1::Record product;
+    product.mutable_product()->set_product_id(kGula);
+    product.mutable_product()->set_name("Gula Semut Jahe Merah");
+    product.mutable_product()->set_category(v1::CATEGORY_PANGAN_OLAHAN);
+    kanwil_.Apply(testing::kLahat, {product});
+    core_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+                                           kanwil_.clock());
   }
 
   static kv1::RecordIncidentRequest Recall(const std::string& reference, const std::string& day) {
@@ -60,10 +41,7 @@ class IncidentCoreTest : public ::testing::Test {
     return req;
   }
 
-  ::unggul::testing::ScopedTempDir dir_;
-  ::unggul::testing::FakeClock clock_;
-  std::unique_ptr<RocksDbKanwilStore> store_;
-  std::unique_ptr<SyncCore> sync_;
+  testing::KanwilTestBed kanwil_;
   std::unique_ptr<IncidentCore> core_;
 };
 
@@ -71,7 +49,7 @@ TEST_F(IncidentCoreTest, RecordCloseAndListWithExactRules) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Incident opened,
                               core_->RecordIncident(Recall("BPOM-RECALL-2026-07", "2026-07-14")));
   EXPECT_EQ(opened.incident_id().rfind("INC-", 0), 0u);
-  EXPECT_EQ(opened.recorded_at_unix_ms(), absl::ToUnixMillis(clock_.Now()));
+  EXPECT_EQ(opened.recorded_at_unix_ms(), absl::ToUnixMillis(kanwil_.clock().Now()));
   // One incident per (product, reference).
   EXPECT_THAT(core_->RecordIncident(Recall("BPOM-RECALL-2026-07", "2026-07-20")).status(),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(opened.incident_id())));

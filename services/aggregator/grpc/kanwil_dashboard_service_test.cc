@@ -6,16 +6,14 @@
 #include <memory>
 #include <string>
 
-#include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
-#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
-#include "services/aggregator/store/rocksdb_kanwil_store.h"
+#include "services/aggregator/testing/kanwil_test_bed.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -23,32 +21,20 @@ namespace {
 namespace kv1 = ::unggul::kanwil::v1;
 using ::testing::HasSubstr;
 
-constexpr char kLahat[] = "SMS-LP-LAHAT";
+using testing::kLahat;
 constexpr char kViewer[] = "viewer-token-0123456789";
 constexpr char kVerifier[] = "verifier-token-0123456789";
 
 class DashboardServiceTest : public ::testing::Test {
  protected:
-  DashboardServiceTest() : clock_(absl::FromUnixSeconds(1795921200)) {}
-
   void Start(const std::string& tokens_csv) {
-    RocksDbKanwilStore::Options o;
-    o.path = dir_.path() + "/db";
-    o.sync_writes = false;
-    auto store = RocksDbKanwilStore::Open(o);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    sync_ = std::make_unique<SyncCore>(*store_, clock_, SyncLimits());
-    ASSERT_TRUE(sync_
-                    ->LoadRegistry({{kLahat, "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04",
-                                     "SUMSEL", false}},
-                                   "h")
-                    .ok());
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
-    ranking_ = std::make_unique<RankingCore>(*store_, *store_, *sync_, clock_, *model);
-    incidents_ = std::make_unique<IncidentCore>(*store_, *store_, *sync_, clock_);
-    dashboard_ = std::make_unique<DashboardCore>(*store_, *sync_);
+    ranking_ = std::make_unique<RankingCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+                                             kanwil_.clock(), *model);
+    incidents_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+                                                kanwil_.clock());
+    dashboard_ = std::make_unique<DashboardCore>(kanwil_.store(), kanwil_.sync());
     if (!tokens_csv.empty()) {
       auto access = AccessPolicy::Parse(tokens_csv);
       ASSERT_TRUE(access.ok()) << access.status();
@@ -74,10 +60,7 @@ class DashboardServiceTest : public ::testing::Test {
     return context;
   }
 
-  ::unggul::testing::ScopedTempDir dir_;
-  ::unggul::testing::FakeClock clock_;
-  std::unique_ptr<RocksDbKanwilStore> store_;
-  std::unique_ptr<SyncCore> sync_;
+  testing::KanwilTestBed kanwil_;
   std::unique_ptr<RankingCore> ranking_;
   std::unique_ptr<IncidentCore> incidents_;
   std::unique_ptr<DashboardCore> dashboard_;
@@ -91,8 +74,8 @@ TEST_F(DashboardServiceTest, CoreStatusesReachTheClientWithCodeAndMessage) {
   Start("");
   kv1::ListUptsResponse upts;
   ASSERT_TRUE(stub_->ListUpts(Context().get(), kv1::ListUptsRequest(), &upts).ok());
-  ASSERT_EQ(upts.upts_size(), 1);
-  EXPECT_EQ(upts.upts(0).upt_code(), kLahat);
+  ASSERT_EQ(upts.upts_size(), 3);
+  EXPECT_EQ(upts.upts(0).official_name(), "Lapas Kelas IIA Lahat");
 
   kv1::GetProductRequest product;
   product.set_product_id("SMS-LP-LAHAT-TIDAKADA");
