@@ -32,12 +32,8 @@ class DesignationE2eTest : public ::testing::Test {
     return server->port;
   }
 
-  RunResult Ctl(int port, std::vector<std::string> args) {
-    std::vector<std::string> argv = {UNGGULCTL_BIN, absl::StrCat("--addr=127.0.0.1:", port)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<RunResult> r = ::unggul::testing::Run(argv);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : RunResult{};
+  RunResult Ctl(int port, const std::vector<std::string>& args) {
+    return RunCtl(UNGGULCTL_BIN, port, args);
   }
 
   ScopedTempDir dir_;

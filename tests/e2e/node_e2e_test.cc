@@ -37,13 +37,7 @@ class NodeE2eTest : public ::testing::Test {
     ASSERT_TRUE(absl::SimpleAtoi(line, &port_)) << line;
   }
 
-  RunResult Ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {UNGGULCTL_BIN, absl::StrCat("--addr=127.0.0.1:", port_)};
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<RunResult> r = ::unggul::testing::Run(argv);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : RunResult{};
-  }
+  RunResult Ctl(const std::vector<std::string>& args) { return RunCtl(UNGGULCTL_BIN, port_, args); }
 
   std::string WriteFile(const std::string& name, const std::string& text) {
     const std::string path = dir_.path() + "/" + name;

@@ -197,4 +197,14 @@ absl::StatusOr<StartedServer> StartServer(std::vector<std::string> argv, const s
   return server;
 }
 
+RunResult RunCtl(const std::string& unggulctl, int port, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {unggulctl, absl::StrCat("--addr=127.0.0.1:", port)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  absl::StatusOr<RunResult> r = Run(argv);
+  if (r.ok()) return *std::move(r);
+  RunResult failed;
+  failed.err = r.status().ToString();
+  return failed;
+}
+
 }  // namespace unggul::testing
