@@ -51,9 +51,9 @@ class ImporterTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     core_ = std::make_unique<node::NodeCore>(*store_, clock_);
-    service_ = std::make_unique<node::UptNodeServiceImpl>(*core_);
+    service_ = std::make_unique<node::UptNodeServiceImpl>(*core_, executor_);
     grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
+    service_->Register(builder);
     server_ = builder.BuildAndStart();
     client_ = std::make_unique<NodeClient>(server_->InProcessChannel(grpc::ChannelArguments()),
                                            absl::Seconds(30));
@@ -64,6 +64,7 @@ class ImporterTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1795921200)};
   std::unique_ptr<node::RocksDbCatalogStore> store_;
   std::unique_ptr<node::NodeCore> core_;
+  ThreadPoolExecutor executor_{2};
   std::unique_ptr<node::UptNodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<NodeClient> client_;

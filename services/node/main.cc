@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/executor/executor.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
 #include "common/server/server_main.h"
@@ -45,7 +46,9 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(bool, sync_writes, true,
           "fsync the write-ahead log before acknowledging each write. Off: a power loss or "
           "kernel crash may lose the last acknowledged writes (a process crash does not).");
-ABSL_FLAG(int, max_threads, 16, "Upper bound on gRPC server threads serving unary calls.");
+ABSL_FLAG(int, max_threads, 16,
+          "Upper bound on gRPC server threads serving unary calls; also the number of workers "
+          "running the per-kind record RPCs (RecordBatch, GetSale, ...).");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled.");
 ABSL_FLAG(std::string, aggregator_addr, "",
@@ -142,7 +145,9 @@ int main(int argc, char** argv) {
         sync_options);
     core.SetSyncStatusProvider(sync.get());
   }
-  unggul::node::UptNodeServiceImpl service(core);
+  // The table-driven record RPCs run their core calls here (see upt_node_service.h).
+  unggul::ThreadPoolExecutor executor(absl::GetFlag(FLAGS_max_threads));
+  unggul::node::UptNodeServiceImpl service(core, executor);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -153,7 +158,7 @@ int main(int argc, char** argv) {
   builder.SetMaxReceiveMessageSize(4 << 20);
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
+  service.Register(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));

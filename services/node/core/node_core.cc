@@ -5,11 +5,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/records/kinds.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "services/node/core/validation.h"
 
 #ifndef UNGGUL_VERSION
@@ -35,36 +37,29 @@ std::string Fingerprint(const Request& request) {
   return out;
 }
 
+// The fingerprint of a write of `record`: the deterministic bytes of the typed request
+// Record<Kind>Request{request_id = 1, <kind message> = 2} without its request_id, which is what
+// the node stored before the generic write path (field 2, length-delimited, the message's bytes).
+std::string Fingerprint(const v1::Record& record, const RecordKindInfo& kind) {
+  const std::string body =
+      DeterministicBytes(record.GetReflection()->GetMessage(record, kind.field));
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+        2, google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+    coded.WriteVarint32(static_cast<uint32_t>(body.size()));
+    coded.WriteString(body);
+  }
+  return out;
+}
+
 // Compares two records ignoring the node-set bookkeeping (timestamps, version).
 bool SameContent(v1::Record a, v1::Record b) {
   ClearNodeSetFields(a);
   ClearNodeSetFields(b);
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
-}
-
-bool HasSku(const v1::Product& product, absl::string_view sku_code) {
-  for (const v1::Sku& sku : product.skus()) {
-    if (sku.sku_code() == sku_code) return true;
-  }
-  return false;
-}
-
-absl::Status CheckSku(absl::string_view field, const v1::Product& product,
-                      absl::string_view sku_code) {
-  if (sku_code.empty() || HasSku(product, sku_code)) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": \"", sku_code, "\" is not a SKU of product ", product.product_id()));
-}
-
-const char* StatusWord(v1::ProductStatus status) {
-  switch (status) {
-    case v1::PRODUCT_STATUS_PAUSED:
-      return "paused";
-    case v1::PRODUCT_STATUS_DISCONTINUED:
-      return "discontinued";
-    default:
-      return "not active";
-  }
 }
 
 int PageSize(int requested) { return requested == 0 ? kDefaultPageSize : requested; }
@@ -294,14 +289,26 @@ absl::StatusOr<v1::ListProductsResponse> NodeCore::ListProducts(
 
 // --- Immutable records ------------------------------------------------------------------------
 
-absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutable(v1::Record record,
-                                                             absl::string_view request_id,
-                                                             const std::string& fingerprint) {
+absl::StatusOr<Written<v1::Record>> NodeCore::WriteRecord(v1::Record record,
+                                                          absl::string_view request_id) {
+  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  const RecordKindInfo* kind = KindInfoOf(record);
+  if (kind == nullptr) return absl::InvalidArgumentError("record: a record kind must be set");
+  const KindRules* rules = RulesFor(static_cast<RecordKind>(kind->number));
+  if (rules == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("record.", kind->field_name,
+                     ": products are written with CreateProduct, UpdateProduct and RetireProduct"));
+  }
+  UNGGUL_RETURN_IF_ERROR(rules->validate(record, Context()));
+  const std::string fingerprint = Fingerprint(record, *kind);
+  if (rules->complete != nullptr) UNGGUL_RETURN_IF_ERROR(rules->complete(record));
   absl::MutexLock lock(&write_mu_);
-  return WriteImmutableLocked(std::move(record), request_id, fingerprint);
+  return WriteImmutableLocked(std::move(record), *rules, request_id, fingerprint);
 }
 
 absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record record,
+                                                                   const KindRules& rules,
                                                                    absl::string_view request_id,
                                                                    const std::string& fingerprint) {
   UNGGUL_ASSIGN_OR_RETURN(std::optional<v1::Record> replay, Replay(request_id, fingerprint));
@@ -312,31 +319,8 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteImmutableLocked(v1::Record re
   const std::string product_id = RecordProductId(record);
   if (!product_id.empty()) {
     UNGGUL_ASSIGN_OR_RETURN(v1::Record owner, store_.Get(RecordKind::kProduct, product_id));
-    const v1::Product& product = owner.product();
-    switch (kind) {
-      case RecordKind::kBatch:
-        if (product.status() != v1::PRODUCT_STATUS_ACTIVE) {
-          return absl::FailedPreconditionError(absl::StrCat("product ", product_id, " is ",
-                                                            StatusWord(product.status()),
-                                                            "; batches need an ACTIVE product"));
-        }
-        UNGGUL_RETURN_IF_ERROR(CheckSku("batch.sku_code", product, record.batch().sku_code()));
-        break;
-      case RecordKind::kSale:
-        UNGGUL_RETURN_IF_ERROR(CheckSku("sale.sku_code", product, record.sale().sku_code()));
-        break;
-      case RecordKind::kCustomerReturn:
-        UNGGUL_RETURN_IF_ERROR(
-            CheckSku("customer_return.sku_code", product, record.customer_return().sku_code()));
-        break;
-      case RecordKind::kCertification:
-        for (int i = 0; i < record.certification().scope_skus_size(); ++i) {
-          UNGGUL_RETURN_IF_ERROR(CheckSku(absl::StrCat("certification.scope_skus[", i, "]"),
-                                          product, record.certification().scope_skus(i)));
-        }
-        break;
-      default:
-        break;
+    if (rules.check_product != nullptr) {
+      UNGGUL_RETURN_IF_ERROR(rules.check_product(record, owner.product()));
     }
   }
   absl::StatusOr<v1::Record> existing = store_.Get(kind, id);
@@ -378,14 +362,37 @@ absl::Status NodeCore::CheckNoOverlap(const v1::Settlement& settlement) const {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::Record> NodeCore::GetRecord(RecordKind kind, absl::string_view id) const {
+  const RecordKindInfo* info = FindRecordKind(static_cast<int>(kind));
+  if (info == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kind: unknown record kind ", static_cast<int>(kind)));
+  }
+  if (id.empty())
+    return absl::InvalidArgumentError(absl::StrCat(info->id->name(), ": is required"));
+  return store_.Get(kind, id);
+}
+
 absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
                                                const v1::ListRecordsRequest& request) const {
+  const RecordKindInfo* info = FindRecordKind(static_cast<int>(kind));
+  if (info == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kind: unknown record kind ", static_cast<int>(kind)));
+  }
   UNGGUL_RETURN_IF_ERROR(CheckPageSize(request.page_size()));
   ListQuery query;
   query.kind = kind;
   if (!request.product_id().empty()) {
     UNGGUL_RETURN_IF_ERROR(ValidateRecordId("product_id", request.product_id(), Context()));
     query.product_id = request.product_id();
+  }
+  for (const std::string* date : {&request.from_date(), &request.to_date()}) {
+    if (!date->empty() && info->date == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(date == &request.from_date() ? "from_date" : "to_date", ": ", info->plural,
+                       " have no date to filter on"));
+    }
   }
   if (!request.from_date().empty()) {
     UNGGUL_ASSIGN_OR_RETURN(int32_t from, ParseDate(request.from_date(), "from_date"));
@@ -403,127 +410,6 @@ absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
   return store_.List(query);
 }
 
-absl::StatusOr<Written<v1::ProductionBatch>> NodeCore::RecordBatch(
-    const v1::RecordBatchRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateBatch(request.batch(), Context()));
-  v1::Record record;
-  *record.mutable_batch() = request.batch();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::ProductionBatch>{std::move(*w.value.mutable_batch()), w.replayed};
-}
-
-absl::StatusOr<v1::ProductionBatch> NodeCore::GetBatch(absl::string_view batch_code) const {
-  if (batch_code.empty()) return absl::InvalidArgumentError("batch_code: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kBatch, batch_code));
-  return record.batch();
-}
-
-absl::StatusOr<v1::ListBatchesResponse> NodeCore::ListBatches(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kBatch, request));
-  v1::ListBatchesResponse out;
-  for (v1::Record& r : page.records) *out.add_batches() = std::move(*r.mutable_batch());
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
-absl::StatusOr<Written<v1::Sale>> NodeCore::RecordSale(const v1::RecordSaleRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateSale(request.sale(), Context()));
-  v1::Record record;
-  *record.mutable_sale() = request.sale();
-  v1::Sale* sale = record.mutable_sale();
-  if (sale->revenue_idr() == 0) {
-    const double revenue = std::llround(sale->qty() * static_cast<double>(sale->unit_price_idr()));
-    if (revenue > 1e15) {
-      return absl::InvalidArgumentError("sale.revenue_idr: qty * unit_price_idr is too large");
-    }
-    sale->set_revenue_idr(static_cast<int64_t>(revenue));
-  }
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::Sale>{std::move(*w.value.mutable_sale()), w.replayed};
-}
-
-absl::StatusOr<v1::Sale> NodeCore::GetSale(absl::string_view sale_id) const {
-  if (sale_id.empty()) return absl::InvalidArgumentError("sale_id: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kSale, sale_id));
-  return record.sale();
-}
-
-absl::StatusOr<v1::ListSalesResponse> NodeCore::ListSales(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kSale, request));
-  v1::ListSalesResponse out;
-  for (v1::Record& r : page.records) *out.add_sales() = std::move(*r.mutable_sale());
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
-absl::StatusOr<Written<v1::Certification>> NodeCore::RecordCertification(
-    const v1::RecordCertificationRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateCertification(request.certification(), Context()));
-  v1::Record record;
-  *record.mutable_certification() = request.certification();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::Certification>{std::move(*w.value.mutable_certification()), w.replayed};
-}
-
-absl::StatusOr<v1::Certification> NodeCore::GetCertification(
-    absl::string_view certification_id) const {
-  if (certification_id.empty()) {
-    return absl::InvalidArgumentError("certification_id: is required");
-  }
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record,
-                          store_.Get(RecordKind::kCertification, certification_id));
-  return record.certification();
-}
-
-absl::StatusOr<v1::ListCertificationsResponse> NodeCore::ListCertifications(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kCertification, request));
-  v1::ListCertificationsResponse out;
-  for (v1::Record& r : page.records) {
-    *out.add_certifications() = std::move(*r.mutable_certification());
-  }
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
-absl::StatusOr<Written<v1::Training>> NodeCore::RecordTraining(
-    const v1::RecordTrainingRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateTraining(request.training(), Context()));
-  v1::Record record;
-  *record.mutable_training() = request.training();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::Training>{std::move(*w.value.mutable_training()), w.replayed};
-}
-
-absl::StatusOr<v1::Training> NodeCore::GetTraining(absl::string_view training_id) const {
-  if (training_id.empty()) return absl::InvalidArgumentError("training_id: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kTraining, training_id));
-  return record.training();
-}
-
-absl::StatusOr<v1::ListTrainingsResponse> NodeCore::ListTrainings(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kTraining, request));
-  v1::ListTrainingsResponse out;
-  for (v1::Record& r : page.records) *out.add_trainings() = std::move(*r.mutable_training());
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
 absl::StatusOr<v1::ListDesignationsResponse> NodeCore::ListDesignations(
     const v1::ListDesignationsRequest& request) const {
   UNGGUL_ASSIGN_OR_RETURN(std::vector<v1::DesignationNotice> all, store_.ListDesignations());
@@ -534,87 +420,6 @@ absl::StatusOr<v1::ListDesignationsResponse> NodeCore::ListDesignations(
     if (request.own_products_only() && n.upt_code() != info.upt_code) continue;
     *out.add_designations() = std::move(n);
   }
-  return out;
-}
-
-absl::StatusOr<Written<v1::MonthlyLabour>> NodeCore::RecordMonthlyLabour(
-    const v1::RecordMonthlyLabourRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateLabour(request.labour(), Context()));
-  v1::Record record;
-  *record.mutable_labour() = request.labour();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::MonthlyLabour>{std::move(*w.value.mutable_labour()), w.replayed};
-}
-
-absl::StatusOr<Written<v1::Settlement>> NodeCore::RecordSettlement(
-    const v1::RecordSettlementRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateSettlement(request.settlement(), Context()));
-  v1::Record record;
-  *record.mutable_settlement() = request.settlement();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::Settlement>{std::move(*w.value.mutable_settlement()), w.replayed};
-}
-
-absl::StatusOr<Written<v1::CustomerReturn>> NodeCore::RecordCustomerReturn(
-    const v1::RecordCustomerReturnRequest& request) {
-  UNGGUL_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
-  UNGGUL_RETURN_IF_ERROR(ValidateCustomerReturn(request.customer_return(), Context()));
-  v1::Record record;
-  *record.mutable_customer_return() = request.customer_return();
-  UNGGUL_ASSIGN_OR_RETURN(
-      Written<v1::Record> w,
-      WriteImmutable(std::move(record), request.request_id(), Fingerprint(request)));
-  return Written<v1::CustomerReturn>{std::move(*w.value.mutable_customer_return()), w.replayed};
-}
-
-absl::StatusOr<v1::CustomerReturn> NodeCore::GetCustomerReturn(absl::string_view return_id) const {
-  if (return_id.empty()) return absl::InvalidArgumentError("return_id: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kCustomerReturn, return_id));
-  return record.customer_return();
-}
-
-absl::StatusOr<v1::ListCustomerReturnsResponse> NodeCore::ListCustomerReturns(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kCustomerReturn, request));
-  v1::ListCustomerReturnsResponse out;
-  for (v1::Record& r : page.records) *out.add_returns() = std::move(*r.mutable_customer_return());
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
-absl::StatusOr<v1::Settlement> NodeCore::GetSettlement(absl::string_view settlement_id) const {
-  if (settlement_id.empty()) return absl::InvalidArgumentError("settlement_id: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kSettlement, settlement_id));
-  return record.settlement();
-}
-
-absl::StatusOr<v1::ListSettlementsResponse> NodeCore::ListSettlements(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kSettlement, request));
-  v1::ListSettlementsResponse out;
-  for (v1::Record& r : page.records) *out.add_settlements() = std::move(*r.mutable_settlement());
-  out.set_next_page_token(page.next_page_token);
-  return out;
-}
-
-absl::StatusOr<v1::MonthlyLabour> NodeCore::GetMonthlyLabour(absl::string_view report_id) const {
-  if (report_id.empty()) return absl::InvalidArgumentError("report_id: is required");
-  UNGGUL_ASSIGN_OR_RETURN(v1::Record record, store_.Get(RecordKind::kLabour, report_id));
-  return record.labour();
-}
-
-absl::StatusOr<v1::ListMonthlyLabourResponse> NodeCore::ListMonthlyLabour(
-    const v1::ListRecordsRequest& request) const {
-  UNGGUL_ASSIGN_OR_RETURN(ListPage page, ListRecords(RecordKind::kLabour, request));
-  v1::ListMonthlyLabourResponse out;
-  for (v1::Record& r : page.records) *out.add_reports() = std::move(*r.mutable_labour());
-  out.set_next_page_token(page.next_page_token);
   return out;
 }
 

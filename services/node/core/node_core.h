@@ -54,40 +54,23 @@ class NodeCore {
   absl::StatusOr<v1::ListProductsResponse> ListProducts(
       const v1::ListProductsRequest& request) const;
 
-  absl::StatusOr<Written<v1::ProductionBatch>> RecordBatch(const v1::RecordBatchRequest& request);
-  absl::StatusOr<v1::ProductionBatch> GetBatch(absl::string_view batch_code) const;
-  absl::StatusOr<v1::ListBatchesResponse> ListBatches(const v1::ListRecordsRequest& request) const;
-
-  absl::StatusOr<Written<v1::Sale>> RecordSale(const v1::RecordSaleRequest& request);
-  absl::StatusOr<v1::Sale> GetSale(absl::string_view sale_id) const;
-  absl::StatusOr<v1::ListSalesResponse> ListSales(const v1::ListRecordsRequest& request) const;
-
-  absl::StatusOr<Written<v1::Certification>> RecordCertification(
-      const v1::RecordCertificationRequest& request);
-  absl::StatusOr<v1::Certification> GetCertification(absl::string_view certification_id) const;
-  absl::StatusOr<v1::ListCertificationsResponse> ListCertifications(
-      const v1::ListRecordsRequest& request) const;
-
-  absl::StatusOr<Written<v1::Training>> RecordTraining(const v1::RecordTrainingRequest& request);
-  absl::StatusOr<v1::Training> GetTraining(absl::string_view training_id) const;
-  absl::StatusOr<v1::ListTrainingsResponse> ListTrainings(
-      const v1::ListRecordsRequest& request) const;
-
-  absl::StatusOr<Written<v1::MonthlyLabour>> RecordMonthlyLabour(
-      const v1::RecordMonthlyLabourRequest& request);
-  absl::StatusOr<Written<v1::Settlement>> RecordSettlement(
-      const v1::RecordSettlementRequest& request);
-  absl::StatusOr<v1::Settlement> GetSettlement(absl::string_view settlement_id) const;
-  absl::StatusOr<Written<v1::CustomerReturn>> RecordCustomerReturn(
-      const v1::RecordCustomerReturnRequest& request);
-  absl::StatusOr<v1::CustomerReturn> GetCustomerReturn(absl::string_view return_id) const;
-  absl::StatusOr<v1::ListCustomerReturnsResponse> ListCustomerReturns(
-      const v1::ListRecordsRequest& request) const;
-  absl::StatusOr<v1::ListSettlementsResponse> ListSettlements(
-      const v1::ListRecordsRequest& request) const;
-  absl::StatusOr<v1::MonthlyLabour> GetMonthlyLabour(absl::string_view report_id) const;
-  absl::StatusOr<v1::ListMonthlyLabourResponse> ListMonthlyLabour(
-      const v1::ListRecordsRequest& request) const;
+  // Every record kind but products, one path (the typed Record*/Get*/List* RPCs and the generic
+  // WriteRecord/GetRecord/ListRecords RPCs all come here):
+  //
+  // WriteRecord: the kind's rules (validation.h RulesFor; InvalidArgument for products, which
+  // have the three calls above, and for a record without a kind), then, under the write mutex:
+  // the outcome stored for `request_id` (a replay, or AlreadyExists for another payload); the
+  // owning product (NotFound) and the kind's product rules; the id (a replay when it holds the
+  // same content, AlreadyExists otherwise); settlements must not overlap (FailedPrecondition).
+  // The request fingerprint is the one the typed Record<Kind>Request{request_id, record} has, so
+  // a retry through either API, or of a request stored by an earlier version, is recognised.
+  absl::StatusOr<Written<v1::Record>> WriteRecord(v1::Record record, absl::string_view request_id);
+  // InvalidArgument "<id field>: is required" for an empty id; NotFound for an unknown one.
+  absl::StatusOr<v1::Record> GetRecord(RecordKind kind, absl::string_view id) const;
+  // One page of a kind, filtered by product and by the kind's main date (from/to inclusive;
+  // InvalidArgument for a date filter on a kind without a date).
+  absl::StatusOr<ListPage> ListRecords(RecordKind kind,
+                                       const v1::ListRecordsRequest& request) const;
 
   absl::StatusOr<v1::ListDesignationsResponse> ListDesignations(
       const v1::ListDesignationsRequest& request) const;
@@ -106,16 +89,12 @@ class NodeCore {
   absl::StatusOr<std::optional<v1::Record>> Replay(absl::string_view request_id,
                                                    const std::string& fingerprint) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stateful checks and write of an immutable record (batch, sale, certification, training).
-  absl::StatusOr<Written<v1::Record>> WriteImmutable(v1::Record record,
-                                                     absl::string_view request_id,
-                                                     const std::string& fingerprint);
+  // Stateful checks and write of an immutable record whose stateless rules passed.
   absl::StatusOr<Written<v1::Record>> WriteImmutableLocked(v1::Record record,
+                                                           const KindRules& rules,
                                                            absl::string_view request_id,
                                                            const std::string& fingerprint)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  absl::StatusOr<ListPage> ListRecords(RecordKind kind,
-                                       const v1::ListRecordsRequest& request) const;
   // FailedPrecondition naming the other settlement when a settlement of the same product covers
   // any month of `settlement`'s period (they would be summed twice into the ranking).
   absl::Status CheckNoOverlap(const v1::Settlement& settlement) const

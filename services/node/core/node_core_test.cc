@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/records/kinds.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
@@ -58,6 +59,23 @@ class NodeCoreTest : public ::testing::Test {
     ASSERT_FALSE(w.replayed);
   }
 
+  // A typed Record<Kind>Request{request_id, <kind>} written through the core's one write path, as
+  // the RPC adapter does.
+  template <typename Request>
+  absl::StatusOr<Written<v1::Record>> Write(const Request& request) {
+    const auto* descriptor = Request::descriptor();
+    const auto* field = descriptor->FindFieldByNumber(2);
+    v1::Record record;
+    for (const RecordKindInfo& kind : RecordKinds()) {
+      if (kind.message == field->message_type()) {
+        record.GetReflection()
+            ->MutableMessage(&record, kind.field)
+            ->CopyFrom(request.GetReflection()->GetMessage(request, field));
+      }
+    }
+    return core_.WriteRecord(std::move(record), request.request_id());
+  }
+
   FakeCatalogStore store_;
   FakeClock clock_;
   NodeCore core_;
@@ -83,58 +101,55 @@ TEST_F(NodeCoreTest, InvalidRequestWritesNothing) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("product.name")));
   v1::RecordBatchRequest batch = Batch("SMS-LP-LAHAT-B1");
   batch.mutable_batch()->set_qty_rejected(50);
-  EXPECT_THAT(core_.RecordBatch(batch).status(),
+  EXPECT_THAT(Write(batch).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("batch.qty_rejected")));
   EXPECT_EQ(store_.put_count(), 0);
 }
 
 TEST_F(NodeCoreTest, RetryWithSameRequestIdReturnsFirstResultAndWritesNothing) {
   CreateProduct();
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> first,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-42")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> first, Write(Batch("SMS-LP-LAHAT-B1", "req-42")));
   EXPECT_FALSE(first.replayed);
   const int puts = store_.put_count();
   clock_.Advance(absl::Minutes(5));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> retry,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-42")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> retry, Write(Batch("SMS-LP-LAHAT-B1", "req-42")));
   EXPECT_TRUE(retry.replayed);
-  EXPECT_EQ(retry.value.recorded_at_unix_ms(), first.value.recorded_at_unix_ms());
+  EXPECT_EQ(retry.value.batch().recorded_at_unix_ms(), first.value.batch().recorded_at_unix_ms());
   EXPECT_EQ(store_.put_count(), puts);
 }
 
 TEST_F(NodeCoreTest, RetryAfterStateChangeStillReturnsFirstResult) {
   CreateProduct();
-  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
+  ASSERT_THAT(Write(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
   v1::RetireProductRequest retire;
   retire.set_product_id(kProductId);
   retire.set_reason("resep diganti");
   ASSERT_THAT(core_.RetireProduct(retire), IsOk());
   // A fresh batch is refused now, but the retry of the acknowledged one is not.
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B2")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B2")).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("discontinued")));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> retry,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> retry, Write(Batch("SMS-LP-LAHAT-B1", "req-1")));
   EXPECT_TRUE(retry.replayed);
 }
 
 TEST_F(NodeCoreTest, RequestIdReusedWithOtherPayloadIsAlreadyExists) {
   CreateProduct();
-  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
+  ASSERT_THAT(Write(Batch("SMS-LP-LAHAT-B1", "req-1")), IsOk());
   const int puts = store_.put_count();
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B9", "req-1")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B9", "req-1")).status(),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("request_id req-1")));
   EXPECT_EQ(store_.put_count(), puts);
-  EXPECT_THAT(core_.GetBatch("SMS-LP-LAHAT-B9").status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(core_.GetRecord(RecordKind::kBatch, "SMS-LP-LAHAT-B9").status(),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(NodeCoreTest, SameIdSamePayloadIsReplayOtherPayloadIsAlreadyExists) {
   CreateProduct();
-  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")), IsOk());
+  ASSERT_THAT(Write(Batch("SMS-LP-LAHAT-B1")), IsOk());
   const int puts = store_.put_count();
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> again,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> again, Write(Batch("SMS-LP-LAHAT-B1")));
   EXPECT_TRUE(again.replayed);
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "", 99)).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B1", "", 99)).status(),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("batch SMS-LP-LAHAT-B1")));
   EXPECT_EQ(store_.put_count(), puts);
   // The same holds for products.
@@ -146,19 +161,19 @@ TEST_F(NodeCoreTest, SameIdSamePayloadIsReplayOtherPayloadIsAlreadyExists) {
 }
 
 TEST_F(NodeCoreTest, BatchNeedsExistingActiveProductAndKnownSku) {
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B1")).status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr(kProductId)));
   CreateProduct();
   v1::RecordBatchRequest bad_sku = Batch("SMS-LP-LAHAT-B1");
   bad_sku.mutable_batch()->set_sku_code("GSJM999");
-  EXPECT_THAT(core_.RecordBatch(bad_sku).status(),
+  EXPECT_THAT(Write(bad_sku).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("batch.sku_code: \"GSJM999\" is not a SKU")));
   v1::UpdateProductRequest pause;
   *pause.mutable_product() = core_.GetProduct(kProductId).value();
   pause.mutable_product()->set_status(v1::PRODUCT_STATUS_PAUSED);
   ASSERT_THAT(core_.UpdateProduct(pause), IsOk());
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B1")).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused")));
   // Sales of a paused product are fine (stock is still sold).
   v1::RecordSaleRequest sale;
@@ -170,8 +185,8 @@ TEST_F(NodeCoreTest, BatchNeedsExistingActiveProductAndKnownSku) {
   sale.mutable_sale()->set_unit_price_idr(30000);
   sale.mutable_sale()->set_channel(v1::CHANNEL_STAFF_ODOPP);
   sale.mutable_sale()->set_buyer_region(v1::BUYER_REGION_SAME_REGENCY);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Sale> s, core_.RecordSale(sale));
-  EXPECT_EQ(s.value.revenue_idr(), 75000);  // computed from qty * unit price
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> s, Write(sale));
+  EXPECT_EQ(s.value.sale().revenue_idr(), 75000);  // computed from qty * unit price
 }
 
 TEST_F(NodeCoreTest, UpdateProductVersioningAndPreconditions) {
@@ -226,35 +241,35 @@ TEST_F(NodeCoreTest, RetireIsTerminal) {
 TEST_F(NodeCoreTest, StoreFailurePropagatesAndRecordsNothing) {
   CreateProduct();
   store_.FailNextCall(absl::UnavailableError("store closing"));
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-7")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B1", "req-7")).status(),
               StatusIs(absl::StatusCode::kUnavailable));
-  EXPECT_THAT(core_.GetBatch("SMS-LP-LAHAT-B1").status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(core_.GetRecord(RecordKind::kBatch, "SMS-LP-LAHAT-B1").status(),
+              StatusIs(absl::StatusCode::kNotFound));
   // The retry is a first attempt, not a replay.
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> w,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-7")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> w, Write(Batch("SMS-LP-LAHAT-B1", "req-7")));
   EXPECT_FALSE(w.replayed);
 }
 
 TEST_F(NodeCoreTest, ListArgumentsAreValidated) {
   v1::ListRecordsRequest req;
   req.set_page_size(1001);
-  EXPECT_THAT(core_.ListBatches(req).status(),
+  EXPECT_THAT(core_.ListRecords(RecordKind::kBatch, req).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
   req.set_page_size(10);
   req.set_from_date("2026-05-01");
   req.set_to_date("2026-04-01");
-  EXPECT_THAT(core_.ListSales(req).status(),
+  EXPECT_THAT(core_.ListRecords(RecordKind::kSale, req).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date")));
   req.set_to_date("2026-04-31");
-  EXPECT_THAT(core_.ListSales(req).status(),
+  EXPECT_THAT(core_.ListRecords(RecordKind::kSale, req).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to_date: must be a real")));
 }
 
 TEST_F(NodeCoreTest, RequestOutcomesAreForgottenAfterTheRetention) {
   CreateProduct();
-  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-old")), IsOk());
+  ASSERT_THAT(Write(Batch("SMS-LP-LAHAT-B1", "req-old")), IsOk());
   clock_.Advance(absl::Hours(24 * 20));
-  ASSERT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B2", "req-new")), IsOk());
+  ASSERT_THAT(Write(Batch("SMS-LP-LAHAT-B2", "req-new")), IsOk());
   clock_.Advance(absl::Hours(24 * 11));  // req-old is 31 days old, req-new 11
   EXPECT_THAT(core_.ForgetOldRequests(-absl::Hours(1)).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("retention")));
@@ -262,16 +277,16 @@ TEST_F(NodeCoreTest, RequestOutcomesAreForgottenAfterTheRetention) {
                               core_.ForgetOldRequests(absl::Hours(24 * 30), /*step=*/1));
   EXPECT_EQ(forgotten, 1);
   // Inside the retention a reused request_id is still caught ...
-  EXPECT_THAT(core_.RecordBatch(Batch("SMS-LP-LAHAT-B9", "req-new")).status(),
+  EXPECT_THAT(Write(Batch("SMS-LP-LAHAT-B9", "req-new")).status(),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("request_id req-new")));
   // ... after it the id is free: a new request that writes a new record.
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> fresh,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B3", "req-old")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> fresh,
+                              Write(Batch("SMS-LP-LAHAT-B3", "req-old")));
   EXPECT_FALSE(fresh.replayed);
   // A late retry of the forgotten write itself still writes nothing twice: the id is taken by
   // the same record, so it is a replay of the stored record.
-  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::ProductionBatch> late,
-                              core_.RecordBatch(Batch("SMS-LP-LAHAT-B1", "req-old-retry")));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> late,
+                              Write(Batch("SMS-LP-LAHAT-B1", "req-old-retry")));
   EXPECT_TRUE(late.replayed);
   EXPECT_EQ(core_.GetNodeInfo().counts().batches(), 3);
   UNGGUL_ASSERT_OK_AND_ASSIGN(int64_t again, core_.ForgetOldRequests(absl::Hours(24 * 30)));
@@ -299,26 +314,65 @@ v1::RecordSettlementRequest Quarter(const std::string& id, const std::string& st
 
 TEST_F(NodeCoreTest, OverlappingSettlementsOfOneProductAreRefused) {
   CreateProduct();
-  ASSERT_THAT(core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")),
-              IsOk());
+  ASSERT_THAT(Write(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")), IsOk());
   const int puts = store_.put_count();
   EXPECT_THAT(
-      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-SEP", "2026-09", "2026-10")).status(),
+      Write(Quarter("SMS-LP-LAHAT-GSJM-STL-SEP", "2026-09", "2026-10")).status(),
       StatusIs(
           absl::StatusCode::kFailedPrecondition,
           HasSubstr("settlement SMS-LP-LAHAT-GSJM-STL-SEP (2026-09..2026-10) overlaps settlement "
                     "SMS-LP-LAHAT-GSJM-STL-Q3 (2026-07..2026-09) of product SMS-LP-LAHAT-GSJM")));
   EXPECT_THAT(
-      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-H2", "2026-05", "2026-10")).status(),
+      Write(Quarter("SMS-LP-LAHAT-GSJM-STL-H2", "2026-05", "2026-10")).status(),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SMS-LP-LAHAT-GSJM-STL-Q3")));
   EXPECT_EQ(store_.put_count(), puts);
   // Adjacent periods are fine, and a retry of the stored settlement is a replay, not an overlap.
-  ASSERT_THAT(core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q2", "2026-04", "2026-06")),
-              IsOk());
-  UNGGUL_ASSERT_OK_AND_ASSIGN(
-      Written<v1::Settlement> again,
-      core_.RecordSettlement(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")));
+  ASSERT_THAT(Write(Quarter("SMS-LP-LAHAT-GSJM-STL-Q2", "2026-04", "2026-06")), IsOk());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(Written<v1::Record> again,
+                              Write(Quarter("SMS-LP-LAHAT-GSJM-STL-Q3", "2026-07", "2026-09")));
   EXPECT_TRUE(again.replayed);
+}
+
+TEST_F(NodeCoreTest, GenericWriteKeepsTheTypedRequestFingerprint) {
+  // Outcomes stored before the generic path (by RecordBatch) must still match a retry.
+  CreateProduct();
+  v1::RecordBatchRequest typed = Batch("SMS-LP-LAHAT-B1", "req-fp");
+  ASSERT_THAT(Write(typed), IsOk());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<RequestOutcome> outcome, store_.GetRequest("req-fp"));
+  ASSERT_TRUE(outcome.has_value());
+  typed.clear_request_id();
+  EXPECT_EQ(outcome->fingerprint, DeterministicBytes(typed));
+}
+
+TEST_F(NodeCoreTest, GenericWriteRefusesProductsAndEmptyRecords) {
+  v1::Record product;
+  *product.mutable_product() = CreateGula().product();
+  EXPECT_THAT(core_.WriteRecord(product, "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "record.product: products are written with CreateProduct, UpdateProduct "
+                       "and RetireProduct"));
+  EXPECT_THAT(core_.WriteRecord(v1::Record(), "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "record: a record kind must be set"));
+  EXPECT_EQ(core_.GetNodeInfo().last_seq(), 0u);
+}
+
+TEST_F(NodeCoreTest, GenericReadsNameTheKindsIdFieldAndDateRule) {
+  EXPECT_THAT(core_.GetRecord(RecordKind::kBatch, "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "batch_code: is required"));
+  EXPECT_THAT(core_.GetRecord(RecordKind::kLabour, "").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "report_id: is required"));
+  EXPECT_THAT(core_.GetRecord(static_cast<RecordKind>(99), "X").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "kind: unknown record kind 99"));
+  v1::ListRecordsRequest dated;
+  dated.set_from_date("2026-01-01");
+  EXPECT_THAT(core_.ListRecords(RecordKind::kProduct, dated).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "from_date: products have no date to filter on"));
+  CreateProduct();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ListPage page,
+                              core_.ListRecords(RecordKind::kProduct, v1::ListRecordsRequest()));
+  ASSERT_EQ(page.records.size(), 1u);
+  EXPECT_EQ(page.records[0].product().product_id(), kProductId);
 }
 
 }  // namespace

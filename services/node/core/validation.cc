@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -495,6 +496,107 @@ absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext
     return Bad("settlement.ntpn", "is required when pnbp_deposited_idr > 0 (proof of deposit)");
   }
   return absl::OkStatus();
+}
+
+}  // namespace unggul::node
+
+namespace unggul::node {
+namespace {
+
+absl::Status CheckSku(absl::string_view field, const v1::Product& product,
+                      absl::string_view sku_code) {
+  if (sku_code.empty()) return absl::OkStatus();
+  for (const v1::Sku& sku : product.skus()) {
+    if (sku.sku_code() == sku_code) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": \"", sku_code, "\" is not a SKU of product ", product.product_id()));
+}
+
+const char* StatusWord(v1::ProductStatus status) {
+  switch (status) {
+    case v1::PRODUCT_STATUS_PAUSED:
+      return "paused";
+    case v1::PRODUCT_STATUS_DISCONTINUED:
+      return "discontinued";
+    default:
+      return "not active";
+  }
+}
+
+absl::Status CompleteSale(v1::Record& record) {
+  v1::Sale* sale = record.mutable_sale();
+  if (sale->revenue_idr() != 0) return absl::OkStatus();
+  const double revenue = std::llround(sale->qty() * static_cast<double>(sale->unit_price_idr()));
+  if (revenue > 1e15) {
+    return absl::InvalidArgumentError("sale.revenue_idr: qty * unit_price_idr is too large");
+  }
+  sale->set_revenue_idr(static_cast<int64_t>(revenue));
+  return absl::OkStatus();
+}
+
+absl::Status BatchProductRules(const v1::Record& record, const v1::Product& product) {
+  if (product.status() != v1::PRODUCT_STATUS_ACTIVE) {
+    return absl::FailedPreconditionError(absl::StrCat("product ", product.product_id(), " is ",
+                                                      StatusWord(product.status()),
+                                                      "; batches need an ACTIVE product"));
+  }
+  return CheckSku("batch.sku_code", product, record.batch().sku_code());
+}
+
+absl::Status CertificationProductRules(const v1::Record& record, const v1::Product& product) {
+  const v1::Certification& c = record.certification();
+  for (int i = 0; i < c.scope_skus_size(); ++i) {
+    UNGGUL_RETURN_IF_ERROR(
+        CheckSku(absl::StrCat("certification.scope_skus[", i, "]"), product, c.scope_skus(i)));
+  }
+  return absl::OkStatus();
+}
+
+// One entry per immutable kind, keyed by its oneof field number.
+const absl::flat_hash_map<int, KindRules>& RuleTable() {
+  static const auto* table = new absl::flat_hash_map<int, KindRules>{
+      {v1::Record::kBatchFieldNumber,
+       {[](const v1::Record& r, const ValidationContext& c) { return ValidateBatch(r.batch(), c); },
+        nullptr, &BatchProductRules}},
+      {v1::Record::kSaleFieldNumber,
+       {[](const v1::Record& r, const ValidationContext& c) { return ValidateSale(r.sale(), c); },
+        &CompleteSale,
+        [](const v1::Record& r, const v1::Product& p) {
+          return CheckSku("sale.sku_code", p, r.sale().sku_code());
+        }}},
+      {v1::Record::kCertificationFieldNumber,
+       {[](const v1::Record& r, const ValidationContext& c) {
+          return ValidateCertification(r.certification(), c);
+        },
+        nullptr, &CertificationProductRules}},
+      {v1::Record::kTrainingFieldNumber, {[](const v1::Record& r, const ValidationContext& c) {
+         return ValidateTraining(r.training(), c);
+       }}},
+      {v1::Record::kLabourFieldNumber, {[](const v1::Record& r, const ValidationContext& c) {
+         return ValidateLabour(r.labour(), c);
+       }}},
+      {v1::Record::kSettlementFieldNumber, {[](const v1::Record& r, const ValidationContext& c) {
+         return ValidateSettlement(r.settlement(), c);
+       }}},
+      {v1::Record::kCustomerReturnFieldNumber,
+       {[](const v1::Record& r, const ValidationContext& c) {
+          return ValidateCustomerReturn(r.customer_return(), c);
+        },
+        nullptr,
+        [](const v1::Record& r, const v1::Product& p) {
+          return CheckSku("customer_return.sku_code", p, r.customer_return().sku_code());
+        }}},
+  };
+  return *table;
+}
+
+}  // namespace
+
+const KindRules* RulesFor(RecordKind kind) {
+  const auto& table = RuleTable();
+  auto it = table.find(static_cast<int>(kind));
+  return it == table.end() ? nullptr : &it->second;
 }
 
 }  // namespace unggul::node

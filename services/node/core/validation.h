@@ -2,14 +2,16 @@
 
 // Stateless validation of node records and requests. Every failure is InvalidArgument with a
 // message "<field>: <rule>[, got ...]" naming the field path (e.g. "batch.inputs[1].qty") and
-// the rule. Stateful rules (product exists, is active, SKU belongs to it) live in NodeCore.
-// Thread-safe, no state.
+// the rule. The rules of each immutable record kind are registered in one table (RulesFor):
+// adding a kind means adding its validator there. NodeCore reads what the rules need from the
+// store (the owning product, other settlements). Thread-safe, no state.
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/records/records.h"
 #include "unggul/node/v1/records.pb.h"
 
 namespace unggul::node {
@@ -33,6 +35,23 @@ absl::Status ValidateTraining(const v1::Training& training, const ValidationCont
 absl::Status ValidateLabour(const v1::MonthlyLabour& labour, const ValidationContext& ctx);
 absl::Status ValidateSettlement(const v1::Settlement& settlement, const ValidationContext& ctx);
 absl::Status ValidateCustomerReturn(const v1::CustomerReturn& r, const ValidationContext& ctx);
+
+// The rules of one immutable record kind (every kind but products, whose create/update/retire
+// rules are NodeCore's own).
+struct KindRules {
+  // Field rules of the kind's message (the Validate* functions above).
+  absl::Status (*validate)(const v1::Record& record, const ValidationContext& ctx) = nullptr;
+  // Fills values derived from others before the write (a sale's revenue from qty x unit price);
+  // nullptr when the record is stored as written. InvalidArgument when the result is out of range.
+  absl::Status (*complete)(v1::Record& record) = nullptr;
+  // Rules against the owning product, which NodeCore reads from the store (the product is ACTIVE,
+  // SKU codes are the product's); nullptr when there are none.
+  absl::Status (*check_product)(const v1::Record& record, const v1::Product& product) = nullptr;
+};
+
+// The rules of `kind`; nullptr for products and for kinds without rules (which the node does not
+// accept: kinds_test checks that every kind but products has rules).
+const KindRules* RulesFor(RecordKind kind);
 
 // The layout of a certificate number for its type (P-IRT, BPOM MD, halal, NIB); other types
 // only need 1..64 printable characters.

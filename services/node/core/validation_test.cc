@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/records/kinds.h"
 #include "common/testing/status_matchers.h"
 #include "common/time/dates.h"
 #include "gmock/gmock.h"
@@ -449,6 +450,18 @@ TEST(ValidationTest, RequestIdRules) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
   EXPECT_THAT(ValidateRequestId(std::string(129, 'a')),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 128")));
+}
+
+TEST(KindRulesTest, EveryKindButProductsHasRules) {
+  for (const RecordKindInfo& kind : RecordKinds()) {
+    const KindRules* rules = RulesFor(static_cast<RecordKind>(kind.number));
+    if (kind.number == static_cast<int>(RecordKind::kProduct)) {
+      EXPECT_EQ(rules, nullptr);
+    } else {
+      ASSERT_NE(rules, nullptr) << kind.plural << " has no entry in validation.cc's table";
+      EXPECT_NE(rules->validate, nullptr) << kind.plural;
+    }
+  }
 }
 
 }  // namespace

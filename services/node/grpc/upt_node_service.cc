@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/records/kinds.h"
 #include "common/status/grpc_status.h"
 
 namespace unggul::node {
@@ -16,7 +18,121 @@ grpc::Status Reply(absl::StatusOr<T> result, Set set) {
   return grpc::Status::OK;
 }
 
+// What a status message shows of a caller's value: at most 64 characters, then its length.
+std::string EchoValue(absl::string_view value) {
+  if (value.size() <= 64) return std::string(value);
+  return absl::StrCat(value.substr(0, 64), "... (", value.size(), " bytes)");
+}
+
+absl::StatusOr<const RecordKindInfo*> KindByPlural(absl::string_view plural) {
+  if (const RecordKindInfo* kind = FindRecordKindByPlural(plural); kind != nullptr) return kind;
+  std::string known;
+  for (const RecordKindInfo& kind : RecordKinds()) {
+    absl::StrAppend(&known, known.empty() ? "" : ", ", kind.plural);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("kind: must be one of ", known, ", got \"", EchoValue(plural), "\""));
+}
+
 }  // namespace
+
+// Serves the RecordRpcTable's methods: one unary call per reactor, the core call on the
+// executor.
+class UptNodeServiceImpl::TableService final : public grpc::CallbackGenericService {
+ public:
+  TableService(NodeCore& core, const RecordRpcTable& table, Executor& executor)
+      : core_(core), table_(table), executor_(executor) {}
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    return new Call(*this, table_.Find(ctx->method()), ctx->method());
+  }
+
+ private:
+  class Call final : public grpc::ServerGenericBidiReactor {
+   public:
+    Call(TableService& service, const RecordRpcTable::Method* method, const std::string& path)
+        : service_(service), method_(method) {
+      if (method_ == nullptr) {
+        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                            absl::StrCat("unknown method ", EchoValue(path))));
+        return;
+      }
+      StartRead(&request_);
+    }
+
+    void OnReadDone(bool ok) override {
+      if (!ok) {
+        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request: missing"));
+        return;
+      }
+      service_.executor_.Schedule([this] { Run(); });
+    }
+
+    void OnDone() override { delete this; }
+
+   private:
+    void Run() {
+      std::unique_ptr<google::protobuf::Message> request(method_->request_prototype->New());
+      std::vector<grpc::Slice> slices;
+      std::string bytes;
+      if (request_.Dump(&slices).ok()) {
+        for (const grpc::Slice& slice : slices) {
+          bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+        }
+      }
+      if (!request->ParseFromString(bytes)) {
+        Finish(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("request: not a valid ", request->GetDescriptor()->full_name())));
+        return;
+      }
+      absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
+          RecordRpcTable::Call(service_.core_, *method_, *request);
+      if (!response.ok()) {
+        Finish(ToGrpcStatus(response.status()));
+        return;
+      }
+      const std::string out = (*response)->SerializeAsString();
+      grpc::Slice slice(out);
+      response_ = grpc::ByteBuffer(&slice, 1);
+      StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
+    }
+
+    TableService& service_;
+    const RecordRpcTable::Method* method_;
+    grpc::ByteBuffer request_;
+    grpc::ByteBuffer response_;
+  };
+
+  NodeCore& core_;
+  const RecordRpcTable& table_;
+  Executor& executor_;
+};
+
+namespace {
+
+const google::protobuf::ServiceDescriptor& UptNodeDescriptor() {
+  return *v1::NodeInfo::descriptor()->file()->FindServiceByName("UptNode");
+}
+
+}  // namespace
+
+UptNodeServiceImpl::UptNodeServiceImpl(NodeCore& core, Executor& executor)
+    : core_(core),
+      table_(UptNodeDescriptor()),
+      table_service_(std::make_unique<TableService>(core, table_, executor)) {
+  const google::protobuf::ServiceDescriptor& service = UptNodeDescriptor();
+  for (int i = 0; i < service.method_count(); ++i) {
+    if (table_.Serves(*service.method(i))) MarkMethodGeneric(i);
+  }
+}
+
+UptNodeServiceImpl::~UptNodeServiceImpl() = default;
+
+void UptNodeServiceImpl::Register(grpc::ServerBuilder& builder) {
+  builder.RegisterService(this);
+  builder.RegisterCallbackGenericService(table_service_.get());
+}
 
 grpc::Status UptNodeServiceImpl::GetNodeInfo(grpc::ServerContext*, const v1::GetNodeInfoRequest*,
                                              v1::NodeInfo* response) {
@@ -75,163 +191,35 @@ grpc::Status UptNodeServiceImpl::RetireProduct(grpc::ServerContext*,
   });
 }
 
-grpc::Status UptNodeServiceImpl::RecordBatch(grpc::ServerContext*,
-                                             const v1::RecordBatchRequest* request,
-                                             v1::BatchResponse* response) {
-  return Reply(core_.RecordBatch(*request), [&](Written<v1::ProductionBatch> w) {
-    *response->mutable_batch() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
+grpc::Status UptNodeServiceImpl::WriteRecord(grpc::ServerContext*,
+                                             const v1::WriteRecordRequest* request,
+                                             v1::WriteRecordResponse* response) {
+  return Reply(core_.WriteRecord(request->record(), request->request_id()),
+               [&](Written<v1::Record> w) {
+                 *response->mutable_record() = std::move(w.value);
+                 response->set_replayed(w.replayed);
+               });
 }
 
-grpc::Status UptNodeServiceImpl::GetBatch(grpc::ServerContext*, const v1::GetBatchRequest* request,
-                                          v1::BatchResponse* response) {
-  return Reply(core_.GetBatch(request->batch_code()),
-               [&](v1::ProductionBatch b) { *response->mutable_batch() = std::move(b); });
+grpc::Status UptNodeServiceImpl::GetRecord(grpc::ServerContext*,
+                                           const v1::GetRecordRequest* request,
+                                           v1::GetRecordResponse* response) {
+  absl::StatusOr<const RecordKindInfo*> kind = KindByPlural(request->kind());
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+  return Reply(core_.GetRecord(static_cast<RecordKind>((*kind)->number), request->id()),
+               [&](v1::Record r) { *response->mutable_record() = std::move(r); });
 }
 
-grpc::Status UptNodeServiceImpl::ListBatches(grpc::ServerContext*,
-                                             const v1::ListRecordsRequest* request,
-                                             v1::ListBatchesResponse* response) {
-  return Reply(core_.ListBatches(*request),
-               [&](v1::ListBatchesResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::RecordSale(grpc::ServerContext*,
-                                            const v1::RecordSaleRequest* request,
-                                            v1::SaleResponse* response) {
-  return Reply(core_.RecordSale(*request), [&](Written<v1::Sale> w) {
-    *response->mutable_sale() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::GetSale(grpc::ServerContext*, const v1::GetSaleRequest* request,
-                                         v1::SaleResponse* response) {
-  return Reply(core_.GetSale(request->sale_id()),
-               [&](v1::Sale s) { *response->mutable_sale() = std::move(s); });
-}
-
-grpc::Status UptNodeServiceImpl::ListSales(grpc::ServerContext*,
-                                           const v1::ListRecordsRequest* request,
-                                           v1::ListSalesResponse* response) {
-  return Reply(core_.ListSales(*request),
-               [&](v1::ListSalesResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::RecordCertification(grpc::ServerContext*,
-                                                     const v1::RecordCertificationRequest* request,
-                                                     v1::CertificationResponse* response) {
-  return Reply(core_.RecordCertification(*request), [&](Written<v1::Certification> w) {
-    *response->mutable_certification() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::GetCertification(grpc::ServerContext*,
-                                                  const v1::GetCertificationRequest* request,
-                                                  v1::CertificationResponse* response) {
-  return Reply(core_.GetCertification(request->certification_id()),
-               [&](v1::Certification c) { *response->mutable_certification() = std::move(c); });
-}
-
-grpc::Status UptNodeServiceImpl::ListCertifications(grpc::ServerContext*,
-                                                    const v1::ListRecordsRequest* request,
-                                                    v1::ListCertificationsResponse* response) {
-  return Reply(core_.ListCertifications(*request),
-               [&](v1::ListCertificationsResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::RecordTraining(grpc::ServerContext*,
-                                                const v1::RecordTrainingRequest* request,
-                                                v1::TrainingResponse* response) {
-  return Reply(core_.RecordTraining(*request), [&](Written<v1::Training> w) {
-    *response->mutable_training() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::GetTraining(grpc::ServerContext*,
-                                             const v1::GetTrainingRequest* request,
-                                             v1::TrainingResponse* response) {
-  return Reply(core_.GetTraining(request->training_id()),
-               [&](v1::Training t) { *response->mutable_training() = std::move(t); });
-}
-
-grpc::Status UptNodeServiceImpl::ListTrainings(grpc::ServerContext*,
-                                               const v1::ListRecordsRequest* request,
-                                               v1::ListTrainingsResponse* response) {
-  return Reply(core_.ListTrainings(*request),
-               [&](v1::ListTrainingsResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::RecordMonthlyLabour(grpc::ServerContext*,
-                                                     const v1::RecordMonthlyLabourRequest* request,
-                                                     v1::MonthlyLabourResponse* response) {
-  return Reply(core_.RecordMonthlyLabour(*request), [&](Written<v1::MonthlyLabour> w) {
-    *response->mutable_labour() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::RecordCustomerReturn(
-    grpc::ServerContext*, const v1::RecordCustomerReturnRequest* request,
-    v1::CustomerReturnResponse* response) {
-  return Reply(core_.RecordCustomerReturn(*request), [&](Written<v1::CustomerReturn> w) {
-    *response->mutable_customer_return() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::GetCustomerReturn(grpc::ServerContext*,
-                                                   const v1::GetCustomerReturnRequest* request,
-                                                   v1::CustomerReturnResponse* response) {
-  return Reply(core_.GetCustomerReturn(request->return_id()),
-               [&](v1::CustomerReturn r) { *response->mutable_customer_return() = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::ListCustomerReturns(grpc::ServerContext*,
-                                                     const v1::ListRecordsRequest* request,
-                                                     v1::ListCustomerReturnsResponse* response) {
-  return Reply(core_.ListCustomerReturns(*request),
-               [&](v1::ListCustomerReturnsResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::RecordSettlement(grpc::ServerContext*,
-                                                  const v1::RecordSettlementRequest* request,
-                                                  v1::SettlementResponse* response) {
-  return Reply(core_.RecordSettlement(*request), [&](Written<v1::Settlement> w) {
-    *response->mutable_settlement() = std::move(w.value);
-    response->set_replayed(w.replayed);
-  });
-}
-
-grpc::Status UptNodeServiceImpl::GetSettlement(grpc::ServerContext*,
-                                               const v1::GetSettlementRequest* request,
-                                               v1::SettlementResponse* response) {
-  return Reply(core_.GetSettlement(request->settlement_id()),
-               [&](v1::Settlement s) { *response->mutable_settlement() = std::move(s); });
-}
-
-grpc::Status UptNodeServiceImpl::ListSettlements(grpc::ServerContext*,
-                                                 const v1::ListRecordsRequest* request,
-                                                 v1::ListSettlementsResponse* response) {
-  return Reply(core_.ListSettlements(*request),
-               [&](v1::ListSettlementsResponse r) { *response = std::move(r); });
-}
-
-grpc::Status UptNodeServiceImpl::GetMonthlyLabour(grpc::ServerContext*,
-                                                  const v1::GetMonthlyLabourRequest* request,
-                                                  v1::MonthlyLabourResponse* response) {
-  return Reply(core_.GetMonthlyLabour(request->report_id()),
-               [&](v1::MonthlyLabour l) { *response->mutable_labour() = std::move(l); });
-}
-
-grpc::Status UptNodeServiceImpl::ListMonthlyLabour(grpc::ServerContext*,
-                                                   const v1::ListRecordsRequest* request,
-                                                   v1::ListMonthlyLabourResponse* response) {
-  return Reply(core_.ListMonthlyLabour(*request),
-               [&](v1::ListMonthlyLabourResponse r) { *response = std::move(r); });
+grpc::Status UptNodeServiceImpl::ListRecordsOfKind(grpc::ServerContext*,
+                                                   const v1::ListRecordsOfKindRequest* request,
+                                                   v1::ListRecordsOfKindResponse* response) {
+  absl::StatusOr<const RecordKindInfo*> kind = KindByPlural(request->kind());
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+  return Reply(core_.ListRecords(static_cast<RecordKind>((*kind)->number), request->filter()),
+               [&](ListPage page) {
+                 for (v1::Record& r : page.records) *response->add_records() = std::move(r);
+                 response->set_next_page_token(std::move(page.next_page_token));
+               });
 }
 
 grpc::Status UptNodeServiceImpl::ListDesignations(grpc::ServerContext*,

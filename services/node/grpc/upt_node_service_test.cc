@@ -5,9 +5,11 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/temp_dir.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
@@ -33,9 +35,9 @@ class UptNodeServiceTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     core_ = std::make_unique<NodeCore>(*store_, clock_);
-    service_ = std::make_unique<UptNodeServiceImpl>(*core_);
+    service_ = std::make_unique<UptNodeServiceImpl>(*core_, executor_);
     grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
+    service_->Register(builder);
     server_ = builder.BuildAndStart();
     stub_ = v1::UptNode::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
   }
@@ -71,6 +73,7 @@ class UptNodeServiceTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1795921200)};  // 2026-11-29 10:00 WIB
   std::unique_ptr<RocksDbCatalogStore> store_;
   std::unique_ptr<NodeCore> core_;
+  ThreadPoolExecutor executor_{2};
   std::unique_ptr<UptNodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::UptNode::Stub> stub_;
@@ -306,6 +309,131 @@ TEST_F(UptNodeServiceTest, ListProductsFiltersByCategoryAndStatus) {
   grpc::ClientContext ctx3;
   EXPECT_EQ(stub_->ListProducts(&ctx3, req, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Calls `method` with raw request bytes, as any client could.
+grpc::Status RawCall(grpc::Server& server, const std::string& method, const std::string& bytes,
+                     std::string* response = nullptr) {
+  grpc::GenericStub stub(server.InProcessChannel(grpc::ChannelArguments()));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer reply;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  if (response != nullptr && status.ok()) {
+    std::vector<grpc::Slice> slices;
+    if (reply.Dump(&slices).ok()) {
+      for (const grpc::Slice& part : slices) {
+        response->append(reinterpret_cast<const char*>(part.begin()), part.size());
+      }
+    }
+  }
+  return status;
+}
+
+TEST_F(UptNodeServiceTest, EveryMethodIsServedByAHandlerOrTheTable) {
+  // 7 immutable kinds x (Record, Get, List) come from the table.
+  EXPECT_EQ(service_->table().size(), 21);
+  const google::protobuf::ServiceDescriptor& service =
+      *v1::NodeInfo::descriptor()->file()->FindServiceByName("UptNode");
+  for (int i = 0; i < service.method_count(); ++i) {
+    const std::string path = absl::StrCat("/", service.full_name(), "/", service.method(i)->name());
+    // An empty request is valid bytes for every method; no method may be unimplemented.
+    EXPECT_NE(RawCall(*server_, path, "").error_code(), grpc::StatusCode::UNIMPLEMENTED) << path;
+  }
+  EXPECT_EQ(RawCall(*server_, "/unggul.node.v1.UptNode/RecordNothing", "").error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(UptNodeServiceTest, TableRpcsRefuseUnparsableBytesAndMapCoreCodes) {
+  grpc::Status garbage = RawCall(*server_, "/unggul.node.v1.UptNode/RecordSale", "\xff\xff\xff");
+  EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(garbage.error_message(), "request: not a valid unggul.node.v1.RecordSaleRequest");
+  v1::GetSaleRequest get;
+  std::string bytes;
+  get.SerializeToString(&bytes);
+  grpc::Status empty_id = RawCall(*server_, "/unggul.node.v1.UptNode/GetSale", bytes);
+  EXPECT_EQ(empty_id.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(empty_id.error_message(), "sale_id: is required");
+  get.set_sale_id("SMS-LP-LAHAT-S404");
+  get.SerializeToString(&bytes);
+  EXPECT_EQ(RawCall(*server_, "/unggul.node.v1.UptNode/GetSale", bytes).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(UptNodeServiceTest, GenericAndTypedRpcsAreOneApi) {
+  ASSERT_TRUE(CreateProduct(kProductId, v1::CATEGORY_PANGAN_OLAHAN).ok());
+  v1::WriteRecordRequest write;
+  write.set_request_id("req-labour-1");
+  v1::MonthlyLabour* labour = write.mutable_record()->mutable_labour();
+  labour->set_report_id("SMS-LP-LAHAT-GSJM-2026-10");
+  labour->set_product_id(kProductId);
+  labour->set_month("2026-10");
+  labour->set_distinct_inmates_engaged(12);
+  labour->set_inmate_person_days(240);
+  v1::WriteRecordResponse written;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->WriteRecord(&ctx, write, &written).ok());
+    EXPECT_FALSE(written.replayed());
+    EXPECT_GT(written.record().labour().recorded_at_unix_ms(), 0);
+  }
+  {  // The typed RPC with the same request_id is a retry of the same request.
+    v1::RecordMonthlyLabourRequest typed;
+    typed.set_request_id("req-labour-1");
+    *typed.mutable_labour() = write.record().labour();
+    v1::MonthlyLabourResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->RecordMonthlyLabour(&ctx, typed, &resp).ok());
+    EXPECT_TRUE(resp.replayed());
+    EXPECT_EQ(resp.labour().recorded_at_unix_ms(), written.record().labour().recorded_at_unix_ms());
+  }
+  {  // Read back through both.
+    v1::GetMonthlyLabourRequest typed;
+    typed.set_report_id("SMS-LP-LAHAT-GSJM-2026-10");
+    v1::MonthlyLabourResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->GetMonthlyLabour(&ctx, typed, &resp).ok());
+    EXPECT_EQ(resp.labour().inmate_person_days(), 240);
+    v1::GetRecordRequest get;
+    get.set_kind("labour");
+    get.set_id("SMS-LP-LAHAT-GSJM-2026-10");
+    v1::GetRecordResponse got;
+    grpc::ClientContext ctx2;
+    ASSERT_TRUE(stub_->GetRecord(&ctx2, get, &got).ok());
+    EXPECT_EQ(got.record().labour().distinct_inmates_engaged(), 12);
+  }
+  {
+    v1::ListRecordsOfKindRequest list;
+    list.set_kind("labour");
+    list.mutable_filter()->set_product_id(kProductId);
+    v1::ListRecordsOfKindResponse page;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->ListRecordsOfKind(&ctx, list, &page).ok());
+    ASSERT_EQ(page.records_size(), 1);
+    EXPECT_EQ(page.records(0).labour().report_id(), "SMS-LP-LAHAT-GSJM-2026-10");
+    EXPECT_EQ(page.next_page_token(), "");
+  }
+  {  // An unknown kind names the known ones; a long value is cut.
+    v1::GetRecordRequest get;
+    get.set_kind(std::string(1000, 'x'));
+    get.set_id("A");
+    v1::GetRecordResponse got;
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->GetRecord(&ctx, get, &got);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(s.error_message(),
+              absl::StrCat("kind: must be one of products, batches, sales, certifications, "
+                           "trainings, labour, settlements, returns, got \"",
+                           std::string(64, 'x'), "... (1000 bytes)\""));
+  }
 }
 
 }  // namespace
