@@ -19,7 +19,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/records/kinds.h"
 #include "common/status/status_macros.h"
+#include "services/cli/record_csv.h"
 
 namespace unggul::cli {
 namespace {
@@ -1399,6 +1401,49 @@ void AppendRow(std::string& csv, const std::vector<std::string>& cells) {
   csv.push_back('\n');
 }
 
+// A CSV file of one record kind in the importer's schema (record_csv.h CsvColumns, read off
+// records.proto): the header is the schema's columns and rows are given by column name, so the
+// generator cannot write a column the importer does not read (Take() fails naming it).
+class KindCsv {
+ public:
+  explicit KindCsv(absl::string_view plural) : plural_(plural) {
+    const RecordKindInfo* kind = FindRecordKindByPlural(plural);
+    if (kind == nullptr) {
+      error_ = absl::InternalError(absl::StrCat("fixture: no record kind ", plural));
+      return;
+    }
+    columns_ = CsvColumns(*kind);
+    AppendRow(text_, columns_);
+  }
+
+  void Add(std::initializer_list<std::pair<absl::string_view, std::string>> cells) {
+    std::vector<std::string> row(columns_.size());
+    for (const auto& [name, value] : cells) {
+      auto it = std::find(columns_.begin(), columns_.end(), name);
+      if (it == columns_.end()) {
+        if (error_.ok()) {
+          error_ = absl::InternalError(
+              absl::StrCat("fixture: ", plural_, " have no column \"", name, "\""));
+        }
+        continue;
+      }
+      row[static_cast<size_t>(it - columns_.begin())] = value;
+    }
+    AppendRow(text_, row);
+  }
+
+  absl::StatusOr<std::string> Take() {
+    if (!error_.ok()) return error_;
+    return std::move(text_);
+  }
+
+ private:
+  std::string plural_;
+  std::vector<std::string> columns_;
+  std::string text_;
+  absl::Status error_;
+};
+
 absl::Status WriteFile(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return absl::InternalError(absl::StrCat("cannot open ", path.string()));
@@ -1429,42 +1474,55 @@ std::string RegistryCsv() {
   return csv;
 }
 
-std::string ProductsCsv(const UptSpec& upt, const Window& window) {
-  std::string csv;
-  AppendRow(csv, {"product_id", "name", "brand", "category", "subcategory", "description", "story",
-                  "launch_date", "status", "skus"});
+absl::StatusOr<std::string> ProductsCsv(const UptSpec& upt, const Window& window) {
+  KindCsv csv("products");
   for (const ProductSpec& p : upt.products) {
     std::vector<std::string> skus;
     for (const SkuSpec& s : p.skus) {
       skus.push_back(absl::StrCat(s.code, "|", s.net_content, "|", s.net_unit, "|", s.packaging,
                                   "|", s.price_idr));
     }
-    AppendRow(
-        csv, {ProductId(upt, p), p.name, p.brand, p.category, p.subcategory, p.description, p.story,
-              FormatDay(window.first - p.launch_days_before), "ACTIVE", absl::StrJoin(skus, ";")});
+    csv.Add({{"product_id", ProductId(upt, p)},
+             {"name", p.name},
+             {"brand", p.brand},
+             {"category", p.category},
+             {"subcategory", p.subcategory},
+             {"description", p.description},
+             {"story", p.story},
+             {"launch_date", FormatDay(window.first - p.launch_days_before)},
+             {"status", "ACTIVE"},
+             {"skus", absl::StrJoin(skus, ";")}});
   }
-  return csv;
+  return csv.Take();
 }
 
-std::string BatchesCsv(const std::vector<BatchRow>& batches) {
-  std::string csv;
-  AppendRow(csv,
-            {"batch_code", "product_id", "sku_code", "start_date", "end_date", "qty_produced",
-             "qty_rejected", "unit", "qc_result", "expiry_date", "workshop_id", "direct_cost_idr",
-             "inmates_engaged_count", "inmate_person_days", "supervisor_staff_ref", "inputs"});
+absl::StatusOr<std::string> BatchesCsv(const std::vector<BatchRow>& batches) {
+  KindCsv csv("batches");
   for (const BatchRow& b : batches) {
-    AppendRow(csv, {b.code, b.product_id, b.sku_code, FormatDay(b.start), FormatDay(b.end),
-                    FormatTenths(b.produced), FormatTenths(b.rejected), b.unit, b.qc, b.expiry,
-                    b.workshop, absl::StrCat(b.direct_cost), absl::StrCat(b.inmates),
-                    FormatTenths(b.person_days), b.supervisor, b.inputs});
+    csv.Add({{"batch_code", b.code},
+             {"product_id", b.product_id},
+             {"sku_code", b.sku_code},
+             {"start_date", FormatDay(b.start)},
+             {"end_date", FormatDay(b.end)},
+             {"qty_produced", FormatTenths(b.produced)},
+             {"qty_rejected", FormatTenths(b.rejected)},
+             {"unit", b.unit},
+             {"qc_result", b.qc},
+             {"expiry_date", b.expiry},
+             {"workshop_id", b.workshop},
+             {"direct_cost_idr", absl::StrCat(b.direct_cost)},
+             {"inmates_engaged_count", absl::StrCat(b.inmates)},
+             {"inmate_person_days", FormatTenths(b.person_days)},
+             {"supervisor_staff_ref", b.supervisor},
+             {"inputs", b.inputs}});
   }
-  return csv;
+  return csv.Take();
 }
 
 // Monthly labour reports (distinct headcount and person-days): per product-month, the distinct
 // headcount is at least the largest batch crew (people rotate across batches, so one more when
 // several batches ran), and the person-days are the batches' sum.
-std::string LabourCsv(const std::vector<BatchRow>& batches) {
+absl::StatusOr<std::string> LabourCsv(const std::vector<BatchRow>& batches) {
   struct Month {
     int max_crew = 0;
     int batches = 0;
@@ -1478,23 +1536,24 @@ std::string LabourCsv(const std::vector<BatchRow>& batches) {
     ++m.batches;
     m.person_days += b.person_days;
   }
-  std::string csv;
-  AppendRow(csv,
-            {"report_id", "product_id", "month", "distinct_inmates_engaged", "inmate_person_days"});
+  KindCsv csv("labour");
   for (const auto& [key, m] : months) {
     const std::string yyyymm = key.second.substr(0, 4) + key.second.substr(5, 2);
-    AppendRow(csv,
-              {absl::StrCat(key.first, "-LAB-", yyyymm), key.first, key.second,
-               absl::StrCat(m.max_crew + (m.batches > 1 ? 1 : 0)), FormatTenths(m.person_days)});
+    csv.Add({{"report_id", absl::StrCat(key.first, "-LAB-", yyyymm)},
+             {"product_id", key.first},
+             {"month", key.second},
+             {"distinct_inmates_engaged", absl::StrCat(m.max_crew + (m.batches > 1 ? 1 : 0))},
+             {"inmate_person_days", FormatTenths(m.person_days)}});
   }
-  return csv;
+  return csv.Take();
 }
 
 // Quarterly settlements over the window's whole quarters, from the quarter's sales (gross) and
 // batches (direct cost as COGS): a positive profit is split 50 % premi, 15 % PNBP (deposited with
 // a SIMPONI billing code and NTPN) and 35 % capital.
-std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vector<SaleRow>& sales,
-                           const Window& window) {
+absl::StatusOr<std::string> SettlementsCsv(const std::vector<BatchRow>& batches,
+                                           const std::vector<SaleRow>& sales,
+                                           const Window& window) {
   struct Quarter {
     int64_t gross = 0;
     int64_t cogs = 0;
@@ -1512,10 +1571,7 @@ std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vect
     if (const int q = index_of(b.start); q >= 0 && q < whole)
       quarters[{b.product_id, q}].cogs += b.direct_cost;
   }
-  std::string csv;
-  AppendRow(csv, {"settlement_id", "product_id", "period_start", "period_end", "gross_sales_idr",
-                  "cogs_idr", "net_profit_idr", "premi_total_idr", "pnbp_deposited_idr",
-                  "billing_code", "ntpn", "capital_retained_idr"});
+  KindCsv csv("settlements");
   for (const auto& [key, q] : quarters) {
     const absl::CivilMonth start = window.first_month + 3 * key.second;
     const absl::CivilMonth end = start + 2;
@@ -1526,53 +1582,70 @@ std::string SettlementsCsv(const std::vector<BatchRow>& batches, const std::vect
     const uint64_t h = StableHash(absl::StrCat(key.first, "/settlement/", key.second));
     const std::string billing = pnbp > 0 ? absl::StrFormat("8%014d", h % 100000000000000ULL) : "";
     const std::string ntpn = pnbp > 0 ? absl::AsciiStrToUpper(absl::StrFormat("%016x", h)) : "";
-    AppendRow(csv, {absl::StrFormat("%s-STL-%04d%02d", key.first, static_cast<int>(start.year()),
-                                    start.month()),
-                    key.first,
-                    absl::StrFormat("%04d-%02d", static_cast<int>(start.year()), start.month()),
-                    absl::StrFormat("%04d-%02d", static_cast<int>(end.year()), end.month()),
-                    absl::StrCat(q.gross), absl::StrCat(q.cogs), absl::StrCat(net),
-                    absl::StrCat(premi), absl::StrCat(pnbp), billing, ntpn, absl::StrCat(capital)});
+    csv.Add(
+        {{"settlement_id", absl::StrFormat("%s-STL-%04d%02d", key.first,
+                                           static_cast<int>(start.year()), start.month())},
+         {"product_id", key.first},
+         {"period_start",
+          absl::StrFormat("%04d-%02d", static_cast<int>(start.year()), start.month())},
+         {"period_end", absl::StrFormat("%04d-%02d", static_cast<int>(end.year()), end.month())},
+         {"gross_sales_idr", absl::StrCat(q.gross)},
+         {"cogs_idr", absl::StrCat(q.cogs)},
+         {"net_profit_idr", absl::StrCat(net)},
+         {"premi_total_idr", absl::StrCat(premi)},
+         {"pnbp_deposited_idr", absl::StrCat(pnbp)},
+         {"billing_code", billing},
+         {"ntpn", ntpn},
+         {"capital_retained_idr", absl::StrCat(capital)}});
   }
-  return csv;
+  return csv.Take();
 }
 
 // Customer returns: about one sale in 60 comes partly back (a tenth of it, at least one unit),
 // a few days later (at the latest on the window's last day), for a defect or transit damage.
-std::string ReturnsCsv(const std::vector<SaleRow>& sales, const Window& window) {
-  std::string csv;
-  AppendRow(csv, {"return_id", "product_id", "sku_code", "return_date", "qty", "unit", "reason",
-                  "sale_id", "note"});
+absl::StatusOr<std::string> ReturnsCsv(const std::vector<SaleRow>& sales, const Window& window) {
+  KindCsv csv("returns");
   int n = 0;
   for (const SaleRow& s : sales) {
     const uint64_t h = StableHash(absl::StrCat(s.id, "/return"));
     if (h % 60 != 0) continue;
     const int64_t qty = std::max<int64_t>(10, s.qty / 10);  // tenths
-    AppendRow(csv,
-              {absl::StrFormat("%s-RET-%04d", s.product_id, ++n), s.product_id, s.sku_code,
-               FormatDay(std::min(s.date + 3, window.last)), FormatTenths(std::min(qty, s.qty)),
-               s.unit, h % 120 == 0 ? "DAMAGED_IN_TRANSIT" : "DEFECT", s.id, ""});
+    csv.Add({{"return_id", absl::StrFormat("%s-RET-%04d", s.product_id, ++n)},
+             {"product_id", s.product_id},
+             {"sku_code", s.sku_code},
+             {"return_date", FormatDay(std::min(s.date + 3, window.last))},
+             {"qty", FormatTenths(std::min(qty, s.qty))},
+             {"unit", s.unit},
+             {"reason", h % 120 == 0 ? "DAMAGED_IN_TRANSIT" : "DEFECT"},
+             {"sale_id", s.id}});
   }
-  return csv;
+  return csv.Take();
 }
 
-std::string SalesCsv(const std::vector<SaleRow>& sales) {
-  std::string csv;
-  AppendRow(csv, {"sale_id", "product_id", "sku_code", "sale_date", "qty", "unit", "unit_price_idr",
-                  "revenue_idr", "channel", "buyer_type", "buyer_region", "buyer_regency_code",
-                  "invoice_no", "payment_method"});
+absl::StatusOr<std::string> SalesCsv(const std::vector<SaleRow>& sales) {
+  KindCsv csv("sales");
   for (const SaleRow& s : sales) {
-    AppendRow(csv, {s.id, s.product_id, s.sku_code, FormatDay(s.date), FormatTenths(s.qty), s.unit,
-                    absl::StrCat(s.unit_price), absl::StrCat(s.revenue), s.channel, s.buyer_type,
-                    s.region, s.regency, s.invoice, s.payment});
+    csv.Add({{"sale_id", s.id},
+             {"product_id", s.product_id},
+             {"sku_code", s.sku_code},
+             {"sale_date", FormatDay(s.date)},
+             {"qty", FormatTenths(s.qty)},
+             {"unit", s.unit},
+             {"unit_price_idr", absl::StrCat(s.unit_price)},
+             {"revenue_idr", absl::StrCat(s.revenue)},
+             {"channel", s.channel},
+             {"buyer_type", s.buyer_type},
+             {"buyer_region", s.region},
+             {"buyer_regency_code", s.regency},
+             {"invoice_no", s.invoice},
+             {"payment_method", s.payment}});
   }
-  return csv;
+  return csv.Take();
 }
 
-std::string CertificationsCsv(const UptSpec& upt, const RegistryUpt& reg, const Window& window) {
-  std::string csv;
-  AppendRow(csv, {"certification_id", "product_id", "type", "number", "issuer", "holder",
-                  "issued_date", "valid_until", "scope_skus"});
+absl::StatusOr<std::string> CertificationsCsv(const UptSpec& upt, const RegistryUpt& reg,
+                                              const Window& window) {
+  KindCsv csv("certifications");
   for (const CertSpec& c : upt.certs) {
     const absl::CivilDay issued = window.last - c.issued_days_before_end;
     std::string number = c.number_base;
@@ -1590,15 +1663,21 @@ std::string CertificationsCsv(const UptSpec& upt, const RegistryUpt& reg, const 
       const absl::CivilDay same_day(issued.year() + c.valid_years, issued.month(), issued.day());
       valid_until = FormatDay(same_day - 1);
     }
-    AppendRow(csv, {absl::StrCat(upt.upt_code, "-", c.id_suffix),
-                    absl::StrCat(upt.upt_code, "-", c.product_suffix), c.type, number, c.issuer,
-                    *c.holder != '\0' ? std::string(c.holder) : reg.official_name,
-                    FormatDay(issued), valid_until, c.scope_skus});
+    csv.Add({{"certification_id", absl::StrCat(upt.upt_code, "-", c.id_suffix)},
+             {"product_id", absl::StrCat(upt.upt_code, "-", c.product_suffix)},
+             {"type", c.type},
+             {"number", number},
+             {"issuer", c.issuer},
+             {"holder", *c.holder != '\0' ? std::string(c.holder) : reg.official_name},
+             {"issued_date", FormatDay(issued)},
+             {"valid_until", valid_until},
+             {"scope_skus", c.scope_skus}});
   }
-  return csv;
+  return csv.Take();
 }
 
-std::string TrainingsCsv(const UptSpec& upt, const Window& window, int months, uint64_t seed) {
+absl::StatusOr<std::string> TrainingsCsv(const UptSpec& upt, const Window& window, int months,
+                                         uint64_t seed) {
   struct Row {
     absl::CivilDay start;
     absl::CivilDay end;
@@ -1631,22 +1710,25 @@ std::string TrainingsCsv(const UptSpec& upt, const Window& window, int months, u
     std::stable_sort(rows.begin(), rows.end(),
                      [](const Row& a, const Row& b) { return a.start < b.start; });
   }
-  std::string csv;
-  AppendRow(csv,
-            {"training_id", "product_id", "program_name", "provider", "start_date", "end_date",
-             "participants_count", "completed_count", "certificates_count", "certificate_scheme"});
+  KindCsv csv("trainings");
   std::map<std::string, int> seq;
   for (const Row& r : rows) {
     const std::string prefix = absl::StrCat(upt.upt_code, "-TRN-", Yymmdd(r.start));
     const std::string product = *r.spec->product_suffix != '\0'
                                     ? absl::StrCat(upt.upt_code, "-", r.spec->product_suffix)
                                     : std::string();
-    AppendRow(csv,
-              {absl::StrFormat("%s-%02d", prefix, ++seq[prefix]), product, r.spec->program,
-               r.spec->provider, FormatDay(r.start), FormatDay(r.end), absl::StrCat(r.participants),
-               absl::StrCat(r.completed), absl::StrCat(r.certificates), r.spec->scheme});
+    csv.Add({{"training_id", absl::StrFormat("%s-%02d", prefix, ++seq[prefix])},
+             {"product_id", product},
+             {"program_name", r.spec->program},
+             {"provider", r.spec->provider},
+             {"start_date", FormatDay(r.start)},
+             {"end_date", FormatDay(r.end)},
+             {"participants_count", absl::StrCat(r.participants)},
+             {"completed_count", absl::StrCat(r.completed)},
+             {"certificates_count", absl::StrCat(r.certificates)},
+             {"certificate_scheme", r.spec->scheme}});
   }
-  return csv;
+  return csv.Take();
 }
 
 }  // namespace
@@ -1710,17 +1792,20 @@ absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& o
 
     const std::filesystem::path dir = root / upt.upt_code;
     UNGGUL_RETURN_IF_ERROR(MakeDirs(dir));
-    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "products.csv", ProductsCsv(upt, window)));
-    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "batches.csv", BatchesCsv(batches)));
-    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "sales.csv", SalesCsv(sales)));
-    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "labour.csv", LabourCsv(batches)));
-    UNGGUL_RETURN_IF_ERROR(
-        WriteFile(dir / "settlements.csv", SettlementsCsv(batches, sales, window)));
-    UNGGUL_RETURN_IF_ERROR(WriteFile(dir / "returns.csv", ReturnsCsv(sales, window)));
-    UNGGUL_RETURN_IF_ERROR(
-        WriteFile(dir / "certifications.csv", CertificationsCsv(upt, *reg, window)));
-    UNGGUL_RETURN_IF_ERROR(
-        WriteFile(dir / "trainings.csv", TrainingsCsv(upt, window, options.months, seed)));
+    const std::pair<const char*, absl::StatusOr<std::string>> files[] = {
+        {"products", ProductsCsv(upt, window)},
+        {"batches", BatchesCsv(batches)},
+        {"sales", SalesCsv(sales)},
+        {"labour", LabourCsv(batches)},
+        {"settlements", SettlementsCsv(batches, sales, window)},
+        {"returns", ReturnsCsv(sales, window)},
+        {"certifications", CertificationsCsv(upt, *reg, window)},
+        {"trainings", TrainingsCsv(upt, window, options.months, seed)},
+    };
+    for (const auto& [plural, text] : files) {
+      if (!text.ok()) return text.status();
+      UNGGUL_RETURN_IF_ERROR(WriteFile(dir / absl::StrCat(plural, ".csv"), *text));
+    }
     written.push_back(upt.upt_code);
   }
   return written;

@@ -21,76 +21,34 @@ Outcome ToOutcome(const absl::StatusOr<Response>& response) {
   return {absl::OkStatus(), response->replayed()};
 }
 
-Outcome Write(ImportKind kind, const v1::Record& record, const std::string& request_id,
-              NodeClient& client) {
-  switch (kind) {
-    case ImportKind::kProducts: {
-      v1::CreateProductRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_product() = record.product();
-      return ToOutcome(client.CreateProduct(req));
-    }
-    case ImportKind::kBatches: {
-      v1::RecordBatchRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_batch() = record.batch();
-      return ToOutcome(client.RecordBatch(req));
-    }
-    case ImportKind::kSales: {
-      v1::RecordSaleRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_sale() = record.sale();
-      return ToOutcome(client.RecordSale(req));
-    }
-    case ImportKind::kCertifications: {
-      v1::RecordCertificationRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_certification() = record.certification();
-      return ToOutcome(client.RecordCertification(req));
-    }
-    case ImportKind::kReturns: {
-      v1::RecordCustomerReturnRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_customer_return() = record.customer_return();
-      return ToOutcome(client.RecordCustomerReturn(req));
-    }
-    case ImportKind::kSettlements: {
-      v1::RecordSettlementRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_settlement() = record.settlement();
-      return ToOutcome(client.RecordSettlement(req));
-    }
-    case ImportKind::kLabour: {
-      v1::RecordMonthlyLabourRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_labour() = record.labour();
-      return ToOutcome(client.RecordMonthlyLabour(req));
-    }
-    case ImportKind::kTrainings: {
-      v1::RecordTrainingRequest req;
-      req.set_request_id(request_id);
-      *req.mutable_training() = record.training();
-      return ToOutcome(client.RecordTraining(req));
-    }
+Outcome Write(const v1::Record& record, const std::string& request_id, NodeClient& client) {
+  if (record.has_product()) {
+    v1::CreateProductRequest req;
+    req.set_request_id(request_id);
+    *req.mutable_product() = record.product();
+    return ToOutcome(client.CreateProduct(req));
   }
-  return {absl::InternalError("unknown import kind"), false};
+  v1::WriteRecordRequest req;
+  req.set_request_id(request_id);
+  *req.mutable_record() = record;
+  return ToOutcome(client.WriteRecord(req));
 }
 
 // The request id of an import row: stable across runs of the same file. Ids outside the id
 // alphabet are rejected by the node anyway, so they get no request id.
-std::string RequestIdFor(ImportKind kind, const std::string& id) {
+std::string RequestIdFor(const RecordKindInfo& kind, const std::string& id) {
   if (id.empty() || id.size() > 100) return "";
   for (char c : id) {
     const bool ok =
         (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return "";
   }
-  return absl::StrCat("import:", ImportKindName(kind), ":", id);
+  return absl::StrCat("import:", kind.plural, ":", id);
 }
 
 }  // namespace
 
-absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_text,
+absl::StatusOr<ImportReport> ImportCsv(const RecordKindInfo& kind, absl::string_view csv_text,
                                        NodeClient& client, const ProgressFn& progress) {
   UNGGUL_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ParseCsv(csv_text));
   if (rows.empty()) return absl::InvalidArgumentError("line 1: the file has no header row");
@@ -106,7 +64,7 @@ absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_te
       report.errors.push_back({row.line, "", std::string(record.status().message())});
     } else {
       const std::string id = RecordId(*record);
-      const Outcome outcome = Write(kind, *record, RequestIdFor(kind, id), client);
+      const Outcome outcome = Write(*record, RequestIdFor(kind, id), client);
       if (outcome.status.ok()) {
         ++(outcome.replayed ? report.replayed : report.written);
       } else if (absl::IsUnavailable(outcome.status) || absl::IsDeadlineExceeded(outcome.status)) {

@@ -35,7 +35,7 @@ using ProgressFn = std::function<void(int, int)>;
 // Imports `csv_text`. Returns a status (and imports nothing) when the file itself is malformed
 // (bad quoting, unknown or missing columns). Unavailable/DeadlineExceeded from the node stop
 // the import with that status: what was written stays, and a re-run continues safely.
-absl::StatusOr<ImportReport> ImportCsv(ImportKind kind, absl::string_view csv_text,
+absl::StatusOr<ImportReport> ImportCsv(const RecordKindInfo& kind, absl::string_view csv_text,
                                        NodeClient& client, const ProgressFn& progress = nullptr);
 
 }  // namespace unggul::cli

@@ -16,6 +16,8 @@ namespace unggul::cli {
 namespace {
 
 namespace v1 = ::unggul::node::v1;
+
+const RecordKindInfo& Kind(const char* plural) { return *FindRecordKindByPlural(plural); }
 using ::testing::HasSubstr;
 using ::unggul::testing::FakeClock;
 using ::unggul::testing::ScopedTempDir;
@@ -72,14 +74,14 @@ class ImporterTest : public ::testing::Test {
 
 TEST_F(ImporterTest, GoodRowsLandBadRowsAreReportedByLineAndReimportWritesNothing) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport products,
-                              ImportCsv(ImportKind::kProducts, kProducts, *client_));
+                              ImportCsv(Kind("products"), kProducts, *client_));
   EXPECT_EQ(products.rows, 2);
   EXPECT_EQ(products.written, 2);
   EXPECT_TRUE(products.errors.empty());
 
   int progress_calls = 0;
-  UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport batches, ImportCsv(ImportKind::kBatches, kBatches,
-                                                              *client_, [&](int done, int total) {
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport batches, ImportCsv(Kind("batches"), kBatches, *client_,
+                                                              [&](int done, int total) {
                                                                 ++progress_calls;
                                                                 EXPECT_EQ(total, 7);
                                                                 EXPECT_EQ(done, progress_calls);
@@ -109,11 +111,10 @@ TEST_F(ImporterTest, GoodRowsLandBadRowsAreReportedByLineAndReimportWritesNothin
 
   // Re-import of both files: every good row comes back replayed, nothing is written.
   UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport again_products,
-                              ImportCsv(ImportKind::kProducts, kProducts, *client_));
+                              ImportCsv(Kind("products"), kProducts, *client_));
   EXPECT_EQ(again_products.written, 0);
   EXPECT_EQ(again_products.replayed, 2);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport again,
-                              ImportCsv(ImportKind::kBatches, kBatches, *client_));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport again, ImportCsv(Kind("batches"), kBatches, *client_));
   EXPECT_EQ(again.written, 0);
   EXPECT_EQ(again.replayed, 3);
   EXPECT_EQ(again.errors.size(), 4u);
@@ -121,7 +122,7 @@ TEST_F(ImporterTest, GoodRowsLandBadRowsAreReportedByLineAndReimportWritesNothin
 }
 
 TEST_F(ImporterTest, SettlementsImportThroughTheNodeAndBadOnesNameTheField) {
-  UNGGUL_ASSERT_OK(ImportCsv(ImportKind::kProducts, kProducts, *client_).status());
+  UNGGUL_ASSERT_OK(ImportCsv(Kind("products"), kProducts, *client_).status());
   // Line 2 good (a quarter with PNBP deposited), line 3 PNBP without NTPN, line 4 end before
   // start.
   constexpr char kSettlements[] =
@@ -133,7 +134,7 @@ TEST_F(ImporterTest, SettlementsImportThroughTheNodeAndBadOnesNameTheField) {
       "350\n"
       "SMS-LP-LAHAT-KOPI-STL-202607,SMS-LP-LAHAT-KOPI,2026-09,2026-07,0,0,0,0,0,,,0\n";
   UNGGUL_ASSERT_OK_AND_ASSIGN(ImportReport report,
-                              ImportCsv(ImportKind::kSettlements, kSettlements, *client_));
+                              ImportCsv(Kind("settlements"), kSettlements, *client_));
   EXPECT_EQ(report.rows, 3);
   EXPECT_EQ(report.written, 1);
   ASSERT_EQ(report.errors.size(), 2u);
@@ -151,10 +152,9 @@ TEST_F(ImporterTest, SettlementsImportThroughTheNodeAndBadOnesNameTheField) {
 }
 
 TEST_F(ImporterTest, MalformedFileImportsNothing) {
-  EXPECT_THAT(
-      ImportCsv(ImportKind::kProducts, "product_id,name,colour\nA,B,C\n", *client_).status(),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown column \"colour\"")));
-  EXPECT_THAT(ImportCsv(ImportKind::kProducts, "", *client_).status(),
+  EXPECT_THAT(ImportCsv(Kind("products"), "product_id,name,colour\nA,B,C\n", *client_).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown column \"colour\"")));
+  EXPECT_THAT(ImportCsv(Kind("products"), "", *client_).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no header")));
   EXPECT_EQ(store_->Info().last_seq, 0u);
 }
@@ -163,7 +163,7 @@ TEST_F(ImporterTest, UnreachableNodeStopsTheImportWithUnavailable) {
   // A socket path nobody listens on: connection refused at once.
   std::unique_ptr<NodeClient> dead =
       NodeClient::Connect("unix:" + dir_.path() + "/nobody.sock", absl::Seconds(5));
-  EXPECT_THAT(ImportCsv(ImportKind::kProducts, kProducts, *dead).status(),
+  EXPECT_THAT(ImportCsv(Kind("products"), kProducts, *dead).status(),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("re-running the import is safe")));
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "common/records/kinds.h"
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "common/time/clock.h"
@@ -72,6 +75,13 @@ absl::Status ParseRecordJson(const std::string& json, const std::string& file,
   return absl::OkStatus();
 }
 
+// The kind's message of a Record (a ProductionBatch), or the message itself when it is one.
+const google::protobuf::Message& KindMessage(const RecordKindInfo& kind,
+                                             const google::protobuf::Message& m) {
+  if (m.GetDescriptor() != v1::Record::descriptor()) return m;
+  return m.GetReflection()->GetMessage(m, kind.field);
+}
+
 void PrintRecord(const Globals& g, const google::protobuf::Message& response,
                  const google::protobuf::Message& record, bool replayed, bool is_write) {
   if (g.json()) {
@@ -82,18 +92,17 @@ void PrintRecord(const Globals& g, const google::protobuf::Message& response,
   if (is_write) std::cout << (replayed ? "(already recorded; nothing written)\n" : "(written)\n");
 }
 
-template <typename Response, typename Item>
-void PrintList(const Globals& g, const Response& response,
-               const google::protobuf::RepeatedPtrField<Item>& items,
-               const std::vector<std::string>& header,
-               std::vector<std::string> (*row)(const Item&)) {
+// A table of records of `kind` (`items` are the kind's messages), or the response as JSON.
+template <typename Response, typename Items>
+void PrintList(const Globals& g, const Response& response, const Items& items,
+               const RecordKindInfo& kind) {
   if (g.json()) {
     std::cout << ToJson(response) << "\n";
     return;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const Item& item : items) rows.push_back(row(item));
-  std::cout << RenderTable(header, rows);
+  for (const auto& item : items) rows.push_back(ListRow(kind, KindMessage(kind, item)));
+  std::cout << RenderTable(ListHeader(kind), rows);
   if (!response.next_page_token().empty()) {
     std::cout << "next page: --page-token " << response.next_page_token() << "\n";
   }
@@ -172,14 +181,14 @@ class ProgressBar {
 };
 
 absl::Status ImportFiles(const Globals& g, NodeClient& client,
-                         const std::vector<std::pair<ImportKind, std::string>>& files) {
+                         const std::vector<std::pair<const RecordKindInfo*, std::string>>& files) {
   std::vector<std::string> json_files;
   int rejected = 0;
   for (const auto& [kind, path] : files) {
     UNGGUL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-    ProgressBar bar(std::string(ImportKindName(kind)), !g.json() && isatty(STDERR_FILENO));
+    ProgressBar bar(std::string(kind->plural), !g.json() && isatty(STDERR_FILENO));
     absl::StatusOr<ImportReport> report =
-        ImportCsv(kind, text, client, [&](int done, int total) { bar.Update(done, total); });
+        ImportCsv(*kind, text, client, [&](int done, int total) { bar.Update(done, total); });
     if (!report.ok()) {
       return absl::Status(report.status().code(),
                           absl::StrCat(path, ": ", report.status().message()));
@@ -192,7 +201,7 @@ absl::Status ImportFiles(const Globals& g, NodeClient& client,
                                       ", \"reason\": ", JsonQuote(e.reason), "}"));
       }
       json_files.push_back(absl::StrCat(
-          "{\"file\": ", JsonQuote(path), ", \"kind\": \"", ImportKindName(kind),
+          "{\"file\": ", JsonQuote(path), ", \"kind\": \"", kind->plural,
           "\", \"rows\": ", report->rows, ", \"written\": ", report->written,
           ", \"replayed\": ", report->replayed, ", \"rejected\": ", report->errors.size(),
           ", \"errors\": [", absl::StrJoin(errors, ", "), "]}"));
@@ -305,7 +314,7 @@ int Main(int argc, char** argv) {
               req, list_flags.all,
               [&](const v1::ListProductsRequest& q) { return c->ListProducts(q); },
               [](v1::ListProductsResponse& x) { return x.mutable_products(); }));
-      PrintList(g, r, r.products(), ProductHeader(), &ProductRow);
+      PrintList(g, r, r.products(), *FindRecordKind(static_cast<int>(RecordKind::kProduct)));
       return absl::OkStatus();
     };
   });
@@ -325,139 +334,64 @@ int Main(int argc, char** argv) {
     };
   });
 
-  // Record kinds share one shape: record (JSON), get (id), list (filters).
-  auto add_record_commands = [&](const std::string& name, const std::string& what,
-                                 const std::string& id_name, std::function<absl::Status()> record,
-                                 std::function<absl::Status()> get,
-                                 std::function<absl::Status()> list) {
-    CLI::App* cmd = app.add_subcommand(name, what);
+  // Every other record kind, from the registry: <kind> record (JSON), get (id), list (filters),
+  // over the generic WriteRecord/GetRecord/ListRecordsOfKind RPCs. The command is the kind's
+  // oneof field name with "-" for "_" ("customer-return"); a few keep a short alias.
+  static const auto* kAliases = new std::map<std::string, std::string>{
+      {"certification", "cert"}, {"customer-return", "return"}};
+  for (const RecordKindInfo* kind : ImportOrder()) {
+    if (kind->number == static_cast<int>(RecordKind::kProduct)) continue;
+    const std::string name = absl::StrReplaceAll(kind->field_name, {{"_", "-"}});
+    CLI::App* cmd = app.add_subcommand(name, absl::StrCat("Records: ", kind->plural));
+    if (auto alias = kAliases->find(name); alias != kAliases->end()) cmd->alias(alias->second);
     cmd->require_subcommand(1);
-    CLI::App* rec = cmd->add_subcommand("record", "Record a " + name);
-    pw.Add(rec, name);
-    rec->callback([&action, record] { action = record; });
-    CLI::App* get_cmd = cmd->add_subcommand("get", "Show one " + name);
-    get_cmd->add_option(id_name, id_arg, id_name)->required();
-    get_cmd->callback([&action, get] { action = get; });
-    CLI::App* list_cmd = cmd->add_subcommand("list", "List " + what);
+    CLI::App* rec = cmd->add_subcommand("record", absl::StrCat("Record a ", kind->name));
+    pw.Add(rec, std::string(kind->name));
+    rec->callback([&, kind] {
+      action = [&, kind]() -> absl::Status {
+        v1::WriteRecordRequest req;
+        v1::Record* record = req.mutable_record();
+        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(
+            pw.json, pw.file, record->GetReflection()->MutableMessage(record, kind->field)));
+        req.set_request_id(pw.request_id);
+        UNGGUL_ASSIGN_OR_RETURN(v1::WriteRecordResponse r, client()->WriteRecord(req));
+        PrintRecord(g, r, KindMessage(*kind, r.record()), r.replayed(), true);
+        return absl::OkStatus();
+      };
+    });
+    CLI::App* get_cmd = cmd->add_subcommand("get", absl::StrCat("Show one ", kind->name));
+    get_cmd->add_option(kind->id->name(), id_arg, kind->id->name())->required();
+    get_cmd->callback([&, kind] {
+      action = [&, kind]() -> absl::Status {
+        v1::GetRecordRequest req;
+        req.set_kind(std::string(kind->plural));
+        req.set_id(id_arg);
+        UNGGUL_ASSIGN_OR_RETURN(v1::GetRecordResponse r, client()->GetRecord(req));
+        PrintRecord(g, r, KindMessage(*kind, r.record()), false, false);
+        return absl::OkStatus();
+      };
+    });
+    CLI::App* list_cmd = cmd->add_subcommand("list", absl::StrCat("List ", kind->plural));
     list_flags.Add(list_cmd, true);
-    list_cmd->callback([&action, list] { action = list; });
-  };
-
-  add_record_commands(
-      "batch", "production batches", "batch_code",
-      [&]() -> absl::Status {
-        v1::RecordBatchRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_batch()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::BatchResponse r, client()->RecordBatch(req));
-        PrintRecord(g, r, r.batch(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetBatchRequest req;
-        req.set_batch_code(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::BatchResponse r, client()->GetBatch(req));
-        PrintRecord(g, r, r.batch(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
+    list_cmd->callback([&, kind] {
+      action = [&, kind]() -> absl::Status {
         auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListBatchesResponse r,
-            FetchPages<v1::ListBatchesResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListBatches(q); },
-                [](v1::ListBatchesResponse& x) { return x.mutable_batches(); }));
-        PrintList(g, r, r.batches(), BatchHeader(), &BatchRow);
+        v1::ListRecordsOfKindRequest req;
+        req.set_kind(std::string(kind->plural));
+        *req.mutable_filter() = list_flags.Request();
+        UNGGUL_ASSIGN_OR_RETURN(v1::ListRecordsOfKindResponse r, c->ListRecordsOfKind(req));
+        for (int pages = 1; list_flags.all && !r.next_page_token().empty() && pages < 100000;
+             ++pages) {
+          req.mutable_filter()->set_page_token(r.next_page_token());
+          UNGGUL_ASSIGN_OR_RETURN(v1::ListRecordsOfKindResponse next, c->ListRecordsOfKind(req));
+          for (v1::Record& record : *next.mutable_records()) *r.add_records() = std::move(record);
+          r.set_next_page_token(next.next_page_token());
+        }
+        PrintList(g, r, r.records(), *kind);
         return absl::OkStatus();
-      });
-
-  add_record_commands(
-      "sale", "sales", "sale_id",
-      [&]() -> absl::Status {
-        v1::RecordSaleRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_sale()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::SaleResponse r, client()->RecordSale(req));
-        PrintRecord(g, r, r.sale(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetSaleRequest req;
-        req.set_sale_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::SaleResponse r, client()->GetSale(req));
-        PrintRecord(g, r, r.sale(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListSalesResponse r,
-            FetchPages<v1::ListSalesResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListSales(q); },
-                [](v1::ListSalesResponse& x) { return x.mutable_sales(); }));
-        PrintList(g, r, r.sales(), SaleHeader(), &SaleRow);
-        return absl::OkStatus();
-      });
-
-  add_record_commands(
-      "cert", "certifications", "certification_id",
-      [&]() -> absl::Status {
-        v1::RecordCertificationRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_certification()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::CertificationResponse r, client()->RecordCertification(req));
-        PrintRecord(g, r, r.certification(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetCertificationRequest req;
-        req.set_certification_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::CertificationResponse r, client()->GetCertification(req));
-        PrintRecord(g, r, r.certification(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListCertificationsResponse r,
-            FetchPages<v1::ListCertificationsResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListCertifications(q); },
-                [](v1::ListCertificationsResponse& x) { return x.mutable_certifications(); }));
-        PrintList(g, r, r.certifications(), CertificationHeader(), &CertificationRow);
-        return absl::OkStatus();
-      });
-
-  add_record_commands(
-      "training", "trainings", "training_id",
-      [&]() -> absl::Status {
-        v1::RecordTrainingRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_training()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::TrainingResponse r, client()->RecordTraining(req));
-        PrintRecord(g, r, r.training(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetTrainingRequest req;
-        req.set_training_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::TrainingResponse r, client()->GetTraining(req));
-        PrintRecord(g, r, r.training(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListTrainingsResponse r,
-            FetchPages<v1::ListTrainingsResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListTrainings(q); },
-                [](v1::ListTrainingsResponse& x) { return x.mutable_trainings(); }));
-        PrintList(g, r, r.trainings(), TrainingHeader(), &TrainingRow);
-        return absl::OkStatus();
-      });
+      };
+    });
+  }
 
   // sync
   static uint64_t wait_seq = 0;
@@ -521,7 +455,7 @@ int Main(int argc, char** argv) {
               req, list_flags.all,
               [&](const kanwil::v1::ListProductsRequest& q) { return c->ListProducts(q); },
               [](kanwil::v1::ListProductsResponse& x) { return x.mutable_products(); }));
-      PrintList(g, r, r.products(), ProductHeader(), &ProductRow);
+      PrintList(g, r, r.products(), *FindRecordKind(static_cast<int>(RecordKind::kProduct)));
       return absl::OkStatus();
     };
   });
@@ -881,115 +815,35 @@ int Main(int argc, char** argv) {
     };
   });
 
-  add_record_commands(
-      "labour", "monthly labour reports (distinct inmates per product-month)", "report_id",
-      [&]() -> absl::Status {
-        v1::RecordMonthlyLabourRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_labour()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::MonthlyLabourResponse r, client()->RecordMonthlyLabour(req));
-        PrintRecord(g, r, r.labour(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetMonthlyLabourRequest req;
-        req.set_report_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::MonthlyLabourResponse r, client()->GetMonthlyLabour(req));
-        PrintRecord(g, r, r.labour(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListMonthlyLabourResponse r,
-            FetchPages<v1::ListMonthlyLabourResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListMonthlyLabour(q); },
-                [](v1::ListMonthlyLabourResponse& x) { return x.mutable_reports(); }));
-        PrintList(g, r, r.reports(), LabourHeader(), &LabourRow);
-        return absl::OkStatus();
-      });
-
-  add_record_commands(
-      "return", "goods customers returned (quality indicator C2)", "return_id",
-      [&]() -> absl::Status {
-        v1::RecordCustomerReturnRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_customer_return()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::CustomerReturnResponse r, client()->RecordCustomerReturn(req));
-        PrintRecord(g, r, r.customer_return(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetCustomerReturnRequest req;
-        req.set_return_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::CustomerReturnResponse r, client()->GetCustomerReturn(req));
-        PrintRecord(g, r, r.customer_return(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListCustomerReturnsResponse r,
-            FetchPages<v1::ListCustomerReturnsResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListCustomerReturns(q); },
-                [](v1::ListCustomerReturnsResponse& x) { return x.mutable_returns(); }));
-        PrintList(g, r, r.returns(), ReturnHeader(), &ReturnRow);
-        return absl::OkStatus();
-      });
-
-  add_record_commands(
-      "settlement", "settlements per product and period (premi, PNBP, COGS)", "settlement_id",
-      [&]() -> absl::Status {
-        v1::RecordSettlementRequest req;
-        UNGGUL_RETURN_IF_ERROR(ParseRecordJson(pw.json, pw.file, req.mutable_settlement()));
-        req.set_request_id(pw.request_id);
-        UNGGUL_ASSIGN_OR_RETURN(v1::SettlementResponse r, client()->RecordSettlement(req));
-        PrintRecord(g, r, r.settlement(), r.replayed(), true);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        v1::GetSettlementRequest req;
-        req.set_settlement_id(id_arg);
-        UNGGUL_ASSIGN_OR_RETURN(v1::SettlementResponse r, client()->GetSettlement(req));
-        PrintRecord(g, r, r.settlement(), false, false);
-        return absl::OkStatus();
-      },
-      [&]() -> absl::Status {
-        auto c = client();
-        UNGGUL_ASSIGN_OR_RETURN(
-            v1::ListSettlementsResponse r,
-            FetchPages<v1::ListSettlementsResponse>(
-                list_flags.Request(), list_flags.all,
-                [&](const v1::ListRecordsRequest& q) { return c->ListSettlements(q); },
-                [](v1::ListSettlementsResponse& x) { return x.mutable_settlements(); }));
-        PrintList(g, r, r.settlements(), SettlementHeader(), &SettlementRow);
-        return absl::OkStatus();
-      });
-
   // import
   static std::string import_kind, import_path;
   CLI::App* imp = app.add_subcommand(
       "import",
-      "Load CSV files (formats: services/cli/CSV.md). KIND is products, batches, sales, "
-      "certifications, trainings, labour, settlements, returns, or dir (PATH is a folder holding "
-      "<kind>.csv files, loaded in dependency order). Safe to re-run.");
+      absl::StrCat(
+          "Load CSV files (formats: services/cli/CSV.md; columns of a kind: the fields of its "
+          "records.proto message). KIND is ",
+          [] {
+            std::string kinds;
+            for (const RecordKindInfo* k : ImportOrder()) absl::StrAppend(&kinds, k->plural, ", ");
+            return kinds;
+          }(),
+          "or dir (PATH is a folder holding <kind>.csv files, loaded in dependency "
+          "order). Safe to re-run."));
   imp->add_option("kind", import_kind, "Record kind or dir")->required();
   imp->add_option("path", import_path, "CSV file, or folder for dir")->required();
   imp->callback([&] {
     action = [&]() -> absl::Status {
-      std::vector<std::pair<ImportKind, std::string>> files;
+      std::vector<std::pair<const RecordKindInfo*, std::string>> files;
       if (import_kind == "dir") {
-        for (ImportKind kind : AllImportKinds()) {
-          const std::string path = absl::StrCat(import_path, "/", ImportKindName(kind), ".csv");
+        for (const RecordKindInfo* kind : ImportOrder()) {
+          const std::string path = absl::StrCat(import_path, "/", kind->plural, ".csv");
           if (Exists(path)) files.emplace_back(kind, path);
         }
         if (files.empty()) {
           return absl::NotFoundError(absl::StrCat("no <kind>.csv files in ", import_path));
         }
       } else {
-        UNGGUL_ASSIGN_OR_RETURN(ImportKind kind, ParseImportKind(import_kind));
+        UNGGUL_ASSIGN_OR_RETURN(const RecordKindInfo* kind, ParseImportKind(import_kind));
         files.emplace_back(kind, import_path);
       }
       auto c = client();

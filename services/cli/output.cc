@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -351,109 +352,66 @@ std::string RenderNotices(const v1::ListDesignationsResponse& list) {
       rows);
 }
 
-std::vector<std::string> ProductHeader() {
-  return {"PRODUCT_ID", "NAME", "CATEGORY", "STATUS", "SKUS", "VERSION"};
-}
-std::vector<std::string> ProductRow(const v1::Product& p) {
-  std::vector<std::string> skus;
-  for (const v1::Sku& s : p.skus()) skus.push_back(s.sku_code());
-  return {p.product_id(),
-          p.name(),
-          EnumShortName(v1::Category_descriptor(), p.category()),
-          EnumShortName(v1::ProductStatus_descriptor(), p.status()),
-          absl::StrJoin(skus, ","),
-          absl::StrCat(p.version())};
+std::vector<std::string> ListHeader(const RecordKindInfo& kind) {
+  std::vector<std::string> header;
+  for (int i = 0; i < kind.message->field_count(); ++i) {
+    const std::string& title = kind.message->field(i)->options().GetExtension(v1::list_column);
+    if (!title.empty()) header.push_back(title);
+  }
+  return header;
 }
 
-std::vector<std::string> BatchHeader() {
-  return {"BATCH_CODE", "PRODUCT_ID", "START", "QTY", "REJECTED", "UNIT", "INMATES", "PERSON_DAYS"};
-}
-std::vector<std::string> BatchRow(const v1::ProductionBatch& b) {
-  return {b.batch_code(),
-          b.product_id(),
-          b.start_date(),
-          FormatQty(b.qty_produced()),
-          FormatQty(b.qty_rejected()),
-          EnumShortName(v1::Unit_descriptor(), b.unit()),
-          absl::StrCat(b.inmates_engaged_count()),
-          FormatQty(b.inmate_person_days())};
-}
-
-std::vector<std::string> SaleHeader() {
-  return {"SALE_ID", "PRODUCT_ID", "DATE", "QTY", "UNIT", "REVENUE_IDR", "CHANNEL", "REGION"};
-}
-std::vector<std::string> SaleRow(const v1::Sale& s) {
-  return {s.sale_id(),
-          s.product_id(),
-          s.sale_date(),
-          FormatQty(s.qty()),
-          EnumShortName(v1::Unit_descriptor(), s.unit()),
-          FormatIdr(s.revenue_idr()),
-          EnumShortName(v1::Channel_descriptor(), s.channel()),
-          EnumShortName(v1::BuyerRegion_descriptor(), s.buyer_region())};
-}
-
-std::vector<std::string> CertificationHeader() {
-  return {"CERTIFICATION_ID", "PRODUCT_ID", "TYPE", "NUMBER", "ISSUED", "VALID_UNTIL"};
-}
-std::vector<std::string> CertificationRow(const v1::Certification& c) {
-  return {c.certification_id(),
-          c.product_id(),
-          EnumShortName(v1::CertificationType_descriptor(), c.type()),
-          c.number(),
-          c.issued_date(),
-          c.valid_until().empty() ? "-" : c.valid_until()};
-}
-
-std::vector<std::string> ReturnHeader() {
-  return {"RETURN_ID", "PRODUCT_ID", "DATE", "QTY", "UNIT", "REASON", "SALE_ID"};
-}
-std::vector<std::string> ReturnRow(const v1::CustomerReturn& r) {
-  return {r.return_id(),
-          r.product_id(),
-          r.return_date(),
-          FormatQty(r.qty()),
-          EnumShortName(v1::Unit_descriptor(), r.unit()),
-          EnumShortName(v1::ReturnReason_descriptor(), r.reason()),
-          r.sale_id().empty() ? "-" : r.sale_id()};
-}
-
-std::vector<std::string> SettlementHeader() {
-  return {"SETTLEMENT_ID", "PRODUCT_ID", "PERIOD", "GROSS_SALES", "COGS", "PREMI", "PNBP", "NTPN"};
-}
-std::vector<std::string> SettlementRow(const v1::Settlement& s) {
-  return {s.settlement_id(),
-          s.product_id(),
-          s.period_start() == s.period_end() ? s.period_start()
-                                             : absl::StrCat(s.period_start(), "..", s.period_end()),
-          absl::StrCat(s.gross_sales_idr()),
-          absl::StrCat(s.cogs_idr()),
-          absl::StrCat(s.premi_total_idr()),
-          absl::StrCat(s.pnbp_deposited_idr()),
-          s.ntpn().empty() ? "-" : s.ntpn()};
-}
-
-std::vector<std::string> LabourHeader() {
-  return {"REPORT_ID", "PRODUCT_ID", "MONTH", "DISTINCT_INMATES", "PERSON_DAYS"};
-}
-std::vector<std::string> LabourRow(const v1::MonthlyLabour& l) {
-  return {l.report_id(), l.product_id(), l.month(),
-          absl::StrCat(l.distinct_inmates_engaged(), l.small_cell() ? " (1-2)" : ""),
-          FormatQty(l.inmate_person_days())};
-}
-
-std::vector<std::string> TrainingHeader() {
-  return {"TRAINING_ID",  "PROGRAM",   "PROVIDER",    "START",
-          "PARTICIPANTS", "COMPLETED", "CERTIFICATES"};
-}
-std::vector<std::string> TrainingRow(const v1::Training& t) {
-  return {t.training_id(),
-          t.program_name(),
-          t.provider(),
-          t.start_date(),
-          absl::StrCat(t.participants_count()),
-          absl::StrCat(t.completed_count()),
-          absl::StrCat(t.certificates_count())};
+std::vector<std::string> ListRow(const RecordKindInfo& kind,
+                                 const google::protobuf::Message& record) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* r = record.GetReflection();
+  const bool small_cell =
+      kind.small_cell_flag != nullptr && r->GetBool(record, kind.small_cell_flag);
+  std::vector<std::string> row;
+  for (int i = 0; i < kind.message->field_count(); ++i) {
+    const FieldDescriptor* field = kind.message->field(i);
+    if (field->options().GetExtension(v1::list_column).empty()) continue;
+    std::string cell;
+    if (field->is_repeated()) {
+      std::vector<std::string> items;
+      for (int k = 0; k < r->FieldSize(record, field); ++k) {
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          const google::protobuf::Message& item = r->GetRepeatedMessage(record, field, k);
+          items.push_back(CellOf(item, item.GetDescriptor()->field(0)));
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          items.push_back(r->GetRepeatedString(record, field, k));
+        }
+      }
+      cell = absl::StrJoin(items, ",");
+    } else {
+      switch (field->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_DOUBLE:
+          cell = FormatQty(r->GetDouble(record, field));
+          break;
+        case FieldDescriptor::CPPTYPE_FLOAT:
+          cell = FormatQty(r->GetFloat(record, field));
+          break;
+        case FieldDescriptor::CPPTYPE_INT64:
+          cell = absl::EndsWith(field->name(), "_idr") ? FormatIdr(r->GetInt64(record, field))
+                                                       : absl::StrCat(r->GetInt64(record, field));
+          break;
+        case FieldDescriptor::CPPTYPE_INT32:
+          cell = absl::StrCat(r->GetInt32(record, field));
+          if (small_cell && field->options().GetExtension(v1::small_cell_count) &&
+              r->GetInt32(record, field) == 1) {
+            absl::StrAppend(&cell, " (1-2)");
+          }
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          cell = EnumShortName(field->enum_type(), r->GetEnumValue(record, field));
+          break;
+        default:
+          cell = CellOf(record, field);
+      }
+    }
+    row.push_back(cell.empty() ? "-" : cell);
+  }
+  return row;
 }
 
 }  // namespace unggul::cli

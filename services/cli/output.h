@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/records/kinds.h"
 #include "google/protobuf/message.h"
 #include "unggul/kanwil/v1/dashboard.pb.h"
 #include "unggul/kanwil/v1/designation.pb.h"
@@ -36,22 +37,14 @@ std::string RenderDesignations(const kanwil::v1::ListDesignationsResponse& list)
 std::string RenderDesignation(const kanwil::v1::Designation& d);
 std::string RenderNotices(const node::v1::ListDesignationsResponse& list);
 
-std::vector<std::string> ProductHeader();
-std::vector<std::string> ProductRow(const node::v1::Product& p);
-std::vector<std::string> BatchHeader();
-std::vector<std::string> BatchRow(const node::v1::ProductionBatch& b);
-std::vector<std::string> SaleHeader();
-std::vector<std::string> SaleRow(const node::v1::Sale& s);
-std::vector<std::string> CertificationHeader();
-std::vector<std::string> CertificationRow(const node::v1::Certification& c);
-std::vector<std::string> ReturnHeader();
-std::vector<std::string> ReturnRow(const node::v1::CustomerReturn& r);
-std::vector<std::string> SettlementHeader();
-std::vector<std::string> SettlementRow(const node::v1::Settlement& s);
-std::vector<std::string> LabourHeader();
-std::vector<std::string> LabourRow(const node::v1::MonthlyLabour& l);
-std::vector<std::string> TrainingHeader();
-std::vector<std::string> TrainingRow(const node::v1::Training& t);
+// List tables of a record kind: one column per field marked (list_column) in records.proto, in
+// field order, titled by the option. Cells: text ("-" when empty), decimals as FormatQty, *_idr
+// amounts as FormatIdr, enums by short name, repeated fields joined by "," (messages by their first
+// field), small-cell counts marked " (1-2)" when the record's small-cell flag is set.
+std::vector<std::string> ListHeader(const RecordKindInfo& kind);
+// `record` is the kind's message (a ProductionBatch, not the Record around it).
+std::vector<std::string> ListRow(const RecordKindInfo& kind,
+                                 const google::protobuf::Message& record);
 
 // A decimal as a person writes it: 22.5, 100, 0.25.
 std::string FormatQty(double v);

@@ -817,16 +817,19 @@ class SyncFaultTest : public ::testing::Test {
     ASSERT_TRUE(info.ok()) << upt << ": " << info.status() << "\nlog:\n"
                            << LogTail(nodes_[upt].log);
     std::set<std::string> on_node;
-    v1::ListRecordsRequest list;
-    list.set_product_id(WriterProduct(upt));
-    list.set_page_size(1000);
+    v1::ListRecordsOfKindRequest list;
+    list.set_kind("batches");
+    list.mutable_filter()->set_product_id(WriterProduct(upt));
+    list.mutable_filter()->set_page_size(1000);
     while (true) {
-      UNGGUL_ASSERT_OK_AND_ASSIGN(v1::ListBatchesResponse page, node->ListBatches(list));
-      for (const v1::ProductionBatch& b : page.batches()) {
-        EXPECT_TRUE(on_node.insert(b.batch_code()).second) << "listed twice: " << b.batch_code();
+      UNGGUL_ASSERT_OK_AND_ASSIGN(v1::ListRecordsOfKindResponse page,
+                                  node->ListRecordsOfKind(list));
+      for (const v1::Record& r : page.records()) {
+        EXPECT_TRUE(on_node.insert(r.batch().batch_code()).second)
+            << "listed twice: " << r.batch().batch_code();
       }
       if (page.next_page_token().empty()) break;
-      list.set_page_token(page.next_page_token());
+      list.mutable_filter()->set_page_token(page.next_page_token());
     }
     const std::set<std::string> acked = ledger_.Codes(upt);
     int64_t lost = 0;
