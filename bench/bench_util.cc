@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/time/clock.h"
 
 namespace unggul::bench {
 
@@ -22,9 +23,13 @@ std::string MakeTempDir(absl::string_view prefix) {
   return templ;
 }
 
-double SecondsSince(absl::Time start) { return absl::ToDoubleSeconds(absl::Now() - start); }
+double SecondsSince(absl::Time start) {
+  return absl::ToDoubleSeconds(unggul::RealClock().Now() - start);
+}
 
-double MillisSince(absl::Time start) { return absl::ToDoubleMilliseconds(absl::Now() - start); }
+double MillisSince(absl::Time start) {
+  return absl::ToDoubleMilliseconds(unggul::RealClock().Now() - start);
+}
 
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;

@@ -51,6 +51,7 @@
 #include "absl/time/clock.h"
 #include "bench/bench_util.h"
 #include "common/testing/fake_clock.h"
+#include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
@@ -410,7 +411,7 @@ int Run(const Flags& f) {
   aggregator::SyncCore sync(**store, clock, aggregator::SyncLimits());
 
   // 1 + 2: generate and load.
-  absl::Time t0 = absl::Now();
+  absl::Time t0 = unggul::RealClock().Now();
   std::vector<RegistryEntry> registry;
   int64_t records = 0;
   {
@@ -493,7 +494,7 @@ int Run(const Flags& f) {
   auto call = [&](const kv1::GetRankingRequest& req, kv1::Ranking* out) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-    const absl::Time start = absl::Now();
+    const absl::Time start = unggul::RealClock().Now();
     grpc::Status s = stub->GetRanking(&ctx, req, out);
     if (!s.ok()) {
       std::fprintf(stderr, "GetRanking: %d %s\n", s.error_code(), s.error_message().c_str());
@@ -519,7 +520,7 @@ int Run(const Flags& f) {
   const auto [summary_p50, summary_p99] = measure(summary);
   std::vector<double> core_ms;
   for (int i = 0; i < f.queries; ++i) {
-    const absl::Time start = absl::Now();
+    const absl::Time start = unggul::RealClock().Now();
     if (!ranking.Rank(summary).ok()) return 1;
     core_ms.push_back(bench::MillisSince(start));
   }
@@ -631,7 +632,7 @@ int Run(const Flags& f) {
     if (!ok) std::fprintf(stderr, "%s failed\n", file.c_str());
     return ok;
   };
-  t0 = absl::Now();
+  t0 = unggul::RealClock().Now();
   bool ok = psql("schema.sql");
   for (const char* t :
        {"upts", "products", "batches", "sales", "certifications", "trainings", "labour"}) {
@@ -639,7 +640,7 @@ int Run(const Flags& f) {
                     absl::StrCat("COPY ", t));
   }
   const double copy_s = bench::SecondsSince(t0);
-  t0 = absl::Now();
+  t0 = unggul::RealClock().Now();
   ok = ok && psql("indexes.sql");
   const double index_s = bench::SecondsSince(t0);
   const std::string query = ReadFile(f.sql_dir + "/ranking.sql");
@@ -647,7 +648,7 @@ int Run(const Flags& f) {
   std::map<std::string, SqlRow> sql;
   for (int run = 0; ok && run < f.sql_runs; ++run) {
     const char* params[2] = {"2025-11-01", "2026-10-01"};
-    const absl::Time start = absl::Now();
+    const absl::Time start = unggul::RealClock().Now();
     PGresult* r = PQexecParams(pg, query.c_str(), 2, nullptr, params, nullptr, nullptr, 0);
     sql_ms.push_back(bench::MillisSince(start));
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {

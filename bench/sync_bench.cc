@@ -89,7 +89,7 @@ double RawRocksDbRate(int records) {
   if (!db.ok()) return 0;
   std::vector<std::string> values;
   for (int i = 0; i < records; ++i) values.push_back(Batch(UptCode(0), i).SerializeAsString());
-  const absl::Time start = absl::Now();
+  const absl::Time start = unggul::RealClock().Now();
   for (int i = 0; i < records; i += 500) {
     rocksdb::WriteBatch wb;
     for (int j = i; j < std::min(records, i + 500); ++j) {
@@ -131,7 +131,7 @@ double ApplyOnlyRate(int records) {
     }
     batches.push_back(std::move(m));
   }
-  const absl::Time start = absl::Now();
+  const absl::Time start = unggul::RealClock().Now();
   for (s1::NodeMessage& m : batches) {
     if (!core.Handle(session, m).ok()) return 0;
   }
@@ -179,7 +179,7 @@ E2eResult EndToEnd(int nodes, int records_per_node) {
   node::SyncOptions so;
   so.aggregator_addr = socket;
   so.max_batch_bytes = 512 * 1024;
-  const absl::Time start = absl::Now();
+  const absl::Time start = unggul::RealClock().Now();
   for (int n = 0; n < nodes; ++n) {
     grpc::ChannelArguments args = node::SyncChannelArguments();
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one connection per node
@@ -190,11 +190,11 @@ E2eResult EndToEnd(int nodes, int records_per_node) {
   }
   for (int n = 0; n < nodes; ++n) {
     (void)clients[n]->WaitForAck(static_cast<uint64_t>(records_per_node),
-                                 absl::Now() + absl::Minutes(10));
+                                 unggul::RealClock().Now() + absl::Minutes(10));
   }
   const double secs = bench::SecondsSince(start);
   clients.clear();
-  server->Shutdown(absl::ToChronoTime(absl::Now()));
+  server->Shutdown(absl::ToChronoTime(unggul::RealClock().Now()));
   server->Wait();
   stores.clear();
   std::filesystem::remove_all(dir);

@@ -8,8 +8,8 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/log/log.h"
+#include "common/time/clock.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace unggul {
@@ -43,7 +43,7 @@ std::thread DrainOnStopSignal(sigset_t signals, grpc::Server& server, absl::Dura
     log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
                            {"drain_timeout", absl::FormatDuration(drain)}});
     server.GetHealthCheckService()->SetServingStatus(false);
-    server.Shutdown(absl::ToChronoTime(absl::Now() + drain));
+    server.Shutdown(absl::ToChronoTime(RealClock().Now() + drain));
   });
 }
 

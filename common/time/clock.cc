@@ -10,6 +10,26 @@ namespace unggul {
 
 absl::Time SystemClock::Now() const { return absl::Now() + offset_; }
 
+bool SystemClock::WaitWithDeadline(absl::CondVar& cv, absl::Mutex& mu, absl::Time deadline) const {
+  if (deadline == absl::InfiniteFuture()) {
+    cv.Wait(&mu);
+    return false;
+  }
+  return cv.WaitWithDeadline(&mu, deadline - offset_);
+}
+
+void Clock::SleepUntil(absl::Time deadline) const {
+  absl::Mutex mu;
+  absl::CondVar cv;
+  absl::MutexLock lock(&mu);
+  while (Now() < deadline) WaitWithDeadline(cv, mu, deadline);
+}
+
+const SystemClock& RealClock() {
+  static const SystemClock* const clock = new SystemClock();
+  return *clock;
+}
+
 absl::StatusOr<absl::Time> ParseNowOverride(absl::string_view text) {
   const std::string s(text);
   std::string err;

@@ -1,17 +1,20 @@
 #pragma once
 
-// Injected time (envoy/common/time.h style). Code never reads the wall clock directly; `main`
-// passes a SystemClock, tests a FakeClock (common/testing/fake_clock.h). Thread-safe.
+// Injected time as a system (the shape of Envoy's TimeSystem / SimulatedTimeSystem). Code never
+// reads the system time itself: `main` passes a SystemClock, tests a FakeClock
+// (common/testing/fake_clock.h) whose waiters wake when the test advances it. Only this library
+// calls absl::Now(). Thread-safe.
 //
-// Two kinds of time are kept apart on purpose:
-// - The *domain* clock (this `Clock`) gives dates and timestamps that end up in data: "today" for
-//   validation, recorded_at, default ranking periods, designation validity. A rehearsal or a test
-//   may shift it (UNGGUL_NOW below).
-// - Timeouts, backoff and deadlines use absl::Now() directly; they are never shifted, so waits
-//   behave the same whatever date the domain clock shows.
+// One clock gives both dates and durations:
+// - dates and timestamps that end up in data ("today" for validation, recorded_at, default
+//   ranking periods, designation validity), which a rehearsal or a test may shift (UNGGUL_NOW);
+// - timeouts, backoff, heartbeats and deadlines: Now() + d, then WaitWithDeadline. A shifted
+//   SystemClock is shifted by a constant, so its waits last exactly as long as unshifted ones.
+// Deadlines that leave the process (gRPC call deadlines) are real time: RealClock() below.
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace unggul {
@@ -20,6 +23,16 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual absl::Time Now() const = 0;
+
+  // Blocks on `cv`, with `mu` held, until it is signalled or this clock reaches `deadline`
+  // (absl::InfiniteFuture(): until signalled). Returns true when the deadline has passed, like
+  // absl::CondVar::WaitWithDeadline. May return early with neither: callers re-check their
+  // condition in a loop.
+  virtual bool WaitWithDeadline(absl::CondVar& cv, absl::Mutex& mu, absl::Time deadline) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) = 0;
+
+  // Blocks until Now() >= deadline.
+  void SleepUntil(absl::Time deadline) const;
 };
 
 // The wall clock, optionally shifted by a fixed offset (zero by default).
@@ -28,11 +41,17 @@ class SystemClock final : public Clock {
   SystemClock() = default;
   explicit SystemClock(absl::Duration offset) : offset_(offset) {}
   absl::Time Now() const override;
+  bool WaitWithDeadline(absl::CondVar& cv, absl::Mutex& mu, absl::Time deadline) const override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   absl::Duration offset() const { return offset_; }
 
  private:
   absl::Duration offset_ = absl::ZeroDuration();
 };
+
+// The unshifted system clock, for deadlines that leave the process (gRPC call deadlines, the
+// server's drain deadline) and for code that has no injected clock (unggulctl).
+const SystemClock& RealClock();
 
 // Name of the environment variable that shifts the domain clock of every Unggul binary.
 inline constexpr char kNowEnv[] = "UNGGUL_NOW";

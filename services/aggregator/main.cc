@@ -12,12 +12,12 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "absl/time/clock.h"
 #include "common/executor/executor.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
 #include "common/server/server_main.h"
 #include "common/time/clock.h"
+#include "common/time/periodic_task.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -214,22 +214,17 @@ int main(int argc, char** argv) {
   std::thread signal_thread =
       unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   // Keeps the materialised rankings current between calls (RankingCore::RefreshStale).
-  absl::Notification stop_refresh;
-  std::thread refresh_thread([&] {
-    const absl::Duration interval = absl::GetFlag(FLAGS_ranking_refresh_interval);
-    if (interval == absl::ZeroDuration()) return;
-    while (!stop_refresh.WaitForNotificationWithTimeout(interval)) {
-      absl::StatusOr<int> refreshed = ranking_core.RefreshStale();
-      if (!refreshed.ok()) {
-        unggul::log::Warn("ranking refresh failed", {{"error", refreshed.status().ToString()}});
-      } else if (*refreshed > 0) {
-        unggul::log::Debug("rankings refreshed", {{"count", absl::StrCat(*refreshed)}});
-      }
-    }
-  });
+  auto refresh = std::make_unique<unggul::PeriodicTask>(
+      clock, absl::GetFlag(FLAGS_ranking_refresh_interval), [&] {
+        absl::StatusOr<int> refreshed = ranking_core.RefreshStale();
+        if (!refreshed.ok()) {
+          unggul::log::Warn("ranking refresh failed", {{"error", refreshed.status().ToString()}});
+        } else if (*refreshed > 0) {
+          unggul::log::Debug("rankings refreshed", {{"count", absl::StrCat(*refreshed)}});
+        }
+      });
   server->Wait();
-  stop_refresh.Notify();
-  refresh_thread.join();
+  refresh.reset();
   signal_thread.join();
   server.reset();    // every stream is done: no reactor task can be queued after this
   executor.reset();  // runs what is queued, joins

@@ -1,7 +1,7 @@
 #include "services/cli/kanwil_client.h"
 
-#include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -14,7 +14,7 @@ template <typename Response, typename Stub, typename Request, typename Method>
 absl::StatusOr<Response> Call(Stub& stub, Method method, const Request& request,
                               absl::Duration timeout, const std::string& token) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context.set_deadline(absl::ToChronoTime(RealClock().Now() + timeout));
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);

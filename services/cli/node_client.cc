@@ -1,7 +1,7 @@
 #include "services/cli/node_client.h"
 
-#include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -15,7 +15,7 @@ template <typename Response, typename Request, typename Method>
 absl::StatusOr<Response> Call(UptNode::Stub& stub, Method method, const Request& request,
                               absl::Duration timeout) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context.set_deadline(absl::ToChronoTime(RealClock().Now() + timeout));
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);

@@ -19,6 +19,7 @@
 #include "common/server/port_file.h"
 #include "common/server/server_main.h"
 #include "common/time/clock.h"
+#include "common/time/periodic_task.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -181,28 +182,22 @@ int main(int argc, char** argv) {
   }
 
   if (sync) sync->Start();
-  absl::Notification stop_sweep;
-  std::thread sweep_thread([&] {
-    const absl::Duration interval = absl::GetFlag(FLAGS_request_sweep_interval);
-    if (interval <= absl::ZeroDuration()) return;
-    while (!stop_sweep.WaitForNotificationWithTimeout(interval)) {
-      absl::StatusOr<int64_t> forgotten =
-          core.ForgetOldRequests(absl::GetFlag(FLAGS_request_retention));
-      if (!forgotten.ok()) {
-        unggul::log::Warn("request outcome sweep failed",
-                          {{"error", forgotten.status().ToString()}});
-      } else if (*forgotten > 0) {
-        unggul::log::Info("request outcomes past retention forgotten",
-                          {{"count", absl::StrCat(*forgotten)}});
-      }
+  auto sweep = std::make_unique<
+      unggul::PeriodicTask>(clock, absl::GetFlag(FLAGS_request_sweep_interval), [&] {
+    absl::StatusOr<int64_t> forgotten =
+        core.ForgetOldRequests(absl::GetFlag(FLAGS_request_retention));
+    if (!forgotten.ok()) {
+      unggul::log::Warn("request outcome sweep failed", {{"error", forgotten.status().ToString()}});
+    } else if (*forgotten > 0) {
+      unggul::log::Info("request outcomes past retention forgotten",
+                        {{"count", absl::StrCat(*forgotten)}});
     }
   });
   std::thread signal_thread =
       unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   server->Wait();
   signal_thread.join();
-  stop_sweep.Notify();
-  sweep_thread.join();
+  sweep.reset();
   server.reset();
   if (sync) {
     core.SetSyncStatusProvider(nullptr);

@@ -18,6 +18,7 @@
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/time/clock.h"
 
 namespace unggul::testing {
 namespace {
@@ -294,7 +295,7 @@ int64_t FaultProxy::cuts() const {
 }
 
 bool FaultProxy::WaitForConnections(int64_t n, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = unggul::RealClock().Now() + timeout;
   absl::MutexLock lock(&mu_);
   while (connections_accepted_ < n) {
     if (cv_.WaitWithDeadline(&mu_, deadline)) return connections_accepted_ >= n;
@@ -304,7 +305,7 @@ bool FaultProxy::WaitForConnections(int64_t n, absl::Duration timeout) {
 
 bool FaultProxy::WaitForBytes(int64_t client_to_server, int64_t server_to_client,
                               absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = unggul::RealClock().Now() + timeout;
   auto reached = [&] {
     return bytes_client_to_server_.load() >= client_to_server &&
            bytes_server_to_client_.load() >= server_to_client;
@@ -323,7 +324,7 @@ bool FaultProxy::WaitForBytes(int64_t client_to_server, int64_t server_to_client
 }
 
 bool FaultProxy::WaitForCuts(int64_t n, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = unggul::RealClock().Now() + timeout;
   absl::MutexLock lock(&mu_);
   while (cuts_ < n) {
     if (cv_.WaitWithDeadline(&mu_, deadline)) return cuts_ >= n;
@@ -364,7 +365,7 @@ void FaultProxy::Run() {
 
     // Build the poll set: [wake, listen, then client and server of each connection]. A socket
     // with nothing to wait for gets fd -1, so that its POLLHUP cannot spin the loop.
-    absl::Time now = absl::Now();
+    absl::Time now = unggul::RealClock().Now();
     absl::Duration timeout = absl::InfiniteDuration();
     const bool accepting = now >= accept_paused_until;
     if (!accepting) timeout = accept_paused_until - now;
@@ -403,7 +404,7 @@ void FaultProxy::Run() {
     }
     const size_t polled = connections.size();  // AcceptAll appends after these
     if (fds[1].revents != 0) AcceptAll(settings, connections, next_id, accept_paused_until);
-    now = absl::Now();
+    now = unggul::RealClock().Now();
     for (size_t i = 0; i < polled; ++i) {
       Connection& c = *connections[i];
       const int16_t client_revents = fds[2 + 2 * i].revents;
@@ -436,7 +437,8 @@ void FaultProxy::AcceptAll(const Settings& settings,
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        accept_paused_until = absl::Now() + kAcceptRetryDelay;  // EMFILE, ENOBUFS, ...
+        accept_paused_until =
+            unggul::RealClock().Now() + kAcceptRetryDelay;  // EMFILE, ENOBUFS, ...
       }
       return;
     }
@@ -469,7 +471,7 @@ void FaultProxy::AcceptAll(const Settings& settings,
       Cut(*c, /*injected=*/false);  // e.g. ECONNREFUSED: the client sees a reset
       continue;
     }
-    c->Apply(settings, absl::Now());
+    c->Apply(settings, unggul::RealClock().Now());
     connections.push_back(std::move(c));
   }
 }

@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/testing/status_matchers.h"
+#include "common/time/clock.h"
 #include "gtest/gtest.h"
 
 namespace unggul::testing {
@@ -88,7 +89,7 @@ absl::StatusOr<ScopedFd> Connect(int port) {
 
 // Milliseconds left until `deadline` for poll(), or -1 once it has passed.
 int MsLeft(absl::Time deadline) {
-  const absl::Duration left = deadline - absl::Now();
+  const absl::Duration left = deadline - unggul::RealClock().Now();
   if (left <= absl::ZeroDuration()) return -1;
   return static_cast<int>(std::min<int64_t>(
       absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1))), 60 * 1000));
@@ -134,7 +135,7 @@ class EchoServer {
 
   // Waits until n connections have ended (end of stream or error); false on timeout.
   bool WaitForEnded(int64_t n, absl::Duration timeout) {
-    const absl::Time deadline = absl::Now() + timeout;
+    const absl::Time deadline = unggul::RealClock().Now() + timeout;
     absl::MutexLock lock(&mu_);
     while (ended_ < n) {
       if (cv_.WaitWithDeadline(&mu_, deadline)) return ended_ >= n;
@@ -306,7 +307,7 @@ class FaultProxyTest : public ::testing::Test {
   void ConnectEstablished(ScopedFd* fd) {
     UNGGUL_ASSERT_OK_AND_ASSIGN(*fd, Connect(proxy_->port()));
     UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo,
-                                Exchange(fd->get(), "hello", absl::Now() + kTimeout));
+                                Exchange(fd->get(), "hello", unggul::RealClock().Now() + kTimeout));
     ASSERT_EQ(echo, "hello");
   }
 
@@ -317,16 +318,17 @@ class FaultProxyTest : public ::testing::Test {
 TEST_F(FaultProxyTest, PassesBytesUnchanged) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy_->port()));
   const std::string data = Pattern(1 << 20);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo, Exchange(fd.get(), data, absl::Now() + kTimeout));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo,
+                              Exchange(fd.get(), data, unggul::RealClock().Now() + kTimeout));
   EXPECT_TRUE(echo == data);  // not EXPECT_EQ: a mismatch would print 2 MiB
   EXPECT_EQ(echo_->bytes_received(), 1 << 20);
 }
 
 TEST_F(FaultProxyTest, ForwardsHalfClose) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy_->port()));
-  SendBestEffort(fd.get(), "ping", absl::Now() + kTimeout);
+  SendBestEffort(fd.get(), "ping", unggul::RealClock().Now() + kTimeout);
   ASSERT_EQ(shutdown(fd.get(), SHUT_WR), 0);
-  const ReadResult result = ReadUntilClosed(fd.get(), absl::Now() + kTimeout);
+  const ReadResult result = ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout);
   EXPECT_FALSE(result.timed_out);
   EXPECT_EQ(result.error, 0);  // an orderly end of stream, not a reset
   EXPECT_EQ(result.data, "ping");
@@ -342,13 +344,13 @@ TEST_F(FaultProxyTest, CutAllResetsABlockedReadPromptly) {
   ReadResult result;
   std::thread reader([&] {
     reading.Notify();
-    result = ReadUntilClosed(fd.get(), absl::Now() + kTimeout);
+    result = ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout);
   });
   reading.WaitForNotification();
-  const absl::Time cut_at = absl::Now();
+  const absl::Time cut_at = unggul::RealClock().Now();
   proxy_->CutAll();
   reader.join();
-  EXPECT_LT(absl::Now() - cut_at, kPromptly);
+  EXPECT_LT(unggul::RealClock().Now() - cut_at, kPromptly);
   EXPECT_TRUE(result.closed()) << "error " << result.error;
   EXPECT_EQ(result.data, "");
   EXPECT_EQ(proxy_->cuts(), 1);
@@ -361,13 +363,13 @@ TEST_F(FaultProxyTest, PartitionRefusesDataAndHealingLetsNewConnectionsThrough) 
   ScopedFd before;
   ASSERT_NO_FATAL_FAILURE(ConnectEstablished(&before));
   proxy_->SetPartitioned(true);
-  EXPECT_TRUE(ReadUntilClosed(before.get(), absl::Now() + kTimeout).closed());
+  EXPECT_TRUE(ReadUntilClosed(before.get(), unggul::RealClock().Now() + kTimeout).closed());
   EXPECT_EQ(proxy_->cuts(), 1);
 
   // The kernel completes the handshake, then the proxy accepts and resets.
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd during, Connect(proxy_->port()));
-  SendBestEffort(during.get(), "lost", absl::Now() + kTimeout);
-  const ReadResult refused = ReadUntilClosed(during.get(), absl::Now() + kTimeout);
+  SendBestEffort(during.get(), "lost", unggul::RealClock().Now() + kTimeout);
+  const ReadResult refused = ReadUntilClosed(during.get(), unggul::RealClock().Now() + kTimeout);
   EXPECT_TRUE(refused.closed()) << "error " << refused.error;
   EXPECT_EQ(refused.data, "");
   EXPECT_EQ(proxy_->connections_accepted(), 2);
@@ -386,8 +388,8 @@ TEST_F(FaultProxyTest, CutAfterBytesCutsEachConnectionAfterItsBudget) {
   const std::string data = Pattern(4000);
   for (int i = 1; i <= 2; ++i) {  // the budget re-arms for the second connection
     UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy_->port()));
-    SendBestEffort(fd.get(), data, absl::Now() + kTimeout);
-    const ReadResult result = ReadUntilClosed(fd.get(), absl::Now() + kTimeout);
+    SendBestEffort(fd.get(), data, unggul::RealClock().Now() + kTimeout);
+    const ReadResult result = ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout);
     EXPECT_TRUE(result.closed()) << "error " << result.error;
     EXPECT_LE(result.data.size(), 1000u);
     EXPECT_EQ(result.data, data.substr(0, result.data.size()));
@@ -400,7 +402,8 @@ TEST_F(FaultProxyTest, CutAfterBytesCutsEachConnectionAfterItsBudget) {
   proxy_->SetCutAfterBytes(0);
   ScopedFd fd;
   ASSERT_NO_FATAL_FAILURE(ConnectEstablished(&fd));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo, Exchange(fd.get(), data, absl::Now() + kTimeout));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo,
+                              Exchange(fd.get(), data, unggul::RealClock().Now() + kTimeout));
   EXPECT_EQ(echo, data);
   EXPECT_EQ(proxy_->cuts(), 2);
 }
@@ -409,18 +412,19 @@ TEST_F(FaultProxyTest, RateLimitSlowsTransfer) {
   proxy_->SetRateLimit(100000);
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy_->port()));
   const std::string data = Pattern(50000);
-  const absl::Time start = absl::Now();
-  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo, Exchange(fd.get(), data, absl::Now() + kTimeout));
+  const absl::Time start = unggul::RealClock().Now();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo,
+                              Exchange(fd.get(), data, unggul::RealClock().Now() + kTimeout));
   // 50 KB at 100 KB/s, less one 20 ms burst: at least 0.48 s each way.
-  EXPECT_GE(absl::Now() - start, absl::Milliseconds(400));
+  EXPECT_GE(unggul::RealClock().Now() - start, absl::Milliseconds(400));
   EXPECT_TRUE(echo == data);
 }
 
 TEST_F(FaultProxyTest, RandomCutWithCertaintyCutsOnTheFirstChunk) {
   proxy_->SetRandomCut(1.0, 42);
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy_->port()));
-  SendBestEffort(fd.get(), "x", absl::Now() + kTimeout);
-  const ReadResult result = ReadUntilClosed(fd.get(), absl::Now() + kTimeout);
+  SendBestEffort(fd.get(), "x", unggul::RealClock().Now() + kTimeout);
+  const ReadResult result = ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout);
   EXPECT_TRUE(result.closed()) << "error " << result.error;
   EXPECT_EQ(result.data, "");
   EXPECT_EQ(proxy_->cuts(), 1);
@@ -438,10 +442,10 @@ TEST_F(FaultProxyTest, CountersMatchTraffic) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(a, Connect(proxy_->port()));
   UNGGUL_ASSERT_OK_AND_ASSIGN(b, Connect(proxy_->port()));
   ASSERT_TRUE(proxy_->WaitForConnections(2, kTimeout));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo_a,
-                              Exchange(a.get(), Pattern(3000), absl::Now() + kTimeout));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(std::string echo_b,
-                              Exchange(b.get(), Pattern(70000), absl::Now() + kTimeout));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      std::string echo_a, Exchange(a.get(), Pattern(3000), unggul::RealClock().Now() + kTimeout));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      std::string echo_b, Exchange(b.get(), Pattern(70000), unggul::RealClock().Now() + kTimeout));
   EXPECT_EQ(proxy_->bytes_client_to_server(), 73000);  // counted before the echo could return
   proxy_->CutAll();  // the proxy loop has caught up once this returns
   EXPECT_EQ(proxy_->connections_accepted(), 2);
@@ -461,11 +465,11 @@ TEST_F(FaultProxyTest, WaitForConnectionsTimesOutThenSucceeds) {
 TEST_F(FaultProxyTest, DestructorWithOpenConnectionsReturnsPromptly) {
   std::vector<ScopedFd> clients(3);
   for (ScopedFd& fd : clients) ASSERT_NO_FATAL_FAILURE(ConnectEstablished(&fd));
-  const absl::Time start = absl::Now();
+  const absl::Time start = unggul::RealClock().Now();
   proxy_.reset();
-  EXPECT_LT(absl::Now() - start, kPromptly);
+  EXPECT_LT(unggul::RealClock().Now() - start, kPromptly);
   for (ScopedFd& fd : clients) {
-    EXPECT_TRUE(ReadUntilClosed(fd.get(), absl::Now() + kTimeout).closed());
+    EXPECT_TRUE(ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout).closed());
   }
   EXPECT_TRUE(echo_->WaitForEnded(3, kTimeout));
 }
@@ -477,7 +481,7 @@ TEST(FaultProxyStartTest, UnreachableTargetResetsTheClient) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::unique_ptr<FaultProxy> proxy,
                               FaultProxy::Start("127.0.0.1", port));
   UNGGUL_ASSERT_OK_AND_ASSIGN(ScopedFd fd, Connect(proxy->port()));
-  const ReadResult result = ReadUntilClosed(fd.get(), absl::Now() + kTimeout);
+  const ReadResult result = ReadUntilClosed(fd.get(), unggul::RealClock().Now() + kTimeout);
   EXPECT_TRUE(result.closed()) << "error " << result.error;
   EXPECT_EQ(proxy->connections_accepted(), 1);
   EXPECT_EQ(proxy->cuts(), 0);  // a refused target is not an injected fault

@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/time/clock.h"
 
 namespace unggul::testing {
 namespace {
@@ -53,12 +54,12 @@ absl::StatusOr<RunResult> Run(const std::vector<std::string>& argv, absl::Durati
   close(out_pipe[1]);
   close(err_pipe[1]);
   RunResult result;
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = unggul::RealClock().Now() + timeout;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   bool timed_out = false;
   while (open_fds > 0) {
-    const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+    const int64_t ms = absl::ToInt64Milliseconds(deadline - unggul::RealClock().Now());
     if (ms <= 0) {
       timed_out = true;
       break;
@@ -158,7 +159,7 @@ FifoReader::~FifoReader() {
 }
 
 absl::StatusOr<std::string> FifoReader::ReadLine(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  const absl::Time deadline = unggul::RealClock().Now() + timeout;
   while (true) {
     const size_t nl = buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -166,7 +167,7 @@ absl::StatusOr<std::string> FifoReader::ReadLine(absl::Duration timeout) {
       buffer_.erase(0, nl + 1);
       return line;
     }
-    const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+    const int64_t ms = absl::ToInt64Milliseconds(deadline - unggul::RealClock().Now());
     if (ms <= 0) return absl::DeadlineExceededError("no line on the FIFO before the deadline");
     pollfd p{fd_, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(ms)) <= 0) continue;

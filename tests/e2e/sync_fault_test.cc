@@ -57,6 +57,7 @@
 #include "common/status/status_macros.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -172,11 +173,11 @@ absl::StatusOr<WriteOutcome> WriteUntilAcked(v1::UptNode::Stub& stub,
                                              const v1::RecordBatchRequest& req,
                                              const std::atomic<bool>& abandon) {
   WriteOutcome out;
-  const absl::Time give_up = absl::Now() + absl::Minutes(4);
+  const absl::Time give_up = unggul::RealClock().Now() + absl::Minutes(4);
   while (true) {
     grpc::ClientContext context;
     context.set_wait_for_ready(true);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(15)));
+    context.set_deadline(absl::ToChronoTime(unggul::RealClock().Now() + absl::Seconds(15)));
     v1::BatchResponse response;
     const grpc::Status s = stub.RecordBatch(&context, req, &response);
     if (s.ok()) {
@@ -193,7 +194,7 @@ absl::StatusOr<WriteOutcome> WriteUntilAcked(v1::UptNode::Stub& stub,
                                        " failed attempts: ", s.error_message()));
     }
     ++out.failures;
-    if (abandon.load() || absl::Now() > give_up) {
+    if (abandon.load() || unggul::RealClock().Now() > give_up) {
       return absl::DeadlineExceededError(absl::StrCat("write ", req.request_id(),
                                                       " not acknowledged after ", out.failures,
                                                       " attempts: ", s.error_message()));
@@ -343,7 +344,7 @@ class SyncFaultTest : public ::testing::Test {
     std::vector<std::string> argv = server.argv;
     argv.push_back(absl::StrCat("--listen=127.0.0.1:", server.port));
     argv.push_back("--port_file=" + fifo);
-    const absl::Time spawned = absl::Now();
+    const absl::Time spawned = unggul::RealClock().Now();
     UNGGUL_ASSIGN_OR_RETURN(Process process, Process::Start(argv, server.log));
     absl::StatusOr<std::string> line = reader.ReadLine(kStartTimeout);
     int port = 0;
@@ -355,7 +356,7 @@ class SyncFaultTest : public ::testing::Test {
     server.port = port;
     server.process.emplace(std::move(process));
     server.starts += 1;
-    server.start_time += absl::Now() - spawned;
+    server.start_time += unggul::RealClock().Now() - spawned;
     std::remove(fifo.c_str());
     return absl::OkStatus();
   }
@@ -585,9 +586,9 @@ class SyncFaultTest : public ::testing::Test {
           link.SetCutAfterBytes(200 + static_cast<int64_t>(rng_() % 6000));
           ++totals_.cuts;
           // An idle link carries only heartbeats: writes make the node stream change batches.
-          const absl::Time deadline = absl::Now() + kEventTimeout;
+          const absl::Time deadline = unggul::RealClock().Now() + kEventTimeout;
           do {
-            ASSERT_LT(absl::Now(), deadline) << upt << "'s link was never cut";
+            ASSERT_LT(unggul::RealClock().Now(), deadline) << upt << "'s link was never cut";
             ledger_.Grant(kWritesPerKill);
           } while (!link.WaitForCuts(cuts + 1, absl::Seconds(1)));
           link.SetCutAfterBytes(0);
@@ -707,7 +708,8 @@ class SyncFaultTest : public ::testing::Test {
              (to == kv1::DESIGNATION_STATUS_PUBLISHED && status == kv1::DESIGNATION_STATUS_EXPIRED);
     };
     std::shared_ptr<grpc::Channel> channel = Dial(designation_link_->port());
-    ASSERT_TRUE(channel->WaitForConnected(absl::ToChronoTime(absl::Now() + kEventTimeout)));
+    ASSERT_TRUE(
+        channel->WaitForConnected(absl::ToChronoTime(unggul::RealClock().Now() + kEventTimeout)));
     cli::KanwilClient client(channel, absl::Seconds(30));
     const int64_t up = designation_link_->bytes_client_to_server();
     const int64_t down = designation_link_->bytes_server_to_client();
@@ -960,11 +962,11 @@ TEST_F(SyncFaultTest, KillsCutsPartitionsSnapshotsAndPublicationsLoseAndDoubleNo
   std::fflush(stdout);
   SCOPED_TRACE(absl::StrCat("UNGGUL_FAULT_SEED=", seed_));
   rng_.seed(seed_);
-  const absl::Time started = absl::Now();
+  const absl::Time started = unggul::RealClock().Now();
 
   absl::Time phase_start = started;
   auto phase_done = [&](const char* phase) {
-    const absl::Time now = absl::Now();
+    const absl::Time now = unggul::RealClock().Now();
     std::printf("%s: %.1f s, %s acknowledged writes so far\n", phase,
                 absl::ToDoubleSeconds(now - phase_start), Thousands(ledger_.total()).c_str());
     std::fflush(stdout);
@@ -1031,7 +1033,7 @@ TEST_F(SyncFaultTest, KillsCutsPartitionsSnapshotsAndPublicationsLoseAndDoubleNo
       Thousands(ledger_.landed_before_fault()).c_str(), static_cast<long long>(lost_),
       static_cast<long long>(extra_), totals_.snapshots, publications_,
       totals_.publications_applied_before_kill, totals_.publications_retried,
-      absl::ToDoubleSeconds(absl::Now() - started));
+      absl::ToDoubleSeconds(unggul::RealClock().Now() - started));
   std::fflush(stdout);
   EXPECT_EQ(lost_, 0);
   EXPECT_EQ(extra_, 0);

@@ -97,7 +97,7 @@ class Kanwil {
   }
   void Stop() {
     if (server_ == nullptr) return;
-    server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    server_->Shutdown(absl::ToChronoTime(unggul::RealClock().Now()));
     server_->Wait();
     server_.reset();
     executor_.reset();
@@ -208,7 +208,7 @@ TEST_F(DesignationFeedTest, WatchFromARevisionAfterRestartDeliversExactlyTheMiss
   auto stub = kv1::KanwilDesignations::NewStub(
       grpc::CreateChannel(socket_, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  ctx.set_deadline(absl::ToChronoTime(unggul::RealClock().Now() + absl::Seconds(60)));
   kv1::WatchDesignationsRequest req;
   req.set_from_revision(1);
   auto reader = stub->WatchDesignations(&ctx, req);
@@ -238,16 +238,16 @@ TEST_F(DesignationFeedTest, NodeOfflineDuringPublicationReceivesItOnReconnect) {
   // Online: a live publication is pushed down the stream.
   auto online = client();
   online->Start();
-  ASSERT_THAT(online->WaitForAck(1, absl::Now() + absl::Seconds(60)), unggul::testing::IsOk());
+  ASSERT_THAT(online->WaitForAck(1, clock.Now() + absl::Seconds(60)), unggul::testing::IsOk());
   const uint64_t first = kanwil_->Publish();
-  ASSERT_THAT(online->WaitForDesignation(first, absl::Now() + absl::Seconds(60)),
+  ASSERT_THAT(online->WaitForDesignation(first, clock.Now() + absl::Seconds(60)),
               unggul::testing::IsOk());
   online.reset();  // the node goes offline
   const uint64_t second = kanwil_->Publish();
   const uint64_t third = kanwil_->Publish();
   auto back = client();
   back->Start();
-  ASSERT_THAT(back->WaitForDesignation(third, absl::Now() + absl::Seconds(60)),
+  ASSERT_THAT(back->WaitForDesignation(third, clock.Now() + absl::Seconds(60)),
               unggul::testing::IsOk());
   EXPECT_EQ(node->Info().designation_revision, third);
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::DesignationNotice> notices, node->ListDesignations());
@@ -271,8 +271,8 @@ class FailOnceFeed final : public node::ChangeFeed {
                                                              size_t max) const override {
     return store_.ReadChanges(after_seq, max);
   }
-  bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const override {
-    return store_.WaitForChange(after_seq, timeout);
+  bool WaitForChange(uint64_t after_seq, const Clock& clock, absl::Time deadline) const override {
+    return store_.WaitForChange(after_seq, clock, deadline);
   }
   void Wake() override { store_.Wake(); }
   absl::StatusOr<node::RecordSnapshot> ReadSnapshot() const override {
@@ -306,11 +306,11 @@ TEST_F(DesignationFeedTest, ANoticeTheNodeCouldNotStoreIsSentAgain) {
                                                     node::SyncChannelArguments()),
                           so);
   client.Start();
-  ASSERT_THAT(client.WaitForAck(1, absl::Now() + absl::Seconds(60)), unggul::testing::IsOk());
+  ASSERT_THAT(client.WaitForAck(1, clock.Now() + absl::Seconds(60)), unggul::testing::IsOk());
   feed.FailNextPutDesignation();
   const uint64_t first = kanwil_->Publish();   // the node cannot store it
   const uint64_t second = kanwil_->Publish();  // a later one must not skip it
-  ASSERT_THAT(client.WaitForDesignation(second, absl::Now() + absl::Seconds(60)),
+  ASSERT_THAT(client.WaitForDesignation(second, clock.Now() + absl::Seconds(60)),
               unggul::testing::IsOk());
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::DesignationNotice> notices, node->ListDesignations());
   std::vector<uint64_t> revisions;
@@ -337,12 +337,13 @@ TEST_F(DesignationFeedTest, ManyWatchersHoldNoThreadsAndAllGetTheLivePublication
   req.set_from_revision(0);
   for (int i = 0; i < kWatchers; ++i) {
     contexts.push_back(std::make_unique<grpc::ClientContext>());
-    contexts.back()->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    contexts.back()->set_deadline(
+        absl::ToChronoTime(unggul::RealClock().Now() + absl::Seconds(60)));
     readers.push_back(stub->WatchDesignations(contexts.back().get(), req));
   }
   // A unary call is served while every watch is open.
   grpc::ClientContext list_ctx;
-  list_ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  list_ctx.set_deadline(absl::ToChronoTime(unggul::RealClock().Now() + absl::Seconds(30)));
   kv1::ListDesignationsResponse listed;
   ASSERT_TRUE(stub->ListDesignations(&list_ctx, kv1::ListDesignationsRequest(), &listed).ok());
   const uint64_t revision = kanwil_->Publish();

@@ -74,7 +74,7 @@ class Aggregator {
   }
   void Stop() {
     if (server_ == nullptr) return;
-    server_->Shutdown(absl::ToChronoTime(absl::Now()));  // cancel streams now
+    server_->Shutdown(absl::ToChronoTime(unggul::RealClock().Now()));  // cancel streams now
     server_->Wait();
     server_.reset();
     executor_.reset();
@@ -171,10 +171,10 @@ TEST_F(SyncProtocolTest, BacklogCatchUpThenLiveTail) {
   Write(*node, 0, 3000);
   auto client = Client(*node);
   client->Start();
-  ASSERT_THAT(client->WaitForAck(3000, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(3000, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
   Write(*node, 3000, 3100);  // live changes while connected
-  ASSERT_THAT(client->WaitForAck(3100, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(3100, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
   const v1::SyncStatus status = client->Status();
   EXPECT_TRUE(status.connected());
@@ -189,11 +189,11 @@ TEST_F(SyncProtocolTest, ReconnectAfterAggregatorRestartResumesWithoutSnapshot) 
   Write(*node, 0, 500);
   auto client = Client(*node);
   client->Start();
-  ASSERT_THAT(client->WaitForAck(500, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(500, clock_.Now() + kDeadline), unggul::testing::IsOk());
   agg_->Stop();  // the link drops
   Write(*node, 500, 800);
   agg_->Start();
-  ASSERT_THAT(client->WaitForAck(800, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(800, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
   EXPECT_EQ(client->Status().snapshots_sent(), 0);
   EXPECT_GE(client->Status().connects(), 2);
@@ -202,7 +202,7 @@ TEST_F(SyncProtocolTest, ReconnectAfterAggregatorRestartResumesWithoutSnapshot) 
   Write(*node, 800, 850);
   auto client2 = Client(*node);
   client2->Start();
-  ASSERT_THAT(client2->WaitForAck(850, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client2->WaitForAck(850, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
   EXPECT_EQ(client2->Status().snapshots_sent(), 0);
 }
@@ -213,17 +213,17 @@ TEST_F(SyncProtocolTest, WipedNodeIsReplacedBySnapshot) {
     Write(*old_node, 0, 400);
     auto client = Client(*old_node);
     client->Start();
-    ASSERT_THAT(client->WaitForAck(400, absl::Now() + kDeadline), unggul::testing::IsOk());
+    ASSERT_THAT(client->WaitForAck(400, clock_.Now() + kDeadline), unggul::testing::IsOk());
   }
   auto node = OpenNode("new");  // a new incarnation with other records
   Write(*node, 1000, 1150);
   auto client = Client(*node);
   client->Start();
-  ASSERT_THAT(client->WaitForAck(150, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(150, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);  // the 400 old records are gone
   EXPECT_EQ(client->Status().snapshots_sent(), 1);
   Write(*node, 1150, 1200);  // streaming continues after the snapshot
-  ASSERT_THAT(client->WaitForAck(200, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(200, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
 }
 
@@ -233,7 +233,7 @@ TEST_F(SyncProtocolTest, TrimmedChangelogIsServedBySnapshot) {
   {
     auto client = Client(*node);
     client->Start();
-    ASSERT_THAT(client->WaitForAck(300, absl::Now() + kDeadline), unggul::testing::IsOk());
+    ASSERT_THAT(client->WaitForAck(300, clock_.Now() + kDeadline), unggul::testing::IsOk());
   }
   UNGGUL_ASSERT_OK_AND_ASSIGN(uint64_t oldest,
                               node->TrimChangelog(UINT64_MAX, INT64_MAX, 1'000'000));
@@ -247,7 +247,7 @@ TEST_F(SyncProtocolTest, TrimmedChangelogIsServedBySnapshot) {
   Write(*node, 300, 320);
   auto client = Client(*node);
   client->Start();
-  ASSERT_THAT(client->WaitForAck(320, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(320, clock_.Now() + kDeadline), unggul::testing::IsOk());
   ExpectReplicaEqualsNode(*node);
   EXPECT_EQ(client->Status().snapshots_sent(), 1);
 }
@@ -345,10 +345,10 @@ TEST_F(SyncProtocolTest, SlowKanwilBoundsInflightBatchesAndLosesNothing) {
   EXPECT_EQ(client->max_inflight_seen(), 3);
   EXPECT_EQ(client->Status().acked_seq(), 0u);
   kanwil.released_.Notify();
-  ASSERT_THAT(client->WaitForAck(400, absl::Now() + kDeadline), unggul::testing::IsOk());
+  ASSERT_THAT(client->WaitForAck(400, clock_.Now() + kDeadline), unggul::testing::IsOk());
   EXPECT_LE(client->max_inflight_seen(), 3);
   client->Stop();
-  server->Shutdown(absl::ToChronoTime(absl::Now()));
+  server->Shutdown(absl::ToChronoTime(unggul::RealClock().Now()));
 }
 
 }  // namespace

@@ -21,14 +21,9 @@ class PublicationHub {
   int Subscribe(Listener listener);
   void Unsubscribe(int handle);
   void Publish(const kanwil::v1::Publication& publication);
-  // Blocks until a publication with revision > `revision` was published through this hub, or
-  // `timeout` passes (false).
-  bool WaitForRevisionAbove(uint64_t revision, absl::Duration timeout);
 
  private:
   absl::Mutex mu_;
-  absl::CondVar published_;
-  uint64_t latest_ ABSL_GUARDED_BY(mu_) = 0;
   int next_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int, Listener> listeners_ ABSL_GUARDED_BY(mu_);
 };

@@ -28,15 +28,5 @@ TEST(PublicationHubTest, FansOutToLiveListenersOnly) {
   EXPECT_EQ(b, (std::vector<uint64_t>{1, 2}));
 }
 
-TEST(PublicationHubTest, WaitReturnsOnThePublicationOrAtTheDeadline) {
-  PublicationHub hub;
-  hub.Publish(At(3));
-  EXPECT_TRUE(hub.WaitForRevisionAbove(2, absl::ZeroDuration()));  // already there
-  EXPECT_FALSE(hub.WaitForRevisionAbove(3, absl::Milliseconds(1)));
-  std::thread publisher([&] { hub.Publish(At(4)); });
-  EXPECT_TRUE(hub.WaitForRevisionAbove(3, absl::Seconds(60)));  // woken by the publication
-  publisher.join();
-}
-
 }  // namespace
 }  // namespace unggul::aggregator

@@ -425,7 +425,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
     absl::MutexLock lock(&c.mu);
     if (auto hit = current(data, registry)) return hit;  // computed while we waited
   }
-  const absl::Time started = absl::Now();
+  const absl::Time started = clock_.Now();
   std::vector<ProductInput> with_kanwil_inputs;
   UNGGUL_ASSIGN_OR_RETURN(std::vector<const ProductInput*> inputs,
                           Gather(spec, with_kanwil_inputs));
@@ -467,7 +467,7 @@ absl::StatusOr<std::shared_ptr<const RankingCore::Snapshot>> RankingCore::Materi
   snapshot->data_version = data;
   snapshot->registry_version = registry;
   snapshot->computed_at_unix_ms = computed_ms;
-  snapshot->compute_ms = absl::ToDoubleMilliseconds(absl::Now() - started);
+  snapshot->compute_ms = absl::ToDoubleMilliseconds(clock_.Now() - started);
   absl::MutexLock lock(&c.mu);
   snapshot->id = c.next_id++;
   c.lru.push_front(snapshot);

@@ -1,6 +1,7 @@
 // The dashboard's gRPC adapter over an in-process channel: statuses reach the client with the
 // core's code and message, and bearer tokens map callers to roles.
 
+#include "common/time/clock.h"
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
 
 #include <memory>
@@ -55,7 +56,7 @@ class DashboardServiceTest : public ::testing::Test {
 
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token = "") {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    context->set_deadline(absl::ToChronoTime(unggul::RealClock().Now() + absl::Seconds(30)));
     if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
     return context;
   }

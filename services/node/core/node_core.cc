@@ -86,7 +86,8 @@ ValidationContext NodeCore::Context() const {
 void NodeCore::SetSyncStatusProvider(const SyncStatusProvider* sync) { sync_ = sync; }
 
 absl::StatusOr<v1::NodeInfo> NodeCore::WaitForSync(const v1::WaitForSyncRequest& request,
-                                                   absl::Time deadline) const {
+                                                   absl::Duration timeout) const {
+  const absl::Time deadline = clock_.Now() + timeout;
   const SyncStatusProvider* sync = sync_.load();
   if (sync == nullptr) {
     return absl::FailedPreconditionError("sync is off: the node runs without --aggregator_addr");

@@ -43,9 +43,9 @@ class NodeCore {
 
   v1::NodeInfo GetNodeInfo() const;
   // Returns NodeInfo once the Kanwil acknowledged min_acked_seq (0: last_seq now).
-  // FailedPrecondition: no sync configured. DeadlineExceeded at `deadline`.
+  // FailedPrecondition: no sync configured. DeadlineExceeded after `timeout` (by the clock).
   absl::StatusOr<v1::NodeInfo> WaitForSync(const v1::WaitForSyncRequest& request,
-                                           absl::Time deadline) const;
+                                           absl::Duration timeout) const;
 
   absl::StatusOr<Written<v1::Product>> CreateProduct(const v1::CreateProductRequest& request);
   absl::StatusOr<Written<v1::Product>> UpdateProduct(const v1::UpdateProductRequest& request);

@@ -15,8 +15,8 @@ class SyncStatusProvider {
  public:
   virtual ~SyncStatusProvider() = default;
   virtual v1::SyncStatus Status() const = 0;
-  // OK once the Kanwil acknowledged every change up to `seq`; DeadlineExceeded at `deadline`;
-  // Unavailable when the client is stopping.
+  // OK once the Kanwil acknowledged every change up to `seq`; DeadlineExceeded at `deadline` (by
+  // the clock the provider was given, the node's); Unavailable when the client is stopping.
   virtual absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const = 0;
   // OK once a designation publication with revision >= `revision` was stored.
   virtual absl::Status WaitForDesignation(uint64_t revision, absl::Time deadline) const = 0;

@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/records/kinds.h"
 #include "common/status/grpc_status.h"
+#include "common/time/clock.h"
 
 namespace unggul::node {
 namespace {
@@ -144,9 +144,9 @@ grpc::Status UptNodeServiceImpl::WaitForSync(grpc::ServerContext* context,
                                              const v1::WaitForSyncRequest* request,
                                              v1::NodeInfo* response) {
   // Without a client deadline, wait at most 10 minutes.
-  const absl::Time deadline =
-      std::min(absl::FromChrono(context->deadline()), absl::Now() + absl::Minutes(10));
-  return Reply(core_.WaitForSync(*request, deadline),
+  const absl::Duration timeout =
+      std::min(absl::FromChrono(context->deadline()) - RealClock().Now(), absl::Minutes(10));
+  return Reply(core_.WaitForSync(*request, timeout),
                [&](v1::NodeInfo info) { *response = std::move(info); });
 }
 

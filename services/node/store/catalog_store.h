@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/records/records.h"
+#include "common/time/clock.h"
 #include "services/node/store/keys.h"
 #include "unggul/node/v1/node_service.pb.h"
 #include "unggul/node/v1/records.pb.h"
@@ -136,8 +137,9 @@ class ChangeFeed {
   virtual absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
                                                                size_t max) const = 0;
 
-  // Blocks until last_seq > after_seq (true) or `timeout` passes or Wake is called (false).
-  virtual bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const = 0;
+  // Blocks until last_seq > after_seq (true) or `clock` reaches `deadline` or Wake is called
+  // (false).
+  virtual bool WaitForChange(uint64_t after_seq, const Clock& clock, absl::Time deadline) const = 0;
   // Releases every WaitForChange now.
   virtual void Wake() = 0;
 

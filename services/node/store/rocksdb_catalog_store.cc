@@ -549,12 +549,12 @@ absl::StatusOr<std::vector<ChangeEntry>> RocksDbCatalogStore::ReadChanges(uint64
   return out;
 }
 
-bool RocksDbCatalogStore::WaitForChange(uint64_t after_seq, absl::Duration timeout) const {
-  const absl::Time deadline = absl::Now() + timeout;
+bool RocksDbCatalogStore::WaitForChange(uint64_t after_seq, const Clock& clock,
+                                        absl::Time deadline) const {
   absl::MutexLock lock(&write_mu_);
   const uint64_t generation = wake_generation_;
   while (next_seq_ - 1 <= after_seq && wake_generation_ == generation) {
-    if (changed_.WaitWithDeadline(&write_mu_, deadline)) break;
+    if (clock.WaitWithDeadline(changed_, write_mu_, deadline)) break;
   }
   return next_seq_ - 1 > after_seq;
 }

@@ -49,7 +49,7 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
                                              size_t max_entries) override;
   absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(uint64_t after_seq,
                                                        size_t max) const override;
-  bool WaitForChange(uint64_t after_seq, absl::Duration timeout) const override;
+  bool WaitForChange(uint64_t after_seq, const Clock& clock, absl::Time deadline) const override;
   void Wake() override;
   absl::StatusOr<RecordSnapshot> ReadSnapshot() const override;
   absl::Status SetAckedSeq(uint64_t seq) override;

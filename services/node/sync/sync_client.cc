@@ -65,7 +65,7 @@ void SyncClient::Loop() {
   std::mt19937_64 rng(std::random_device{}());
   absl::Duration backoff = options_.initial_backoff;
   while (!stopping()) {
-    const absl::Time started = absl::Now();
+    const absl::Time started = clock_.Now();
     absl::Status s = RunOnce();
     if (stopping()) break;
     {
@@ -75,13 +75,13 @@ void SyncClient::Loop() {
     log::Warn("sync stream ended",
               {{"aggregator", options_.aggregator_addr}, {"status", StatusText(s)}});
     // A stream that lived a while resets the backoff.
-    if (absl::Now() - started > options_.max_backoff) backoff = options_.initial_backoff;
+    if (clock_.Now() - started > options_.max_backoff) backoff = options_.initial_backoff;
     // Full jitter: wait uniformly in [backoff/2, backoff].
     const double factor = 0.5 + 0.5 * std::uniform_real_distribution<double>(0, 1)(rng);
-    const absl::Time until = absl::Now() + backoff * factor;
+    const absl::Time until = clock_.Now() + backoff * factor;
     {
       absl::MutexLock lock(&mu_);
-      while (!stopping() && !cv_.WaitWithDeadline(&mu_, until)) {
+      while (!stopping() && !clock_.WaitWithDeadline(cv_, mu_, until)) {
       }
     }
     backoff = std::min(backoff * 2, options_.max_backoff);
@@ -219,7 +219,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
   std::thread reader([this, &stream] { ReadLoop(&stream); });
   uint64_t next = resume_after + 1;
   absl::Status result;
-  absl::Time last_sent = absl::Now();
+  absl::Time last_sent = clock_.Now();
   while (!stopping()) {
     // Flow control: wait for room in the window (or the end of the stream). A full window
     // sends nothing but heartbeats, so memory stays bounded by `window` batches.
@@ -227,18 +227,18 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
     {
       absl::MutexLock lock(&mu_);
       if (!stream_done_ && !stopping() && inflight_.size() >= window) {
-        cv_.WaitWithTimeout(&mu_, options_.heartbeat);
+        clock_.WaitWithDeadline(cv_, mu_, clock_.Now() + options_.heartbeat);
       }
       if (stream_done_) break;
       full = inflight_.size() >= window;
     }
     if (full) {
-      if (absl::Now() - last_sent >= options_.heartbeat) {
+      if (clock_.Now() - last_sent >= options_.heartbeat) {
         s1::NodeMessage hb;
         hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
         hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
         if (!stream.Write(hb)) break;
-        last_sent = absl::Now();
+        last_sent = clock_.Now();
       }
       continue;
     }
@@ -249,13 +249,13 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
       break;
     }
     if (changes->empty()) {
-      if (!feed_.WaitForChange(next - 1, options_.heartbeat) &&
-          absl::Now() - last_sent >= options_.heartbeat) {
+      if (!feed_.WaitForChange(next - 1, clock_, clock_.Now() + options_.heartbeat) &&
+          clock_.Now() - last_sent >= options_.heartbeat) {
         s1::NodeMessage hb;
         hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
         hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
         if (!stream.Write(hb)) break;
-        last_sent = absl::Now();
+        last_sent = clock_.Now();
       }
       MaybeTrim();
       continue;
@@ -282,7 +282,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
       max_inflight_seen_ = std::max(max_inflight_seen_, static_cast<int>(inflight_.size()));
     }
     if (!stream.Write(msg)) break;
-    last_sent = absl::Now();
+    last_sent = clock_.Now();
     next = last + 1;
   }
   {
@@ -353,8 +353,8 @@ void SyncClient::OnAck(uint64_t upto_seq) {
 void SyncClient::MaybeTrim() {
   {
     absl::MutexLock lock(&mu_);
-    if (absl::Now() - last_trim_ < absl::Minutes(1)) return;
-    last_trim_ = absl::Now();
+    if (clock_.Now() - last_trim_ < absl::Minutes(1)) return;
+    last_trim_ = clock_.Now();
   }
   const int64_t cutoff = absl::ToUnixMillis(clock_.Now() - options_.retention);
   absl::StatusOr<uint64_t> oldest = feed_.TrimChangelog(UINT64_MAX, cutoff, 10'000);
@@ -382,7 +382,7 @@ absl::Status SyncClient::WaitForAck(uint64_t seq, absl::Time deadline) const {
   absl::MutexLock lock(&mu_);
   while (acked_seq_ < seq) {
     if (stopping()) return absl::UnavailableError("sync client stopping");
-    if (cv_.WaitWithDeadline(&mu_, deadline) && acked_seq_ < seq) {
+    if (clock_.WaitWithDeadline(cv_, mu_, deadline) && acked_seq_ < seq) {
       return absl::DeadlineExceededError(
           absl::StrCat("the Kanwil has acknowledged up to ", acked_seq_, ", not yet ", seq));
     }
@@ -394,7 +394,8 @@ absl::Status SyncClient::WaitForDesignation(uint64_t revision, absl::Time deadli
   absl::MutexLock lock(&mu_);
   while (feed_.Info().designation_revision < revision) {
     if (stopping()) return absl::UnavailableError("sync client stopping");
-    if (cv_.WaitWithDeadline(&mu_, deadline) && feed_.Info().designation_revision < revision) {
+    if (clock_.WaitWithDeadline(cv_, mu_, deadline) &&
+        feed_.Info().designation_revision < revision) {
       return absl::DeadlineExceededError(absl::StrCat("designation revision ", revision,
                                                       " not received yet (have ",
                                                       feed_.Info().designation_revision, ")"));
