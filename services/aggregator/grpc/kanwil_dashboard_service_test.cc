@@ -1,13 +1,13 @@
 // The dashboard's gRPC adapter over an in-process channel: statuses reach the client with the
 // core's code and message, and bearer tokens map callers to roles.
 
-#include "common/time/clock.h"
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
 
 #include <memory>
 #include <string>
 
 #include "common/testing/status_matchers.h"
+#include "common/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
