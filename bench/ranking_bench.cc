@@ -493,7 +493,7 @@ int Run(const Flags& f) {
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   auto call = [&](const kv1::GetRankingRequest& req, kv1::Ranking* out) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+    ctx.set_deadline(absl::ToChronoTime(unggul::RealClock().Now() + absl::Minutes(10)));
     const absl::Time start = unggul::RealClock().Now();
     grpc::Status s = stub->GetRanking(&ctx, req, out);
     if (!s.ok()) {

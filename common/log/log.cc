@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/time/clock.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -77,9 +78,8 @@ spdlog::logger& Logger() {
 }
 
 std::string Timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  // Log lines carry real time, also when UNGGUL_NOW shifts the services' clock.
+  const int64_t ms = absl::ToUnixMillis(RealClock().Now());
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);

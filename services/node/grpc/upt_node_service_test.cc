@@ -8,6 +8,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/server.h"
@@ -319,7 +320,7 @@ grpc::Status RawCall(grpc::Server& server, const std::string& method, const std:
   grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer reply;
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  ctx.set_deadline(absl::ToChronoTime(RealClock().Now() + absl::Seconds(30)));
   absl::Notification done;
   grpc::Status status;
   stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
