@@ -1,5 +1,6 @@
 #include "services/aggregator/store/keys.h"
 
+#include "common/records/kinds.h"
 #include "common/testing/status_matchers.h"
 #include "gtest/gtest.h"
 
@@ -51,7 +52,8 @@ TEST(AggregatorKeysTest, RejectsBadInput) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(RegistryKey::Create(0).status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(UptKey::Decode("no-nul").status(), StatusIs(absl::StatusCode::kDataLoss));
-  EXPECT_THAT(ReplicaKey::Decode(std::string("\x09U\0I\0", 5)).status(),
+  const char no_kind = static_cast<char>(RecordKinds().back().number + 1);
+  EXPECT_THAT(ReplicaKey::Decode(std::string(1, no_kind) + std::string("U\0I\0", 4)).status(),
               StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(ReplicaKey::Decode(std::string("\x02U\0", 3)).status(),
               StatusIs(absl::StatusCode::kDataLoss));

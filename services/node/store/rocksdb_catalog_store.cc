@@ -38,20 +38,24 @@ absl::string_view CfFor(RecordKind kind) {
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
-// StoredCounts has, for each RecordCounts field, a field of the same name (the numbers differ:
-// on disk they are older than the API's kind-numbered ones). Copies by name, so a new kind
-// needs no code here.
-template <typename From, typename To>
-void CopyCountsByName(const From& from, To& to) {
-  const google::protobuf::Reflection* rf = from.GetReflection();
-  const google::protobuf::Reflection* rt = to.GetReflection();
+// Stored counts (by kind number, format 3) <-> the API's RecordCounts (a field per kind, numbered
+// like the kind). Through the registry, so a new kind needs no code here.
+v1::RecordCounts CountsFromStored(const storage::v1::StoredCounts& stored) {
+  v1::RecordCounts counts;
   for (const RecordKindInfo& kind : RecordKinds()) {
-    const google::protobuf::FieldDescriptor* f =
-        From::descriptor()->FindFieldByName(std::string(kind.count->name()));
-    const google::protobuf::FieldDescriptor* t =
-        To::descriptor()->FindFieldByName(std::string(kind.count->name()));
-    UNGGUL_CHECK(f != nullptr && t != nullptr);  // checked by the store test
-    rt->SetInt64(&to, t, rf->GetInt64(from, f));
+    auto it = stored.by_kind().find(kind.number);
+    if (it != stored.by_kind().end()) {
+      counts.GetReflection()->SetInt64(&counts, kind.count, it->second);
+    }
+  }
+  return counts;
+}
+
+void CountsToStored(const v1::RecordCounts& counts, storage::v1::StoredCounts& stored) {
+  stored.mutable_by_kind()->clear();
+  for (const RecordKindInfo& kind : RecordKinds()) {
+    const int64_t n = counts.GetReflection()->GetInt64(counts, kind.count);
+    if (n != 0) (*stored.mutable_by_kind())[kind.number] = n;
   }
 }
 
@@ -131,6 +135,40 @@ absl::Status MigrateRequestIndex(OwnedRocksDb& db) {
   return FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate request index");
 }
 
+// Format 2 -> 3: the per-kind count fields of StoredCounts move into by_kind (keyed by kind
+// number; a legacy field is named like the kind's RecordCounts field). Idempotent: a crash before
+// the format is stored redoes it on a map that already holds the counts.
+absl::Status MigrateCountsToMap(OwnedRocksDb& db) {
+  std::string value;
+  rocksdb::Status s =
+      db.db().Get(rocksdb::ReadOptions(), db.cf(kMetaCf), ToSlice(MetaKey::kCounts), &value);
+  if (s.IsNotFound()) return absl::OkStatus();
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read counts"));
+  storage::v1::StoredCounts stored;
+  if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable record counts");
+  const google::protobuf::Reflection* r = stored.GetReflection();
+  const google::protobuf::Descriptor* d = storage::v1::StoredCounts::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* legacy = d->field(i);
+    if (legacy->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT64 ||
+        legacy->is_repeated() || r->GetInt64(stored, legacy) == 0) {
+      continue;
+    }
+    const RecordKindInfo* kind = nullptr;
+    for (const RecordKindInfo& k : RecordKinds()) {
+      if (k.count->name() == legacy->name()) kind = &k;
+    }
+    if (kind == nullptr) {
+      return absl::DataLossError(absl::StrCat("stored count ", legacy->name(), " names no kind"));
+    }
+    (*stored.mutable_by_kind())[kind->number] = r->GetInt64(stored, legacy);
+    r->ClearField(&stored, legacy);
+  }
+  return FromRocksStatus(db.db().Put(db.write_options(), db.cf(kMetaCf),
+                                     ToSlice(MetaKey::kCounts), stored.SerializeAsString()),
+                         "migrate counts");
+}
+
 // Brings a database of an older format to kFormatVersion, one step per version; each step ends
 // with the new version stored (synced), so a crash mid-way resumes from the last finished step.
 absl::Status Migrate(OwnedRocksDb& db, storage::v1::StoredMeta& meta) {
@@ -138,6 +176,9 @@ absl::Status Migrate(OwnedRocksDb& db, storage::v1::StoredMeta& meta) {
     switch (meta.format_version()) {
       case 1:
         UNGGUL_RETURN_IF_ERROR(MigrateRequestIndex(db));
+        break;
+      case 2:
+        UNGGUL_RETURN_IF_ERROR(MigrateCountsToMap(db));
         break;
       default:
         return absl::InternalError(
@@ -242,8 +283,7 @@ absl::StatusOr<std::unique_ptr<RocksDbCatalogStore>> RocksDbCatalogStore::Open(
     }
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan changelog"));
   }
-  v1::RecordCounts counts;
-  CopyCountsByName(stored_counts, counts);
+  v1::RecordCounts counts = CountsFromStored(stored_counts);
   std::unique_ptr<RocksDbCatalogStore> store(new RocksDbCatalogStore(
       std::move(db), meta.upt_code(), meta.incarnation_id(), meta.format_version(),
       std::move(counts), stored_counts.digest(), last_seq + 1, sync_state.acked_seq(), oldest_seq,
@@ -369,7 +409,7 @@ absl::StatusOr<uint64_t> RocksDbCatalogStore::Put(const v1::Record& record,
   v1::RecordCounts counts = counts_;
   if (!existed) CountRecord(counts, *kind, 1);
   storage::v1::StoredCounts stored_counts;
-  CopyCountsByName(counts, stored_counts);
+  CountsToStored(counts, stored_counts);
   *stored_counts.mutable_digest() = digest;
 
   rocksdb::WriteBatch wb;  // record + index + changelog + counts (+ request), atomically

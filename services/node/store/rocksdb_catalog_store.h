@@ -21,7 +21,7 @@ class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
  public:
   // On-disk format, recorded in `meta`. 1: the first release. 2: adds the `requests_by_time`
   // retention index (Open migrates a format-1 database; a newer format is refused).
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
 
   struct Options {
     std::string path;         // database directory; created when missing
