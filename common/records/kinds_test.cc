@@ -30,6 +30,7 @@ TEST(RecordKindsTest, EveryOneofFieldIsAKindWithItsMetadata) {
       {6, "monthly labour report", "labour", "report_id", "product_id", "month", 1},
       {7, "settlement", "settlements", "settlement_id", "product_id", "period_end", 0},
       {8, "customer return", "returns", "return_id", "product_id", "return_date", 0},
+      {9, "exhibition", "exhibitions", "exhibition_id", "product_id", "start_date", 0},
   };
   ASSERT_EQ(RecordKinds().size(), want.size());
   EXPECT_EQ(v1::Record::descriptor()->FindOneofByName("kind")->field_count(),
@@ -49,8 +50,8 @@ TEST(RecordKindsTest, EveryOneofFieldIsAKindWithItsMetadata) {
     EXPECT_EQ(k.recorded_at != nullptr, k.number != 1);
     EXPECT_EQ(k.node_managed.size(), k.number == 1 ? 3u : 0u);
     EXPECT_EQ(k.count->number(), k.number);
-    // Products and settlements are not rolled up per month; every other kind is.
-    EXPECT_EQ(k.monthly_rollup, k.number != 1 && k.number != 7);
+    // Products, settlements and exhibitions are not rolled up per month; every other kind is.
+    EXPECT_EQ(k.monthly_rollup, k.number != 1 && k.number != 7 && k.number != 9);
     EXPECT_EQ(FindRecordKind(k.number), &k);
     EXPECT_EQ(FindRecordKindByPlural(k.plural), &k);
   }
@@ -58,7 +59,7 @@ TEST(RecordKindsTest, EveryOneofFieldIsAKindWithItsMetadata) {
   EXPECT_EQ(FindRecordKind(static_cast<int>(RecordKind::kCustomerReturn))->field_name,
             "customer_return");
   EXPECT_EQ(FindRecordKind(static_cast<int>(RecordKind::kLabour))->field_name, "labour");
-  for (int bad : {0, -1, 9, 127, 255}) EXPECT_EQ(FindRecordKind(bad), nullptr) << bad;
+  for (int bad : {0, -1, 10, 127, 255}) EXPECT_EQ(FindRecordKind(bad), nullptr) << bad;
   EXPECT_EQ(FindRecordKindByPlural("batch"), nullptr);
 }
 

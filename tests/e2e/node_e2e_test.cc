@@ -225,5 +225,52 @@ TEST_F(NodeE2eTest, FixtureWindowEndsWithTheLastCompleteMonth) {
   EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT: UNGGUL_NOW: must be RFC 3339"));
 }
 
+// Exhibitions were added as a record kind with a message, a oneof entry, a count and a validator
+// only: the typed-free API, the CLI commands, the CSV import and the table come from the registry.
+TEST_F(NodeE2eTest, ANewRecordKindWorksThroughTheGenericApiCliAndCsv) {
+  StartNode();
+  ASSERT_EQ(Ctl({"product", "create", "--json", kProductJson}).exit_code, 0);
+  constexpr char kBazaar[] = R"({"exhibition_id": "SMS-LP-LAHAT-GSJM-PMR-251115",
+      "product_id": "SMS-LP-LAHAT-GSJM", "event_name": "Bazar UMKM Pemasyarakatan OPI Mall",
+      "start_date": "2025-11-15", "end_date": "2025-11-17", "regency_code": "16.71",
+      "sales_idr": 4250000, "award": "Stand terbaik"})";
+  RunResult r = Ctl({"exhibition", "record", "--json", kBazaar, "--request-id", "pmr-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(written)"));
+  r = Ctl({"exhibition", "record", "--json", kBazaar, "--request-id", "pmr-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("already recorded; nothing written"));
+  r = Ctl({"exhibition", "record", "--json",
+           R"({"exhibition_id": "SMS-LP-LAHAT-GSJM-PMR-BAD", "product_id": "SMS-LP-LAHAT-GSJM",
+               "event_name": "Pameran", "start_date": "2025-11-15", "end_date": "2025-11-14"})"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT: exhibition.end_date: must be on or after "
+                               "start_date (2025-11-14 < 2025-11-15)"));
+
+  const std::string csv = WriteFile(
+      "exhibitions.csv",
+      "exhibition_id,product_id,event_name,start_date,regency_code,sales_idr\n"
+      "SMS-LP-LAHAT-GSJM-PMR-250427,SMS-LP-LAHAT-GSJM,\"Pameran HBP, Kanwil Sumsel\",2025-04-27,"
+      "16.71,1250000\n"
+      "SMS-LP-LAHAT-GSJM-PMR-250817,SMS-LP-LAHAT-GSJM,Hari Pengayoman,2025-08-17,Palembang,0\n");
+  r = Ctl({"import", "exhibitions", csv});
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // a row was rejected
+  EXPECT_THAT(r.out, HasSubstr("2 rows, 1 written, 0 already present, 1 rejected"));
+  EXPECT_THAT(r.out, HasSubstr("exhibition.regency_code"));
+
+  r = Ctl({"exhibition", "list", "--product", "SMS-LP-LAHAT-GSJM"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("EXHIBITION_ID"));
+  EXPECT_THAT(r.out, HasSubstr("EVENT"));
+  EXPECT_THAT(r.out, HasSubstr("Pameran HBP, Kanwil Sumsel"));
+  EXPECT_THAT(r.out, HasSubstr("4.250.000"));
+  r = Ctl({"--output=json", "exhibition", "get", "SMS-LP-LAHAT-GSJM-PMR-251115"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"award\": \"Stand terbaik\""));
+  r = Ctl({"--output=json", "info"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"exhibitions\": \"2\""));
+}
+
 }  // namespace
 }  // namespace unggul::testing

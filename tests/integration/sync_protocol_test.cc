@@ -166,6 +166,30 @@ class SyncProtocolTest : public ::testing::Test {
   SystemClock clock_ = testing::WallClockForTest();
 };
 
+// Exhibitions (the newest kind) replicate like every other kind: stored under their kind tag,
+// counted in the digest, equal record by record.
+TEST_F(SyncProtocolTest, TheNewestRecordKindReachesTheReplicaLikeTheOthers) {
+  auto node = OpenNode("node");
+  Write(*node, 0, 5);
+  v1::Record exhibition;
+  v1::Exhibition* e = exhibition.mutable_exhibition();
+  e->set_exhibition_id("SMS-LP-LAHAT-GSJM-PMR-251115");
+  e->set_product_id("SMS-LP-LAHAT-GSJM");
+  e->set_event_name("Bazar UMKM Pemasyarakatan OPI Mall");
+  e->set_start_date("2025-11-15");
+  e->set_sales_idr(4250000);
+  ASSERT_TRUE(node->Put(exhibition, "", "", 5).ok());
+  auto client = Client(*node);
+  client->Start();
+  ASSERT_THAT(client->WaitForAck(6, clock_.Now() + kDeadline), unggul::testing::IsOk());
+  ExpectReplicaEqualsNode(*node);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::Record> replica, agg_->store().ListRecords(kUpt));
+  int exhibitions = 0;
+  for (const v1::Record& r : replica) exhibitions += r.has_exhibition() ? 1 : 0;
+  EXPECT_EQ(exhibitions, 1);
+  EXPECT_EQ(node->Info().counts.exhibitions(), 1);
+}
+
 TEST_F(SyncProtocolTest, BacklogCatchUpThenLiveTail) {
   auto node = OpenNode("node");
   Write(*node, 0, 3000);

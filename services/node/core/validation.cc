@@ -553,6 +553,21 @@ absl::Status CertificationProductRules(const v1::Record& record, const v1::Produ
   return absl::OkStatus();
 }
 
+absl::Status ValidateExhibition(const v1::Record& record, const ValidationContext& ctx) {
+  const v1::Exhibition& e = record.exhibition();
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("exhibition.exhibition_id", e.exhibition_id(), ctx));
+  UNGGUL_RETURN_IF_ERROR(ValidateRecordId("exhibition.product_id", e.product_id(), ctx));
+  UNGGUL_RETURN_IF_ERROR(CheckText("exhibition.event_name", e.event_name(), 1, 120));
+  UNGGUL_ASSIGN_OR_RETURN(int32_t start,
+                          CheckDate("exhibition.start_date", e.start_date(), true, true, ctx));
+  UNGGUL_ASSIGN_OR_RETURN(int32_t end,
+                          CheckDate("exhibition.end_date", e.end_date(), false, true, ctx));
+  UNGGUL_RETURN_IF_ERROR(CheckNotBefore("exhibition.end_date", end, "start_date", start));
+  UNGGUL_RETURN_IF_ERROR(CheckRegencyCode("exhibition.regency_code", e.regency_code()));
+  UNGGUL_RETURN_IF_ERROR(CheckMoney("exhibition.sales_idr", e.sales_idr()));
+  return CheckText("exhibition.award", e.award(), 0, 120);
+}
+
 // One entry per immutable kind, keyed by its oneof field number.
 const absl::flat_hash_map<int, KindRules>& RuleTable() {
   static const auto* table = new absl::flat_hash_map<int, KindRules>{
@@ -587,6 +602,7 @@ const absl::flat_hash_map<int, KindRules>& RuleTable() {
         [](const v1::Record& r, const v1::Product& p) {
           return CheckSku("customer_return.sku_code", p, r.customer_return().sku_code());
         }}},
+      {v1::Record::kExhibitionFieldNumber, {&ValidateExhibition}},
   };
   return *table;
 }
