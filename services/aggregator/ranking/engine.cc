@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -316,259 +317,313 @@ int ReachOf(const std::string& region) {
   return 0;
 }
 
+// One function per measure: the raw value of an indicator with its inputs and notes.
+
+Raw RawPersonMonths(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& f,
+                    const PeriodInfo& /*period*/) {
+  if (f.reports == 0) return Missing("no monthly labour report in the period");
+  Raw r;
+  r.value = static_cast<double>(f.person_months);
+  r.inputs = {{"months_reported", f.reports}, {"small_cell_months", f.small_cell_reports}};
+  if (f.small_cell_reports > 0) {
+    r.note = absl::StrCat(f.small_cell_reports, " month(s) bucketed 1-2, counted as 1");
+  }
+  if (in.avg_inmate_population && *in.avg_inmate_population > 0) {
+    r.adjusted = r.value / *in.avg_inmate_population;
+  }
+  return r;
+}
+
+Raw RawTraining(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& /*f*/,
+                const PeriodInfo& period) {
+  Raw r;
+  int64_t completed = 0;
+  int64_t competency = 0;
+  int64_t other_certificates = 0;
+  int counted = 0;
+  for (const n1::Training& t : in.trainings) {
+    const std::string& date = t.end_date().empty() ? t.start_date() : t.end_date();
+    std::optional<int> month = MonthIndex(date);
+    if (!month || !period.Contains(*month)) continue;
+    ++counted;
+    completed += t.completed_count();
+    if (t.certificate_scheme() == n1::CERTIFICATE_SCHEME_BNSP_COMPETENCY) {
+      competency += t.certificates_count();
+    } else {
+      other_certificates += t.certificates_count();
+    }
+  }
+  r.value = static_cast<double>(completed + 2 * competency);
+  r.inputs = {{"trainings", counted},
+              {"completed", static_cast<double>(completed)},
+              {"competency_certificates", static_cast<double>(competency)}};
+  if (other_certificates > 0) {
+    r.note = absl::StrCat(other_certificates,
+                          " attendance/other certificate(s) not counted as competency");
+  }
+  return r;
+}
+
+Raw RawPremiPerPersonMonth(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& f,
+                           const PeriodInfo& /*period*/) {
+  if (!in.premi_total_idr) return Missing("premi total not reported (settlement)");
+  if (f.reports == 0) return Missing("no monthly labour report: person-months unknown");
+  if (f.person_months <= 0) return Missing("0 person-months reported");
+  Raw r;
+  r.value = static_cast<double>(*in.premi_total_idr) / static_cast<double>(f.person_months);
+  r.inputs = {{"premi_total_idr", static_cast<double>(*in.premi_total_idr)},
+              {"person_months", static_cast<double>(f.person_months)}};
+  return r;
+}
+
+Raw RawGrossSales(const k1::Indicator& /*ind*/, const ProductInput& /*in*/, const Facts& f,
+                  const PeriodInfo& /*period*/) {
+  Raw r;
+  r.value = static_cast<double>(f.revenue_idr);
+  r.inputs = {{"sales", static_cast<double>(f.sales)}};
+  return r;
+}
+
+Raw RawPnbp(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& /*f*/,
+            const PeriodInfo& /*period*/) {
+  if (!in.pnbp_deposited_idr) return Missing("PNBP deposited not reported (settlement)");
+  Raw r;
+  r.value = static_cast<double>(*in.pnbp_deposited_idr);
+  return r;
+}
+
+Raw RawMarketReach(const k1::Indicator& ind, const ProductInput& /*in*/, const Facts& f,
+                   const PeriodInfo& /*period*/) {
+  const k1::Normalisation& norm = ind.normalisation();
+  const k1::MarketReachFormula& p = norm.market_reach();
+  std::vector<std::string> channels;
+  for (const auto& [channel, revenue] : f.revenue_by_channel) {
+    if (revenue > 0 && channel != "UNSPECIFIED") channels.push_back(channel);
+  }
+  int reach = 0;
+  for (const auto& [region, revenue] : f.revenue_by_region) {
+    if (revenue > 0) reach = std::max(reach, ReachOf(region));
+  }
+  const double ch = static_cast<double>(channels.size());
+  Raw r;
+  r.value = p.channel_weight() * std::min(ch / p.channel_cap(), 1.0) +
+            p.reach_weight() * std::min(reach / p.reach_max(), 1.0);
+  r.inputs = {{"channels", ch}, {"reach", static_cast<double>(reach)}};
+  r.note = absl::StrCat(channels.size(), " channel(s)",
+                        channels.empty() ? "" : " (" + absl::StrJoin(channels, ", ") + ")",
+                        "; furthest buyer: ", kReachNames[reach]);
+  return r;
+}
+
+Raw RawSalesGrowth(const k1::Indicator& ind, const ProductInput& in, const Facts& f,
+                   const PeriodInfo& /*period*/) {
+  const k1::Normalisation& norm = ind.normalisation();
+  const double new_value =
+      norm.has_fixed_anchors() ? norm.fixed_anchors().new_product_value() : 0.5;
+  Raw r;
+  r.inputs = {{"sales_idr", static_cast<double>(f.revenue_idr)}};
+  if (f.launched_in_period) {
+    r.fixed_n = new_value;
+    r.note = "new product (launched " + in.product.launch_date() + ")";
+    return r;
+  }
+  if (!in.previous_period_revenue_idr) {
+    return Missing("previous period revenue unknown");
+  }
+  const double prev = static_cast<double>(*in.previous_period_revenue_idr);
+  r.inputs.push_back({"previous_sales_idr", prev});
+  if (prev <= 0) {
+    r.fixed_n = new_value;
+    r.note = "new product (no sales in the previous period)";
+    return r;
+  }
+  r.value = (static_cast<double>(f.revenue_idr) - prev) / prev;
+  return r;
+}
+
+Raw RawGrossMargin(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& f,
+                   const PeriodInfo& /*period*/) {
+  if (f.revenue_idr <= 0) return Missing("no sales revenue in the period");
+  Raw r;
+  double cogs = 0;
+  if (in.cogs_idr) {
+    cogs = static_cast<double>(*in.cogs_idr);
+  } else if (f.direct_cost_idr > 0) {
+    cogs = static_cast<double>(f.direct_cost_idr);
+    r.note = "COGS approximated by the batches' direct costs (no settlement)";
+  } else {
+    return Missing("COGS not reported and no batch direct costs");
+  }
+  const double sales = static_cast<double>(f.revenue_idr);
+  r.value = (sales - cogs) / sales;
+  r.inputs = {{"sales_idr", sales}, {"cogs_idr", cogs}};
+  return r;
+}
+
+Raw RawLegality(const k1::Indicator& ind, const ProductInput& in, const Facts& /*f*/,
+                const PeriodInfo& period) {
+  const k1::Normalisation& norm = ind.normalisation();
+  const k1::PointsTable* table = nullptr;
+  for (const k1::PointsTable& t : norm.points().tables()) {
+    for (int c : t.categories()) {
+      if (c == in.product.category() && table == nullptr) table = &t;
+    }
+  }
+  if (table == nullptr) {
+    for (const k1::PointsTable& t : norm.points().tables()) {
+      if (t.categories().empty()) table = &t;
+    }
+  }
+  Raw r;
+  std::vector<std::string> earned;
+  for (const k1::PointsItem& item : table->items()) {
+    r.points_max += item.points();
+    double best = 0;
+    std::string how;
+    for (const n1::Certification& c : in.certifications) {
+      if (std::find(item.any_of().begin(), item.any_of().end(), c.type()) == item.any_of().end() ||
+          !ValidAt(c, period.end_date)) {
+        continue;
+      }
+      double pts = item.points();
+      std::string what = TypeName(c.type());
+      if (c.type() == n1::CERTIFICATION_TYPE_MEREK && !IsRegisteredMerek(c)) {
+        pts = item.filed_points();
+        what = "MEREK filed";
+      }
+      if (pts > best) {
+        best = pts;
+        how = what;
+      }
+    }
+    r.value += best;
+    r.inputs.push_back({item.label(), best});
+    if (best > 0) earned.push_back(absl::StrCat(how, " ", Points(best)));
+  }
+  r.note =
+      absl::StrCat(table->name(), ": ", earned.empty() ? "nothing" : absl::StrJoin(earned, " + "),
+                   " of ", Points(r.points_max), " points valid on ", period.end_date);
+  return r;
+}
+
+Raw RawQcPassRate(const k1::Indicator& /*ind*/, const ProductInput& in, const Facts& f,
+                  const PeriodInfo& /*period*/) {
+  if (!(f.qty_produced > 0)) return Missing("nothing produced in the period");
+  Raw r;
+  const double returns = in.customer_returns_qty.value_or(0);
+  r.value = 1 - (f.qty_rejected + returns) / f.qty_produced;
+  r.inputs = {{"qty_produced", f.qty_produced},
+              {"qty_rejected", f.qty_rejected},
+              {"customer_returns_qty", returns}};
+  if (!in.customer_returns_qty) r.note = "no customer returns recorded in the period";
+  return r;
+}
+
+Raw RawPanel(const k1::Indicator& ind, const ProductInput& in, const Facts& /*f*/,
+             const PeriodInfo& /*period*/) {
+  const k1::Normalisation& norm = ind.normalisation();
+  Raw r;
+  std::vector<double> used;
+  auto it = in.panel.find(ind.code());
+  if (it != in.panel.end()) {
+    for (const PanelScore& s : it->second) {
+      k1::PanelScoreUsed u;
+      u.set_assessor_id(s.assessor_id);
+      u.set_score(s.score);
+      u.set_external(s.external);
+      u.set_conflict_of_interest(s.conflict_of_interest);
+      r.panel.push_back(std::move(u));
+      if (!s.conflict_of_interest) used.push_back(s.score);
+    }
+  }
+  const int excluded = static_cast<int>(r.panel.size() - used.size());
+  const std::string excluded_note =
+      excluded > 0 ? absl::StrCat("; ", excluded, " conflicted score(s) excluded") : "";
+  const int needed = norm.rubric().min_assessors();
+  if (static_cast<int>(used.size()) < needed) {
+    r.missing = true;
+    r.note =
+        absl::StrCat(used.size(), " usable assessor score(s), ", needed, " needed", excluded_note);
+    return r;
+  }
+  std::sort(used.begin(), used.end());
+  const size_t n = used.size();
+  r.value = n % 2 == 1 ? used[n / 2] : (used[n / 2 - 1] + used[n / 2]) / 2;
+  r.inputs = {{"assessors", static_cast<double>(n)}};
+  r.note = absl::StrCat("median of ", n, " assessor scores", excluded_note);
+  return r;
+}
+
+Raw RawLocalInputShare(const k1::Indicator& /*ind*/, const ProductInput& /*in*/, const Facts& f,
+                       const PeriodInfo& /*period*/) {
+  if (f.input_cost_idr <= 0) return Missing("no input costs recorded in the period");
+  Raw r;
+  r.value = static_cast<double>(f.local_input_cost_idr) / static_cast<double>(f.input_cost_idr);
+  r.inputs = {{"local_input_cost_idr", static_cast<double>(f.local_input_cost_idr)},
+              {"input_cost_idr", static_cast<double>(f.input_cost_idr)}};
+  return r;
+}
+
+Raw RawContinuity(const k1::Indicator& ind, const ProductInput& /*in*/, const Facts& f,
+                  const PeriodInfo& period) {
+  const k1::Normalisation& norm = ind.normalisation();
+  const k1::ContinuityFormula& p = norm.continuity();
+  const int active = static_cast<int>(f.qty_by_active_month.size());
+  double cv = 0;
+  if (active > 0) {
+    double mean = 0;
+    for (const auto& [m, q] : f.qty_by_active_month) mean += q;
+    mean /= active;
+    double var = 0;
+    for (const auto& [m, q] : f.qty_by_active_month) var += (q - mean) * (q - mean);
+    var /= active;
+    cv = mean > 0 ? std::sqrt(var) / mean : p.cv_cap();
+  }
+  Raw r;
+  if (active == 0) {
+    r.value = 0;
+    r.note = "no active month";
+  } else {
+    r.value = p.active_weight() * std::min(1.0, static_cast<double>(active) / period.months) +
+              p.stability_weight() * (1 - std::min(cv, p.cv_cap()) / p.cv_cap());
+    r.note = absl::StrFormat("%d of %d months active, CV of monthly output %.3f", active,
+                             period.months, cv);
+  }
+  r.inputs = {{"active_months", static_cast<double>(active)},
+              {"period_months", static_cast<double>(period.months)},
+              {"cv", cv}};
+  return r;
+}
+
+using RawFn = Raw (*)(const k1::Indicator&, const ProductInput&, const Facts&, const PeriodInfo&);
+
+// Measure -> its raw-value function. A measure without an entry is "unknown" (the model
+// validation refuses such a model before it gets here).
+const absl::flat_hash_map<int, RawFn>& RawFunctions() {
+  static const auto* table = new absl::flat_hash_map<int, RawFn>{
+      {k1::MEASURE_PERSON_MONTHS, &RawPersonMonths},
+      {k1::MEASURE_TRAINING, &RawTraining},
+      {k1::MEASURE_PREMI_PER_PERSON_MONTH, &RawPremiPerPersonMonth},
+      {k1::MEASURE_GROSS_SALES, &RawGrossSales},
+      {k1::MEASURE_PNBP, &RawPnbp},
+      {k1::MEASURE_MARKET_REACH, &RawMarketReach},
+      {k1::MEASURE_SALES_GROWTH, &RawSalesGrowth},
+      {k1::MEASURE_GROSS_MARGIN, &RawGrossMargin},
+      {k1::MEASURE_LEGALITY, &RawLegality},
+      {k1::MEASURE_QC_PASS_RATE, &RawQcPassRate},
+      {k1::MEASURE_PANEL, &RawPanel},
+      {k1::MEASURE_LOCAL_INPUT_SHARE, &RawLocalInputShare},
+      {k1::MEASURE_CONTINUITY, &RawContinuity},
+  };
+  return *table;
+}
+
 Raw RawValue(const k1::Indicator& ind, const ProductInput& in, const Facts& f,
              const PeriodInfo& period) {
-  const k1::Normalisation& norm = ind.normalisation();
-  switch (ind.measure()) {
-    case k1::MEASURE_PERSON_MONTHS: {
-      if (f.reports == 0) return Missing("no monthly labour report in the period");
-      Raw r;
-      r.value = static_cast<double>(f.person_months);
-      r.inputs = {{"months_reported", f.reports}, {"small_cell_months", f.small_cell_reports}};
-      if (f.small_cell_reports > 0) {
-        r.note = absl::StrCat(f.small_cell_reports, " month(s) bucketed 1-2, counted as 1");
-      }
-      if (in.avg_inmate_population && *in.avg_inmate_population > 0) {
-        r.adjusted = r.value / *in.avg_inmate_population;
-      }
-      return r;
-    }
-    case k1::MEASURE_TRAINING: {
-      Raw r;
-      int64_t completed = 0;
-      int64_t competency = 0;
-      int64_t other_certificates = 0;
-      int counted = 0;
-      for (const n1::Training& t : in.trainings) {
-        const std::string& date = t.end_date().empty() ? t.start_date() : t.end_date();
-        std::optional<int> month = MonthIndex(date);
-        if (!month || !period.Contains(*month)) continue;
-        ++counted;
-        completed += t.completed_count();
-        if (t.certificate_scheme() == n1::CERTIFICATE_SCHEME_BNSP_COMPETENCY) {
-          competency += t.certificates_count();
-        } else {
-          other_certificates += t.certificates_count();
-        }
-      }
-      r.value = static_cast<double>(completed + 2 * competency);
-      r.inputs = {{"trainings", counted},
-                  {"completed", static_cast<double>(completed)},
-                  {"competency_certificates", static_cast<double>(competency)}};
-      if (other_certificates > 0) {
-        r.note = absl::StrCat(other_certificates,
-                              " attendance/other certificate(s) not counted as competency");
-      }
-      return r;
-    }
-    case k1::MEASURE_PREMI_PER_PERSON_MONTH: {
-      if (!in.premi_total_idr) return Missing("premi total not reported (settlement)");
-      if (f.reports == 0) return Missing("no monthly labour report: person-months unknown");
-      if (f.person_months <= 0) return Missing("0 person-months reported");
-      Raw r;
-      r.value = static_cast<double>(*in.premi_total_idr) / static_cast<double>(f.person_months);
-      r.inputs = {{"premi_total_idr", static_cast<double>(*in.premi_total_idr)},
-                  {"person_months", static_cast<double>(f.person_months)}};
-      return r;
-    }
-    case k1::MEASURE_GROSS_SALES: {
-      Raw r;
-      r.value = static_cast<double>(f.revenue_idr);
-      r.inputs = {{"sales", static_cast<double>(f.sales)}};
-      return r;
-    }
-    case k1::MEASURE_PNBP: {
-      if (!in.pnbp_deposited_idr) return Missing("PNBP deposited not reported (settlement)");
-      Raw r;
-      r.value = static_cast<double>(*in.pnbp_deposited_idr);
-      return r;
-    }
-    case k1::MEASURE_MARKET_REACH: {
-      const k1::MarketReachFormula& p = norm.market_reach();
-      std::vector<std::string> channels;
-      for (const auto& [channel, revenue] : f.revenue_by_channel) {
-        if (revenue > 0 && channel != "UNSPECIFIED") channels.push_back(channel);
-      }
-      int reach = 0;
-      for (const auto& [region, revenue] : f.revenue_by_region) {
-        if (revenue > 0) reach = std::max(reach, ReachOf(region));
-      }
-      const double ch = static_cast<double>(channels.size());
-      Raw r;
-      r.value = p.channel_weight() * std::min(ch / p.channel_cap(), 1.0) +
-                p.reach_weight() * std::min(reach / p.reach_max(), 1.0);
-      r.inputs = {{"channels", ch}, {"reach", static_cast<double>(reach)}};
-      r.note = absl::StrCat(channels.size(), " channel(s)",
-                            channels.empty() ? "" : " (" + absl::StrJoin(channels, ", ") + ")",
-                            "; furthest buyer: ", kReachNames[reach]);
-      return r;
-    }
-    case k1::MEASURE_SALES_GROWTH: {
-      const double new_value =
-          norm.has_fixed_anchors() ? norm.fixed_anchors().new_product_value() : 0.5;
-      Raw r;
-      r.inputs = {{"sales_idr", static_cast<double>(f.revenue_idr)}};
-      if (f.launched_in_period) {
-        r.fixed_n = new_value;
-        r.note = "new product (launched " + in.product.launch_date() + ")";
-        return r;
-      }
-      if (!in.previous_period_revenue_idr) {
-        return Missing("previous period revenue unknown");
-      }
-      const double prev = static_cast<double>(*in.previous_period_revenue_idr);
-      r.inputs.push_back({"previous_sales_idr", prev});
-      if (prev <= 0) {
-        r.fixed_n = new_value;
-        r.note = "new product (no sales in the previous period)";
-        return r;
-      }
-      r.value = (static_cast<double>(f.revenue_idr) - prev) / prev;
-      return r;
-    }
-    case k1::MEASURE_GROSS_MARGIN: {
-      if (f.revenue_idr <= 0) return Missing("no sales revenue in the period");
-      Raw r;
-      double cogs = 0;
-      if (in.cogs_idr) {
-        cogs = static_cast<double>(*in.cogs_idr);
-      } else if (f.direct_cost_idr > 0) {
-        cogs = static_cast<double>(f.direct_cost_idr);
-        r.note = "COGS approximated by the batches' direct costs (no settlement)";
-      } else {
-        return Missing("COGS not reported and no batch direct costs");
-      }
-      const double sales = static_cast<double>(f.revenue_idr);
-      r.value = (sales - cogs) / sales;
-      r.inputs = {{"sales_idr", sales}, {"cogs_idr", cogs}};
-      return r;
-    }
-    case k1::MEASURE_LEGALITY: {
-      const k1::PointsTable* table = nullptr;
-      for (const k1::PointsTable& t : norm.points().tables()) {
-        for (int c : t.categories()) {
-          if (c == in.product.category() && table == nullptr) table = &t;
-        }
-      }
-      if (table == nullptr) {
-        for (const k1::PointsTable& t : norm.points().tables()) {
-          if (t.categories().empty()) table = &t;
-        }
-      }
-      Raw r;
-      std::vector<std::string> earned;
-      for (const k1::PointsItem& item : table->items()) {
-        r.points_max += item.points();
-        double best = 0;
-        std::string how;
-        for (const n1::Certification& c : in.certifications) {
-          if (std::find(item.any_of().begin(), item.any_of().end(), c.type()) ==
-                  item.any_of().end() ||
-              !ValidAt(c, period.end_date)) {
-            continue;
-          }
-          double pts = item.points();
-          std::string what = TypeName(c.type());
-          if (c.type() == n1::CERTIFICATION_TYPE_MEREK && !IsRegisteredMerek(c)) {
-            pts = item.filed_points();
-            what = "MEREK filed";
-          }
-          if (pts > best) {
-            best = pts;
-            how = what;
-          }
-        }
-        r.value += best;
-        r.inputs.push_back({item.label(), best});
-        if (best > 0) earned.push_back(absl::StrCat(how, " ", Points(best)));
-      }
-      r.note = absl::StrCat(table->name(), ": ",
-                            earned.empty() ? "nothing" : absl::StrJoin(earned, " + "), " of ",
-                            Points(r.points_max), " points valid on ", period.end_date);
-      return r;
-    }
-    case k1::MEASURE_QC_PASS_RATE: {
-      if (!(f.qty_produced > 0)) return Missing("nothing produced in the period");
-      Raw r;
-      const double returns = in.customer_returns_qty.value_or(0);
-      r.value = 1 - (f.qty_rejected + returns) / f.qty_produced;
-      r.inputs = {{"qty_produced", f.qty_produced},
-                  {"qty_rejected", f.qty_rejected},
-                  {"customer_returns_qty", returns}};
-      if (!in.customer_returns_qty) r.note = "no customer returns recorded in the period";
-      return r;
-    }
-    case k1::MEASURE_PANEL: {
-      Raw r;
-      std::vector<double> used;
-      auto it = in.panel.find(ind.code());
-      if (it != in.panel.end()) {
-        for (const PanelScore& s : it->second) {
-          k1::PanelScoreUsed u;
-          u.set_assessor_id(s.assessor_id);
-          u.set_score(s.score);
-          u.set_external(s.external);
-          u.set_conflict_of_interest(s.conflict_of_interest);
-          r.panel.push_back(std::move(u));
-          if (!s.conflict_of_interest) used.push_back(s.score);
-        }
-      }
-      const int excluded = static_cast<int>(r.panel.size() - used.size());
-      const std::string excluded_note =
-          excluded > 0 ? absl::StrCat("; ", excluded, " conflicted score(s) excluded") : "";
-      const int needed = norm.rubric().min_assessors();
-      if (static_cast<int>(used.size()) < needed) {
-        r.missing = true;
-        r.note = absl::StrCat(used.size(), " usable assessor score(s), ", needed, " needed",
-                              excluded_note);
-        return r;
-      }
-      std::sort(used.begin(), used.end());
-      const size_t n = used.size();
-      r.value = n % 2 == 1 ? used[n / 2] : (used[n / 2 - 1] + used[n / 2]) / 2;
-      r.inputs = {{"assessors", static_cast<double>(n)}};
-      r.note = absl::StrCat("median of ", n, " assessor scores", excluded_note);
-      return r;
-    }
-    case k1::MEASURE_LOCAL_INPUT_SHARE: {
-      if (f.input_cost_idr <= 0) return Missing("no input costs recorded in the period");
-      Raw r;
-      r.value = static_cast<double>(f.local_input_cost_idr) / static_cast<double>(f.input_cost_idr);
-      r.inputs = {{"local_input_cost_idr", static_cast<double>(f.local_input_cost_idr)},
-                  {"input_cost_idr", static_cast<double>(f.input_cost_idr)}};
-      return r;
-    }
-    case k1::MEASURE_CONTINUITY: {
-      const k1::ContinuityFormula& p = norm.continuity();
-      const int active = static_cast<int>(f.qty_by_active_month.size());
-      double cv = 0;
-      if (active > 0) {
-        double mean = 0;
-        for (const auto& [m, q] : f.qty_by_active_month) mean += q;
-        mean /= active;
-        double var = 0;
-        for (const auto& [m, q] : f.qty_by_active_month) var += (q - mean) * (q - mean);
-        var /= active;
-        cv = mean > 0 ? std::sqrt(var) / mean : p.cv_cap();
-      }
-      Raw r;
-      if (active == 0) {
-        r.value = 0;
-        r.note = "no active month";
-      } else {
-        r.value = p.active_weight() * std::min(1.0, static_cast<double>(active) / period.months) +
-                  p.stability_weight() * (1 - std::min(cv, p.cv_cap()) / p.cv_cap());
-        r.note = absl::StrFormat("%d of %d months active, CV of monthly output %.3f", active,
-                                 period.months, cv);
-      }
-      r.inputs = {{"active_months", static_cast<double>(active)},
-                  {"period_months", static_cast<double>(period.months)},
-                  {"cv", cv}};
-      return r;
-    }
-    default:
-      return Missing("unknown measure");
-  }
+  const auto& table = RawFunctions();
+  auto it = table.find(ind.measure());
+  if (it == table.end()) return Missing("unknown measure");
+  return it->second(ind, in, f, period);
 }
 
 double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
@@ -745,6 +800,111 @@ double CohortCapOf(std::vector<double> values, const k1::RatioToCap& rule) {
   return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
 }
 
+// An indicator's raw value normalised to 0..1 by its rule (before the COST direction flip).
+// May mark `r` missing (population-adjusted part without a population) and extend `note`.
+double NormalisedValue(const k1::Normalisation& norm, Raw& r, double cap, double adjusted_cap,
+                       k1::IndicatorScore* is, std::string& note) {
+  double value = 0;
+  switch (norm.kind()) {
+    case k1::NORMALISATION_KIND_RATIO_TO_CAP: {
+      is->set_cap(cap);
+      value = cap > 0 ? std::min(r.value, cap) / cap : 0;
+      if (!(cap > 0)) note = note.empty() ? "cap is 0" : note + "; cap is 0";
+      const double share = norm.ratio_to_cap().population_adjusted_share();
+      if (share > 0) {
+        double adj = 0;
+        if (r.adjusted && adjusted_cap > 0) {
+          adj = std::min(*r.adjusted, adjusted_cap) / adjusted_cap;
+        } else {
+          r.missing = true;
+          note = (note.empty() ? "" : note + "; ") +
+                 "UPT population unknown: population-adjusted part scores 0";
+        }
+        value = (1 - share) * value + share * adj;
+      }
+      break;
+    }
+    case k1::NORMALISATION_KIND_FIXED_ANCHORS: {
+      const k1::FixedAnchors& a = norm.fixed_anchors();
+      value = r.fixed_n ? *r.fixed_n : (r.value - a.zero_at()) / (a.one_at() - a.zero_at());
+      break;
+    }
+    case k1::NORMALISATION_KIND_RUBRIC_MEDIAN:
+      value = r.value / norm.rubric().max_score();
+      break;
+    case k1::NORMALISATION_KIND_POINTS_TABLE:
+      value = r.points_max > 0 ? r.value / r.points_max : 0;
+      break;
+    case k1::NORMALISATION_KIND_MARKET_REACH:
+    case k1::NORMALISATION_KIND_CONTINUITY:
+      value = r.value;
+      break;
+    default:
+      break;
+  }
+  return value;
+}
+
+// Pillar scores, total, stars, floors and standing of one product under the default weights.
+void SetPillarsAndStanding(const k1::ScoringModel& model, const ModelIndex& ix, const Weighed& w,
+                           k1::ProductScore& s) {
+  const int num_ind = model.indicators_size();
+  const double potential_min = model.selection().potential_min_total();
+  for (int q = 0; q < model.pillars_size(); ++q) {
+    k1::PillarScore* ps = s.add_pillars();
+    ps->set_pillar(model.pillars(q).code());
+    ps->set_name(model.pillars(q).name());
+    ps->set_score(w.pillar_score[q]);
+    ps->set_max(w.pillar_max[q]);
+    ps->set_fraction(w.pillar_max[q] > 0 ? w.pillar_score[q] / w.pillar_max[q] : 0);
+    int missing = 0;
+    for (int k = 0; k < num_ind; ++k) {
+      if (ix.pillar_of[k] == q && s.indicators(k).missing()) ++missing;
+    }
+    ps->set_missing_indicators(missing);
+  }
+  s.set_total(w.total);
+  s.set_stars(StarsForTotal(model, w.total));
+  s.set_floors_passed(w.floors_passed);
+  for (const k1::FloorResult& fr : w.floors) {
+    *s.add_floors() = fr;
+    if (!fr.passed()) s.add_failed_floors(fr.floor());
+  }
+  const bool ranked = s.eligible() && w.floors_passed;
+  const bool high = w.total + kScoreEpsilon >= potential_min;
+  s.set_potential(!ranked && high);
+  s.set_standing(ranked         ? k1::STANDING_RANKED
+                 : high         ? k1::STANDING_POTENTIAL
+                 : s.eligible() ? k1::STANDING_BELOW_FLOORS
+                                : k1::STANDING_INELIGIBLE);
+}
+
+// Splits the products into ranked (eligible, floors passed) and the others under the weighed
+// totals `ws`, each best first.
+void OrderEntries(const k1::ScoringModel& model, const ModelIndex& ix,
+                  const std::vector<const ProductInput*>& products,
+                  const std::vector<k1::ProductScore*>& scores, const std::vector<Weighed>& ws,
+                  const std::vector<std::vector<double>>& n, std::vector<Entry>* ranked,
+                  std::vector<Entry>* others) {
+  for (size_t i = 0; i < scores.size(); ++i) {
+    Entry e{static_cast<int>(i), &scores[i]->product_id(), &ws[i], &n[i],
+            products[i]->submitted_at_unix_ms};
+    (scores[i]->eligible() && ws[i].floors_passed ? ranked : others)->push_back(e);
+  }
+  auto before = [&](const Entry& a, const Entry& b) { return RanksBefore(model, ix, a, b); };
+  std::sort(ranked->begin(), ranked->end(), before);
+  std::sort(others->begin(), others->end(), before);
+}
+
+// The ids of the first `top_n` ranked entries.
+std::vector<std::string> TopIds(const std::vector<Entry>& ranked, int top_n) {
+  std::vector<std::string> ids;
+  for (size_t r = 0; r < ranked.size() && static_cast<int>(r) < top_n; ++r) {
+    ids.push_back(*ranked[r].product_id);
+  }
+  return ids;
+}
+
 absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPeriod& period,
                               const std::vector<const ProductInput*>& products, k1::Ranking* out) {
   UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
@@ -861,43 +1021,7 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
       double value = 0;  // missing input: scores 0, flagged
       std::string note = r.note;
       if (!r.missing) {
-        switch (norm.kind()) {
-          case k1::NORMALISATION_KIND_RATIO_TO_CAP: {
-            is->set_cap(caps[k]);
-            value = caps[k] > 0 ? std::min(r.value, caps[k]) / caps[k] : 0;
-            if (!(caps[k] > 0)) note = note.empty() ? "cap is 0" : note + "; cap is 0";
-            const double share = norm.ratio_to_cap().population_adjusted_share();
-            if (share > 0) {
-              double adj = 0;
-              if (r.adjusted && adjusted_caps[k] > 0) {
-                adj = std::min(*r.adjusted, adjusted_caps[k]) / adjusted_caps[k];
-              } else {
-                r.missing = true;
-                note = (note.empty() ? "" : note + "; ") +
-                       "UPT population unknown: population-adjusted part scores 0";
-              }
-              value = (1 - share) * value + share * adj;
-            }
-            break;
-          }
-          case k1::NORMALISATION_KIND_FIXED_ANCHORS: {
-            const k1::FixedAnchors& a = norm.fixed_anchors();
-            value = r.fixed_n ? *r.fixed_n : (r.value - a.zero_at()) / (a.one_at() - a.zero_at());
-            break;
-          }
-          case k1::NORMALISATION_KIND_RUBRIC_MEDIAN:
-            value = r.value / norm.rubric().max_score();
-            break;
-          case k1::NORMALISATION_KIND_POINTS_TABLE:
-            value = r.points_max > 0 ? r.value / r.points_max : 0;
-            break;
-          case k1::NORMALISATION_KIND_MARKET_REACH:
-          case k1::NORMALISATION_KIND_CONTINUITY:
-            value = r.value;
-            break;
-          default:
-            break;
-        }
+        value = NormalisedValue(norm, r, caps[k], adjusted_caps[k], is, note);
         value = Clamp01(value);
         if (norm.direction() == k1::DIRECTION_COST && !r.fixed_n) value = 1 - value;
       }
@@ -923,58 +1047,13 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
   for (const k1::Indicator& ind : model.indicators()) weights.push_back(ind.weight());
   std::vector<Weighed> weighed;
   for (size_t i = 0; i < num; ++i) weighed.push_back(Weigh(model, ix, weights, n[i]));
-  const double potential_min = model.selection().potential_min_total();
-  for (size_t i = 0; i < num; ++i) {
-    k1::ProductScore& s = *scores[i];
-    const Weighed& w = weighed[i];
-    for (int q = 0; q < model.pillars_size(); ++q) {
-      k1::PillarScore* ps = s.add_pillars();
-      ps->set_pillar(model.pillars(q).code());
-      ps->set_name(model.pillars(q).name());
-      ps->set_score(w.pillar_score[q]);
-      ps->set_max(w.pillar_max[q]);
-      ps->set_fraction(w.pillar_max[q] > 0 ? w.pillar_score[q] / w.pillar_max[q] : 0);
-      int missing = 0;
-      for (int k = 0; k < num_ind; ++k) {
-        if (ix.pillar_of[k] == q && s.indicators(k).missing()) ++missing;
-      }
-      ps->set_missing_indicators(missing);
-    }
-    s.set_total(w.total);
-    s.set_stars(StarsForTotal(model, w.total));
-    s.set_floors_passed(w.floors_passed);
-    for (const k1::FloorResult& fr : w.floors) {
-      *s.add_floors() = fr;
-      if (!fr.passed()) s.add_failed_floors(fr.floor());
-    }
-    const bool ranked = s.eligible() && w.floors_passed;
-    const bool high = w.total + kScoreEpsilon >= potential_min;
-    s.set_potential(!ranked && high);
-    s.set_standing(ranked         ? k1::STANDING_RANKED
-                   : high         ? k1::STANDING_POTENTIAL
-                   : s.eligible() ? k1::STANDING_BELOW_FLOORS
-                                  : k1::STANDING_INELIGIBLE);
-  }
+  for (size_t i = 0; i < num; ++i) SetPillarsAndStanding(model, ix, weighed[i], *scores[i]);
 
   // 5. Rank under a weight vector: returns the ranked entries (best first) and the others.
   const int top_n = model.selection().kanwil_top_n();
   auto order = [&](const std::vector<Weighed>& ws, std::vector<Entry>* ranked,
                    std::vector<Entry>* others) {
-    for (size_t i = 0; i < num; ++i) {
-      Entry e{static_cast<int>(i), &scores[i]->product_id(), &ws[i], &n[i],
-              products[i]->submitted_at_unix_ms};
-      (scores[i]->eligible() && ws[i].floors_passed ? ranked : others)->push_back(e);
-    }
-    auto before = [&](const Entry& a, const Entry& b) { return RanksBefore(model, ix, a, b); };
-    std::sort(ranked->begin(), ranked->end(), before);
-    std::sort(others->begin(), others->end(), before);
-  };
-  auto top_ids = [&](const std::vector<Entry>& ranked) {
-    std::vector<std::string> ids;
-    for (size_t r = 0; r < ranked.size() && static_cast<int>(r) < top_n; ++r) {
-      ids.push_back(*ranked[r].product_id);
-    }
-    return ids;
+    OrderEntries(model, ix, products, scores, ws, n, ranked, others);
   };
 
   std::vector<Entry> ranked;
@@ -988,7 +1067,7 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
     s.set_upt_rank(++upt_counts[s.upt_code()]);
     s.set_upt_flagship(s.upt_rank() == 1);
   }
-  const std::vector<std::string> default_top = top_ids(ranked);
+  const std::vector<std::string> default_top = TopIds(ranked, top_n);
   for (const std::string& id : default_top) ranking.add_top_product_ids(id);
   for (k1::CloseCall& c : CloseCalls(model, ranked)) *ranking.add_close_calls() = std::move(c);
 
@@ -1015,7 +1094,7 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
       pe->set_rank(is_ranked ? static_cast<int>(r) + 1 : 0);
       pe->set_stars(StarsForTotal(model, e.weighed->total));
     }
-    const std::vector<std::string> top = top_ids(pranked);
+    const std::vector<std::string> top = TopIds(pranked, top_n);
     for (const std::string& id : top) sr->add_top_product_ids(id);
     sr->set_top_set_changed(std::set<std::string>(top.begin(), top.end()) !=
                             std::set<std::string>(default_top.begin(), default_top.end()));
