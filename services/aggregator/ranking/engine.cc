@@ -905,69 +905,35 @@ std::vector<std::string> TopIds(const std::vector<Entry>& ranked, int top_n) {
   return ids;
 }
 
-absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPeriod& period,
-                              const std::vector<const ProductInput*>& products, k1::Ranking* out) {
-  UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
-  UNGGUL_ASSIGN_OR_RETURN(const PeriodInfo p, ParsePeriod(period));
-  UNGGUL_RETURN_IF_ERROR(ValidateInputs(model, products));
-  const ModelIndex ix = IndexModel(model);
-  const int num_ind = model.indicators_size();
-  const size_t num = products.size();
+// Step 1 for one product: its facts, identity fields, gates (eligibility) and raw values.
+absl::StatusOr<Facts> ScoreGatesAndRawValues(const k1::ScoringModel& model, const PeriodInfo& p,
+                                             const ProductInput& in, k1::ProductScore& s,
+                                             std::vector<Raw>& raw) {
+  UNGGUL_ASSIGN_OR_RETURN(Facts f, GatherFacts(in, p));
+  s.set_product_id(in.product.product_id());
+  s.set_upt_code(in.upt_code.empty() ? in.product.upt_code() : in.upt_code);
+  s.set_name(in.product.name());
+  s.set_category(in.product.category());
+  s.set_submitted_at_unix_ms(in.submitted_at_unix_ms);
+  bool eligible = true;
+  for (const k1::Gate& g : model.gates()) {
+    *s.add_gates() = EvaluateGate(g, in, f, p);
+    eligible = eligible && s.gates(s.gates_size() - 1).passed();
+  }
+  s.set_eligible(eligible);
+  for (const k1::Indicator& ind : model.indicators()) raw.push_back(RawValue(ind, in, f, p));
+  return f;
+}
 
-  // 1. Facts, gates and raw values.
-  std::vector<Facts> facts;
-  std::vector<std::vector<Raw>> raw(num);
-  // Product scores live on the result's arena (or on the heap, owned here until handed over).
-  google::protobuf::Arena* arena = out->GetArena();
-  std::vector<std::unique_ptr<k1::ProductScore>> heap_scores;
-  std::vector<k1::ProductScore*> scores(num);
-  for (size_t i = 0; i < num; ++i) {
-    if (arena != nullptr) {
-      scores[i] = google::protobuf::Arena::CreateMessage<k1::ProductScore>(arena);
-    } else {
-      scores[i] = heap_scores.emplace_back(std::make_unique<k1::ProductScore>()).get();
-    }
-  }
-  for (size_t i = 0; i < num; ++i) {
-    const ProductInput& in = *products[i];
-    UNGGUL_ASSIGN_OR_RETURN(Facts f, GatherFacts(in, p));
-    facts.push_back(std::move(f));
-    k1::ProductScore& s = *scores[i];
-    s.set_product_id(in.product.product_id());
-    s.set_upt_code(in.upt_code.empty() ? in.product.upt_code() : in.upt_code);
-    s.set_name(in.product.name());
-    s.set_category(in.product.category());
-    s.set_submitted_at_unix_ms(in.submitted_at_unix_ms);
-    bool eligible = true;
-    for (const k1::Gate& g : model.gates()) {
-      *s.add_gates() = EvaluateGate(g, in, facts[i], p);
-      eligible = eligible && s.gates(s.gates_size() - 1).passed();
-    }
-    s.set_eligible(eligible);
-    for (const k1::Indicator& ind : model.indicators()) {
-      raw[i].push_back(RawValue(ind, in, facts[i], p));
-    }
-  }
-
-  // 2. Cohort and caps.
-  std::vector<size_t> cohort;
-  for (size_t i = 0; i < num; ++i) {
-    if (scores[i]->eligible()) cohort.push_back(i);
-  }
-  const bool fallback_cohort = cohort.empty();
-  if (fallback_cohort) {
-    for (size_t i = 0; i < num; ++i) cohort.push_back(i);
-  }
-  std::vector<double> caps(num_ind, 0);
-  std::vector<double> adjusted_caps(num_ind, 0);
-  k1::Ranking& ranking = *out;
-  ranking.Clear();
-  ranking.set_model_version(model.version());
-  ranking.set_what_if(model.what_if());
-  *ranking.mutable_period() = period;
-  ranking.set_cohort_size(fallback_cohort ? 0 : static_cast<int>(cohort.size()));
+// Step 2: the cohort caps of every RATIO_TO_CAP indicator (into `caps`/`adjusted_caps` and the
+// ranking), over the raw values of the `cohort`'s products. Returns the cap rules used, for the
+// cohort description.
+std::set<std::string> SetCohortCaps(const k1::ScoringModel& model,
+                                    const std::vector<std::vector<Raw>>& raw,
+                                    const std::vector<size_t>& cohort, k1::Ranking& ranking,
+                                    std::vector<double>& caps, std::vector<double>& adjusted_caps) {
   std::set<std::string> cap_rules;
-  for (int k = 0; k < num_ind; ++k) {
+  for (int k = 0; k < model.indicators_size(); ++k) {
     const k1::Indicator& ind = model.indicators(k);
     if (ind.normalisation().kind() != k1::NORMALISATION_KIND_RATIO_TO_CAP) continue;
     const k1::RatioToCap& rule = ind.normalisation().ratio_to_cap();
@@ -994,6 +960,98 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
       cap->set_population_adjusted_cap(adjusted_caps[k]);
     }
   }
+  return cap_rules;
+}
+
+// Step 3 for one product: every indicator's normalised value (into `n` and the score's
+// breakdown), missing inputs counted.
+void NormaliseProduct(const k1::ScoringModel& model, const std::vector<double>& caps,
+                      const std::vector<double>& adjusted_caps, std::vector<Raw>& raw,
+                      k1::ProductScore& s, std::vector<double>& n) {
+  const int num_ind = model.indicators_size();
+  int missing = 0;
+  for (int k = 0; k < num_ind; ++k) {
+    const k1::Indicator& ind = model.indicators(k);
+    const k1::Normalisation& norm = ind.normalisation();
+    Raw& r = raw[k];
+    k1::IndicatorScore* is = s.add_indicators();
+    is->set_code(ind.code());
+    is->set_name(ind.name());
+    is->set_pillar(ind.pillar());
+    is->set_unit(ind.unit());
+    is->set_weight(ind.weight());
+    double value = 0;  // missing input: scores 0, flagged
+    std::string note = r.note;
+    if (!r.missing) {
+      value = NormalisedValue(norm, r, caps[k], adjusted_caps[k], is, note);
+      value = Clamp01(value);
+      if (norm.direction() == k1::DIRECTION_COST && !r.fixed_n) value = 1 - value;
+    }
+    if (r.missing) ++missing;
+    n[k] = value;
+    is->set_raw_value(r.value);
+    is->set_normalised(value);
+    is->set_contribution(ind.weight() * value);
+    is->set_missing(r.missing);
+    is->set_note(note);
+    for (const auto& [name, v] : r.inputs) {
+      k1::NamedValue* nv = is->add_inputs();
+      nv->set_name(name);
+      nv->set_value(v);
+    }
+    for (k1::PanelScoreUsed& u : r.panel) *is->add_panel_scores() = std::move(u);
+  }
+  s.set_missing_indicators(missing);
+}
+
+absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPeriod& period,
+                              const std::vector<const ProductInput*>& products, k1::Ranking* out) {
+  UNGGUL_RETURN_IF_ERROR(ValidateScoringModel(model));
+  UNGGUL_ASSIGN_OR_RETURN(const PeriodInfo p, ParsePeriod(period));
+  UNGGUL_RETURN_IF_ERROR(ValidateInputs(model, products));
+  const ModelIndex ix = IndexModel(model);
+  const int num_ind = model.indicators_size();
+  const size_t num = products.size();
+
+  // 1. Facts, gates and raw values.
+  std::vector<Facts> facts;
+  std::vector<std::vector<Raw>> raw(num);
+  // Product scores live on the result's arena (or on the heap, owned here until handed over).
+  google::protobuf::Arena* arena = out->GetArena();
+  std::vector<std::unique_ptr<k1::ProductScore>> heap_scores;
+  std::vector<k1::ProductScore*> scores(num);
+  for (size_t i = 0; i < num; ++i) {
+    if (arena != nullptr) {
+      scores[i] = google::protobuf::Arena::CreateMessage<k1::ProductScore>(arena);
+    } else {
+      scores[i] = heap_scores.emplace_back(std::make_unique<k1::ProductScore>()).get();
+    }
+  }
+  for (size_t i = 0; i < num; ++i) {
+    UNGGUL_ASSIGN_OR_RETURN(Facts f,
+                            ScoreGatesAndRawValues(model, p, *products[i], *scores[i], raw[i]));
+    facts.push_back(std::move(f));
+  }
+
+  // 2. Cohort and caps.
+  std::vector<size_t> cohort;
+  for (size_t i = 0; i < num; ++i) {
+    if (scores[i]->eligible()) cohort.push_back(i);
+  }
+  const bool fallback_cohort = cohort.empty();
+  if (fallback_cohort) {
+    for (size_t i = 0; i < num; ++i) cohort.push_back(i);
+  }
+  std::vector<double> caps(num_ind, 0);
+  std::vector<double> adjusted_caps(num_ind, 0);
+  k1::Ranking& ranking = *out;
+  ranking.Clear();
+  ranking.set_model_version(model.version());
+  ranking.set_what_if(model.what_if());
+  *ranking.mutable_period() = period;
+  ranking.set_cohort_size(fallback_cohort ? 0 : static_cast<int>(cohort.size()));
+  const std::set<std::string> cap_rules =
+      SetCohortCaps(model, raw, cohort, ranking, caps, adjusted_caps);
   int eligible_count = 0;
   for (const k1::ProductScore* s : scores) eligible_count += s->eligible() ? 1 : 0;
   ranking.set_cohort_description(absl::StrCat(
@@ -1006,40 +1064,7 @@ absl::Status RankProductsInto(const k1::ScoringModel& model, const k1::ScoringPe
   // 3. Normalise.
   std::vector<std::vector<double>> n(num, std::vector<double>(num_ind, 0));
   for (size_t i = 0; i < num; ++i) {
-    k1::ProductScore& s = *scores[i];
-    int missing = 0;
-    for (int k = 0; k < num_ind; ++k) {
-      const k1::Indicator& ind = model.indicators(k);
-      const k1::Normalisation& norm = ind.normalisation();
-      Raw& r = raw[i][k];
-      k1::IndicatorScore* is = s.add_indicators();
-      is->set_code(ind.code());
-      is->set_name(ind.name());
-      is->set_pillar(ind.pillar());
-      is->set_unit(ind.unit());
-      is->set_weight(ind.weight());
-      double value = 0;  // missing input: scores 0, flagged
-      std::string note = r.note;
-      if (!r.missing) {
-        value = NormalisedValue(norm, r, caps[k], adjusted_caps[k], is, note);
-        value = Clamp01(value);
-        if (norm.direction() == k1::DIRECTION_COST && !r.fixed_n) value = 1 - value;
-      }
-      if (r.missing) ++missing;
-      n[i][k] = value;
-      is->set_raw_value(r.value);
-      is->set_normalised(value);
-      is->set_contribution(ind.weight() * value);
-      is->set_missing(r.missing);
-      is->set_note(note);
-      for (const auto& [name, v] : r.inputs) {
-        k1::NamedValue* nv = is->add_inputs();
-        nv->set_name(name);
-        nv->set_value(v);
-      }
-      for (k1::PanelScoreUsed& u : r.panel) *is->add_panel_scores() = std::move(u);
-    }
-    s.set_missing_indicators(missing);
+    NormaliseProduct(model, caps, adjusted_caps, raw[i], *scores[i], n[i]);
   }
 
   // 4. Default weights: pillars, total, stars, floors, standing.
