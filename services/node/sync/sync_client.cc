@@ -1,6 +1,7 @@
 #include "services/node/sync/sync_client.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -62,8 +63,7 @@ void SyncClient::Stop() {
 }
 
 void SyncClient::Loop() {
-  std::mt19937_64 rng(std::random_device{}());
-  absl::Duration backoff = options_.initial_backoff;
+  ReconnectBackoff backoff(options_, std::random_device{}());
   while (!stopping()) {
     const absl::Time started = clock_.Now();
     absl::Status s = RunOnce();
@@ -74,17 +74,10 @@ void SyncClient::Loop() {
     }
     log::Warn("sync stream ended",
               {{"aggregator", options_.aggregator_addr}, {"status", StatusText(s)}});
-    // A stream that lived a while resets the backoff.
-    if (clock_.Now() - started > options_.max_backoff) backoff = options_.initial_backoff;
-    // Full jitter: wait uniformly in [backoff/2, backoff].
-    const double factor = 0.5 + 0.5 * std::uniform_real_distribution<double>(0, 1)(rng);
-    const absl::Time until = clock_.Now() + backoff * factor;
-    {
-      absl::MutexLock lock(&mu_);
-      while (!stopping() && !clock_.WaitWithDeadline(cv_, mu_, until)) {
-      }
+    const absl::Time until = clock_.Now() + backoff.Next(clock_.Now() - started);
+    absl::MutexLock lock(&mu_);
+    while (!stopping() && !clock_.WaitWithDeadline(cv_, mu_, until)) {
     }
-    backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 
@@ -95,60 +88,56 @@ absl::Status SyncClient::RunOnce() {
     if (stopping()) return absl::UnavailableError("stopping");
     context_ = &context;
     stream_done_ = false;
-    inflight_.clear();
     ++connects_;
   }
   std::unique_ptr<Stream> stream = stub_->Sync(&context);
-  const StoreInfo info = feed_.Info();
-  s1::NodeMessage hello_msg;
-  s1::Hello* hello = hello_msg.mutable_hello();
-  hello->set_upt_code(info.upt_code);
-  hello->set_incarnation_id(info.incarnation_id);
-  hello->set_last_seq(info.last_seq);
-  hello->set_oldest_seq(info.oldest_seq);
-  hello->set_protocol_version(s1::PROTOCOL_VERSION_1);
-  hello->set_software_version(options_.software_version);
-  hello->set_designation_revision(info.designation_revision);
+  {
+    absl::MutexLock lock(&mu_);
+    session_.emplace(options_, clock_.Now());
+  }
+  s1::NodeMessage hello;
+  {
+    absl::MutexLock lock(&mu_);
+    hello = session_->Hello(feed_.Info());
+  }
 
   absl::Status result;
   s1::AggregatorMessage first;
-  if (!stream->Write(hello_msg) || !stream->Read(&first)) {
+  if (!stream->Write(hello) || !stream->Read(&first)) {
     absl::MutexLock lock(&mu_);
     server_closed_before_welcome_ = true;
     result = absl::UnavailableError("stream closed before Welcome");
-  } else if (first.has_snapshot_required()) {
-    const s1::SnapshotRequired& req = first.snapshot_required();
-    log::Info("snapshot requested", {{"reason", s1::SnapshotReason_Name(req.reason())}});
-    result = SendSnapshot(*stream, req, std::min(options_.max_batch_bytes, req.max_batch_bytes()));
-    if (result.ok()) {
-      s1::AggregatorMessage ack;
-      // The snapshot ack arrives before anything else on this stream.
-      if (!stream->Read(&ack) || !ack.has_ack()) {
-        absl::MutexLock lock(&mu_);
-        server_closed_before_welcome_ = true;  // the server's status says why
-        result = absl::UnavailableError("stream closed before the snapshot was acknowledged");
-      } else {
-        {
-          // Counted before OnAck wakes the waiters, so a caller that saw the ack sees the count.
+  } else {
+    bool snapshot = false;
+    {
+      absl::MutexLock lock(&mu_);
+      result = session_->OnFirstAnswer(first);
+      snapshot = session_->snapshot_required();
+    }
+    if (result.ok() && snapshot) {
+      log::Info("snapshot requested",
+                {{"reason", s1::SnapshotReason_Name(first.snapshot_required().reason())}});
+      result = SendSnapshot(*stream);
+      if (result.ok()) {
+        s1::AggregatorMessage ack;
+        // The snapshot ack arrives before anything else on this stream.
+        if (!stream->Read(&ack) || !ack.has_ack()) {
           absl::MutexLock lock(&mu_);
-          ++snapshots_sent_;
-          inflight_.clear();
+          server_closed_before_welcome_ = true;  // the server's status says why
+          result = absl::UnavailableError("stream closed before the snapshot was acknowledged");
+        } else {
+          {
+            // Counted before OnAck wakes the waiters, so a caller that saw the ack sees the
+            // count.
+            absl::MutexLock lock(&mu_);
+            ++snapshots_sent_;
+            session_->OnSnapshotAck(ack.ack().upto_seq());
+          }
+          OnAck(ack.ack().upto_seq());
         }
-        OnAck(ack.ack().upto_seq());
-        result = StreamChanges(*stream, ack.ack().upto_seq(),
-                               std::min(options_.max_batch_bytes, req.max_batch_bytes()),
-                               std::min(options_.window, std::max(1u, req.max_inflight_batches())));
       }
     }
-  } else if (first.has_welcome()) {
-    const s1::Welcome& w = first.welcome();
-    result = StreamChanges(*stream, w.resume_after_seq(),
-                           std::min(options_.max_batch_bytes, w.max_batch_bytes()),
-                           std::min(options_.window, std::max(1u, w.max_inflight_batches())));
-  } else {
-    result = absl::FailedPreconditionError(
-        "aggregator answered Hello with neither Welcome nor "
-        "SnapshotRequired");
+    if (result.ok()) result = StreamChanges(*stream);
   }
   // Collect the server's status: it explains most endings. When the server has not ended the
   // stream (we stop, or our side failed), cancel first so Finish cannot block on a dead link.
@@ -172,41 +161,26 @@ absl::Status SyncClient::RunOnce() {
   return result.ok() ? absl::UnavailableError("stream ended") : result;
 }
 
-absl::Status SyncClient::SendSnapshot(Stream& stream, const s1::SnapshotRequired& request,
-                                      uint32_t max_bytes) {
+absl::Status SyncClient::SendSnapshot(Stream& stream) {
   UNGGUL_ASSIGN_OR_RETURN(RecordSnapshot snapshot, feed_.ReadSnapshot());
-  s1::NodeMessage msg;
-  s1::SnapshotChunk* chunk = msg.mutable_snapshot_chunk();
-  chunk->set_snapshot_id(request.snapshot_id());
-  size_t bytes = 0;
-  for (v1::Record& projected : snapshot.records) {
-    ProjectInPlace(projected);
-    const size_t size = projected.ByteSizeLong() + 8;
-    if (chunk->records_size() > 0 && bytes + size > max_bytes) {
-      if (!stream.Write(msg)) return absl::UnavailableError("stream broke during snapshot");
-      chunk->clear_records();
-      bytes = 0;
-    }
-    *chunk->add_records() = std::move(projected);
-    bytes += size;
+  std::vector<s1::NodeMessage> messages;
+  {
+    absl::MutexLock lock(&mu_);
+    messages = session_->SnapshotMessages(std::move(snapshot));
+  }
+  for (const s1::NodeMessage& msg : messages) {
     if (stopping()) return absl::UnavailableError("stopping");
+    if (!stream.Write(msg)) return absl::UnavailableError("stream broke during snapshot");
   }
-  if (chunk->records_size() > 0 && !stream.Write(msg)) {
-    return absl::UnavailableError("stream broke during snapshot");
-  }
-  s1::NodeMessage end;
-  end.mutable_snapshot_end()->set_snapshot_id(request.snapshot_id());
-  end.mutable_snapshot_end()->set_as_of_seq(snapshot.as_of_seq);
-  *end.mutable_snapshot_end()->mutable_digest() = snapshot.digest;
-  if (!stream.Write(end)) return absl::UnavailableError("stream broke at snapshot end");
   return absl::OkStatus();
 }
 
-absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, uint32_t max_bytes,
-                                       uint32_t window) {
+absl::Status SyncClient::StreamChanges(Stream& stream) {
   const uint64_t last_seq = feed_.Info().last_seq;
+  uint64_t resume_after = 0;
   {
     absl::MutexLock lock(&mu_);
+    resume_after = session_->next_seq() - 1;
     connected_ = true;
     // The last error stays visible until sync makes progress (an ack) or nothing is pending: a
     // Kanwil that accepts the stream but fails every batch (e.g. its disk is full) must not look
@@ -217,73 +191,55 @@ absl::Status SyncClient::StreamChanges(Stream& stream, uint64_t resume_after, ui
   }
   feed_.SetAckedSeq(resume_after).IgnoreError();  // best effort; the next ack persists again
   std::thread reader([this, &stream] { ReadLoop(&stream); });
-  uint64_t next = resume_after + 1;
   absl::Status result;
-  absl::Time last_sent = clock_.Now();
+  std::vector<ChangeEntry> pending;  // read from the changelog, not yet sent
   while (!stopping()) {
     // Flow control: wait for room in the window (or the end of the stream). A full window
     // sends nothing but heartbeats, so memory stays bounded by `window` batches.
+    std::optional<s1::NodeMessage> heartbeat;
+    uint64_t next = 0;
     bool full = false;
     {
       absl::MutexLock lock(&mu_);
-      if (!stream_done_ && !stopping() && inflight_.size() >= window) {
+      if (!stream_done_ && !stopping() && session_->window_full()) {
         clock_.WaitWithDeadline(cv_, mu_, clock_.Now() + options_.heartbeat);
       }
       if (stream_done_) break;
-      full = inflight_.size() >= window;
+      full = session_->window_full();
+      if (full) heartbeat = session_->HeartbeatIfDue(feed_.Info().last_seq, clock_.Now());
+      next = session_->next_seq();
     }
-    if (full) {
-      if (clock_.Now() - last_sent >= options_.heartbeat) {
-        s1::NodeMessage hb;
-        hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
-        hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
-        if (!stream.Write(hb)) break;
-        last_sent = clock_.Now();
-      }
+    if (full) {  // never write under mu_: the reader needs it to take acks
+      if (heartbeat && !stream.Write(*heartbeat)) break;
       continue;
     }
-    absl::StatusOr<std::vector<ChangeEntry>> changes =
-        feed_.ReadChanges(next - 1, options_.max_changes_per_batch);
-    if (!changes.ok()) {
-      result = changes.status();  // e.g. trimmed under us: the next Hello gets a snapshot
-      break;
+    if (pending.empty()) {
+      absl::StatusOr<std::vector<ChangeEntry>> changes =
+          feed_.ReadChanges(next - 1, options_.max_changes_per_batch);
+      if (!changes.ok()) {
+        result = changes.status();  // e.g. trimmed under us: the next Hello gets a snapshot
+        break;
+      }
+      pending = *std::move(changes);
     }
-    if (changes->empty()) {
-      if (!feed_.WaitForChange(next - 1, clock_, clock_.Now() + options_.heartbeat) &&
-          clock_.Now() - last_sent >= options_.heartbeat) {
-        s1::NodeMessage hb;
-        hb.mutable_heartbeat()->set_seq(feed_.Info().last_seq);
-        hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
-        if (!stream.Write(hb)) break;
-        last_sent = clock_.Now();
+    if (pending.empty()) {
+      if (!feed_.WaitForChange(next - 1, clock_, clock_.Now() + options_.heartbeat)) {
+        {
+          absl::MutexLock lock(&mu_);
+          heartbeat = session_->HeartbeatIfDue(feed_.Info().last_seq, clock_.Now());
+        }
+        if (heartbeat && !stream.Write(*heartbeat)) break;
       }
       MaybeTrim();
       continue;
     }
     s1::NodeMessage msg;
-    s1::ChangeBatch* batch = msg.mutable_batch();
-    batch->set_first_seq(next);
-    size_t bytes = 0;
-    for (ChangeEntry& entry : *changes) {
-      s1::Change change;
-      change.set_seq(entry.seq);
-      change.set_written_at_unix_ms(entry.written_at_unix_ms);
-      ProjectInPlace(entry.record);
-      *change.mutable_record() = std::move(entry.record);
-      const size_t size = change.ByteSizeLong() + 8;
-      if (batch->changes_size() > 0 && bytes + size > max_bytes) break;
-      bytes += size;
-      *batch->add_changes() = std::move(change);
-    }
-    const uint64_t last = batch->changes(batch->changes_size() - 1).seq();
     {
       absl::MutexLock lock(&mu_);
-      inflight_.push_back(last);
-      max_inflight_seen_ = std::max(max_inflight_seen_, static_cast<int>(inflight_.size()));
+      msg = session_->NextBatch(pending, clock_.Now());
+      max_inflight_seen_ = std::max(max_inflight_seen_, static_cast<int>(session_->inflight()));
     }
     if (!stream.Write(msg)) break;
-    last_sent = clock_.Now();
-    next = last + 1;
   }
   {
     absl::MutexLock lock(&mu_);
@@ -340,7 +296,7 @@ void SyncClient::OnAck(uint64_t upto_seq) {
     log::Warn("cannot persist acked seq", {{"status", StatusText(s)}});
   }
   absl::MutexLock lock(&mu_);
-  while (!inflight_.empty() && inflight_.front() <= upto_seq) inflight_.pop_front();
+  if (session_) session_->OnAck(upto_seq);
   if (upto_seq > acked_seq_) {
     acked_seq_ = upto_seq;
     last_error_.clear();  // progress: whatever failed before works again
@@ -353,8 +309,7 @@ void SyncClient::OnAck(uint64_t upto_seq) {
 void SyncClient::MaybeTrim() {
   {
     absl::MutexLock lock(&mu_);
-    if (clock_.Now() - last_trim_ < absl::Minutes(1)) return;
-    last_trim_ = clock_.Now();
+    if (!session_->TrimDue(clock_.Now())) return;
   }
   const int64_t cutoff = absl::ToUnixMillis(clock_.Now() - options_.retention);
   absl::StatusOr<uint64_t> oldest = feed_.TrimChangelog(UINT64_MAX, cutoff, 10'000);

@@ -1,10 +1,10 @@
 #pragma once
 
-// The node's replication client: one bidi stream to KanwilSync.Sync (DESIGN.md "Sync
-// protocol"). Dials out, says Hello, then streams the changelog after the Kanwil's high-water
-// mark (or a snapshot when asked), at most `window` unacknowledged batches in flight, each at
-// most `max_batch_bytes`. Reconnects with jittered exponential backoff. Trims the changelog only
-// below the acknowledged seq and after `retention`.
+// The node's replication client: the transport around SyncSession (sync_session.h), one bidi
+// stream to KanwilSync.Sync (DESIGN.md "Sync client"). Dials out, says Hello, then streams the
+// changelog after the Kanwil's high-water mark (or a snapshot when asked), at most `window`
+// unacknowledged batches in flight, each at most `max_batch_bytes`. Reconnects with jittered
+// exponential backoff. Trims the changelog only below the acknowledged seq and after `retention`.
 //
 // Threads: Start() runs the connection loop on its own thread; each connection adds a reader
 // thread (acks, heartbeats). The node holds exactly one stream, so the blocking API with a
@@ -13,8 +13,8 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -28,22 +28,10 @@
 #include "grpcpp/support/channel_arguments.h"
 #include "services/node/core/sync_status.h"
 #include "services/node/store/catalog_store.h"
+#include "services/node/sync/sync_session.h"
 #include "unggul/sync/v1/sync.grpc.pb.h"
 
 namespace unggul::node {
-
-struct SyncOptions {
-  std::string aggregator_addr;  // host:port (shown in status)
-  uint32_t max_batch_bytes = 256 * 1024;
-  uint32_t max_changes_per_batch = 1000;
-  uint32_t window = 8;  // unacknowledged batches in flight
-  absl::Duration heartbeat = absl::Seconds(5);
-  absl::Duration initial_backoff = absl::Milliseconds(200);
-  absl::Duration max_backoff = absl::Seconds(30);
-  // Changelog entries are trimmed once acknowledged and older than this.
-  absl::Duration retention = absl::Hours(24 * 7);
-  std::string software_version = "0.2.0";
-};
 
 // Channel arguments for slow, idle prison links: keepalive pings on an idle connection
 // (GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA=0 lets them continue without data on 1.51).
@@ -74,10 +62,9 @@ class SyncClient final : public SyncStatusProvider {
 
   void Loop();
   void ReadLoop(Stream* stream);
-  absl::Status StreamChanges(Stream& stream, uint64_t resume_after, uint32_t max_bytes,
-                             uint32_t window);
-  absl::Status SendSnapshot(Stream& stream, const sync::v1::SnapshotRequired& request,
-                            uint32_t max_bytes);
+  // Streams the changelog after the session's next seq until the stream ends or Stop.
+  absl::Status StreamChanges(Stream& stream);
+  absl::Status SendSnapshot(Stream& stream);
   void OnAck(uint64_t upto_seq);
   void MaybeTrim();
   bool stopping() const { return stopping_.load(); }
@@ -99,7 +86,8 @@ class SyncClient final : public SyncStatusProvider {
   // notice that could not be stored); the session returns it.
   absl::Status read_error_ ABSL_GUARDED_BY(mu_);
   bool server_closed_before_welcome_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<uint64_t> inflight_ ABSL_GUARDED_BY(mu_);  // last seq of each unacked batch
+  // The protocol state of the current connection (windowing, heartbeats, trim policy).
+  std::optional<SyncSession> session_ ABSL_GUARDED_BY(mu_);
   int max_inflight_seen_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t acked_seq_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t last_ack_unix_ms_ ABSL_GUARDED_BY(mu_) = 0;
@@ -107,7 +95,6 @@ class SyncClient final : public SyncStatusProvider {
   std::string last_error_ ABSL_GUARDED_BY(mu_);
   int64_t connects_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t snapshots_sent_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time last_trim_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace unggul::node
