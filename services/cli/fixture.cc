@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/csv/csv.h"
 #include "common/records/kinds.h"
 #include "common/status/status_macros.h"
 #include "services/cli/record_csv.h"
@@ -1380,23 +1381,12 @@ std::vector<SaleRow> GenerateSales(const UptSpec& upt, const RegistryUpt& reg,
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV output (RFC 4180).
-
-std::string CsvCell(absl::string_view v) {
-  if (v.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+// CSV output (RFC 4180, cells quoted by common/csv's CsvEscape).
 
 void AppendRow(std::string& csv, const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) csv.push_back(',');
-    csv += CsvCell(cells[i]);
+    csv += CsvEscape(cells[i]);
   }
   csv.push_back('\n');
 }

@@ -1,0 +1,46 @@
+#pragma once
+
+// The state of one unggulctl run that every command shares: the global options (--addr,
+// --output, --timeout, --token), the action the parsed command chose, and the program's exit
+// code. Commands register into CLI11 with a CliContext& (services/cli/commands.h); the context
+// outlives parsing and the action, so callbacks may keep a reference to it. Not thread-safe (one
+// per process, used from main only).
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "services/cli/kanwil_client.h"
+#include "services/cli/node_client.h"
+
+namespace unggul::cli {
+
+struct CliContext {
+  std::string addr = "127.0.0.1:7401";
+  std::string output = "table";
+  double timeout_seconds = 10;
+  // Bearer token for the Kanwil APIs; empty means UNGGUL_TOKEN from the environment, if set.
+  std::string token;
+
+  // What the parsed command runs (empty when none was chosen).
+  std::function<absl::Status()> action;
+  // Exit code of the whole program when the action succeeds (commands that succeed partially
+  // raise it, e.g. import with rejected rows exits 3).
+  int exit_code = 0;
+
+  bool json() const { return output == "json"; }
+
+  // Adds --addr, -o/--output, --timeout and --token to the top-level app.
+  void AddGlobalOptions(CLI::App& app);
+  // Makes `run` the action when `cmd` is the command given on the command line.
+  void OnRun(CLI::App* cmd, std::function<absl::Status()> run);
+
+  // Clients of the node API and of the Kanwil dashboard API at --addr with the --timeout
+  // deadline per call (the Kanwil one sends the token).
+  std::unique_ptr<NodeClient> Node() const;
+  std::unique_ptr<KanwilClient> Kanwil() const;
+};
+
+}  // namespace unggul::cli
