@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "services/aggregator/rollup/rollup.h"
 
 namespace unggul::aggregator {
 
@@ -78,7 +79,10 @@ absl::StatusOr<kv1::GetProductResponse> DashboardCore::GetProduct(
   *out.mutable_product() = record.product();
   UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::MonthlyRollup> months,
                           store_.GetRollups(upt, product_id));
-  for (kv1::MonthlyRollup& m : months) *out.add_months() = std::move(m);
+  for (kv1::MonthlyRollup& m : months) {
+    FillRevenueNames(m);
+    *out.add_months() = std::move(m);
+  }
   return out;
 }
 

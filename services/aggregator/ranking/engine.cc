@@ -85,8 +85,8 @@ struct Facts {
   int64_t local_input_cost_idr = 0;
   int64_t sales = 0;
   int64_t revenue_idr = 0;
-  std::map<std::string, int64_t> revenue_by_channel;
-  std::map<std::string, int64_t> revenue_by_region;
+  std::map<int, int64_t> revenue_by_channel;  // by n1::Channel number
+  std::map<int, int64_t> revenue_by_region;   // by n1::BuyerRegion number
   std::map<int, double> qty_by_active_month;  // months with activity -> output
   // Monthly reports.
   int reports = 0;
@@ -120,8 +120,8 @@ absl::StatusOr<Facts> GatherFacts(const ProductInput& in, const PeriodInfo& peri
     f.local_input_cost_idr += r.local_input_cost_idr();
     f.sales += r.sales();
     f.revenue_idr += r.revenue_idr();
-    for (const auto& [k, v] : r.revenue_by_channel()) f.revenue_by_channel[k] += v;
-    for (const auto& [k, v] : r.revenue_by_region()) f.revenue_by_region[k] += v;
+    for (const auto& [k, v] : r.revenue_by_channel_number()) f.revenue_by_channel[k] += v;
+    for (const auto& [k, v] : r.revenue_by_region_number()) f.revenue_by_region[k] += v;
     // Services (JASA) have no batches: a month with sales is an active month.
     if (service ? r.sales() > 0 : r.batches() > 0) {
       f.qty_by_active_month[*month] += service ? r.sales_qty() : r.qty_produced();
@@ -310,11 +310,25 @@ Raw Missing(std::string note) {
 
 const char* kReachNames[] = {"none", "same regency", "same province", "outside the province"};
 
-int ReachOf(const std::string& region) {
-  if (region == "SAME_REGENCY") return 1;
-  if (region == "SAME_PROVINCE") return 2;
-  if (region == "OUT_OF_PROVINCE" || region == "ABROAD") return 3;
-  return 0;
+int ReachOf(int region) {
+  switch (region) {
+    case n1::BUYER_REGION_SAME_REGENCY:
+      return 1;
+    case n1::BUYER_REGION_SAME_PROVINCE:
+      return 2;
+    case n1::BUYER_REGION_OUT_OF_PROVINCE:
+    case n1::BUYER_REGION_ABROAD:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+// "MARKETPLACE" for CHANNEL_MARKETPLACE; the number for a value this build does not know.
+std::string ChannelName(int channel) {
+  const google::protobuf::EnumValueDescriptor* v =
+      n1::Channel_descriptor()->FindValueByNumber(channel);
+  return v == nullptr ? absl::StrCat(channel) : v->name().substr(sizeof("CHANNEL_") - 1);
 }
 
 // One function per measure: the raw value of an indicator with its inputs and notes.
@@ -396,9 +410,9 @@ Raw RawMarketReach(const k1::Indicator& ind, const ProductInput& /*in*/, const F
                    const PeriodInfo& /*period*/) {
   const k1::Normalisation& norm = ind.normalisation();
   const k1::MarketReachFormula& p = norm.market_reach();
-  std::vector<std::string> channels;
+  std::set<std::string> channels;  // by name: the note lists them alphabetically
   for (const auto& [channel, revenue] : f.revenue_by_channel) {
-    if (revenue > 0 && channel != "UNSPECIFIED") channels.push_back(channel);
+    if (revenue > 0 && channel != n1::CHANNEL_UNSPECIFIED) channels.insert(ChannelName(channel));
   }
   int reach = 0;
   for (const auto& [region, revenue] : f.revenue_by_region) {

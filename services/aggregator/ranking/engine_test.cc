@@ -89,15 +89,21 @@ void AddProduction(ProductInput& p, const std::vector<MonthRow>& rows) {
   }
 }
 
-void Split(google::protobuf::Map<std::string, int64_t>& map, int64_t revenue,
-           const std::vector<Share>& shares) {
+// Splits `revenue` over the shares' enum values, named without their prefix ("MARKETPLACE").
+void Split(google::protobuf::Map<int32_t, int64_t>& map, const google::protobuf::EnumDescriptor* d,
+           const std::string& prefix, int64_t revenue, const std::vector<Share>& shares) {
+  auto number = [&](const std::string& name) {
+    const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(prefix + name);
+    EXPECT_NE(v, nullptr) << name;
+    return v == nullptr ? 0 : v->number();
+  };
   int64_t rest = revenue;
   for (size_t i = 1; i < shares.size(); ++i) {
     const int64_t part = std::llround(static_cast<double>(revenue) * shares[i].share);
-    map[shares[i].key] += part;
+    map[number(shares[i].key)] += part;
     rest -= part;
   }
-  map[shares[0].key] += rest;
+  map[number(shares[0].key)] += rest;
 }
 
 void AddSales(ProductInput& p, const std::vector<RevenueRow>& rows, int64_t avg_price,
@@ -108,8 +114,10 @@ void AddSales(ProductInput& p, const std::vector<RevenueRow>& rows, int64_t avg_
     r.set_sales(r.sales() + count);
     r.set_sales_qty(r.sales_qty() + static_cast<double>(count));
     r.set_revenue_idr(r.revenue_idr() + row.revenue);
-    Split(*r.mutable_revenue_by_channel(), row.revenue, channels);
-    Split(*r.mutable_revenue_by_region(), row.revenue, regions);
+    Split(*r.mutable_revenue_by_channel_number(), n1::Channel_descriptor(), "CHANNEL_", row.revenue,
+          channels);
+    Split(*r.mutable_revenue_by_region_number(), n1::BuyerRegion_descriptor(), "BUYER_REGION_",
+          row.revenue, regions);
   }
 }
 
@@ -803,8 +811,8 @@ TEST_F(EngineTest, GateG4Market) {
   for (k1::MonthlyRollup& m : unsold.rollups) {
     m.set_sales(0);
     m.set_revenue_idr(0);
-    m.clear_revenue_by_channel();
-    m.clear_revenue_by_region();
+    m.clear_revenue_by_channel_number();
+    m.clear_revenue_by_region_number();
   }
   UNGGUL_ASSERT_OK_AND_ASSIGN(const k1::Ranking r, Rank({unsold, Healthy("SMS-LP-SOLD")}));
   EXPECT_FALSE(Gate(Find(r, "SMS-LP-UNSOLD"), "G4").passed());

@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/records/kinds.h"
 #include "common/records/records.h"
@@ -13,8 +15,7 @@ namespace {
 
 namespace v1 = ::unggul::node::v1;
 
-void AddMap(google::protobuf::Map<std::string, int64_t>& map, const std::string& key,
-            int64_t delta) {
+void AddMap(google::protobuf::Map<int32_t, int64_t>& map, int32_t key, int64_t delta) {
   const int64_t value = map[key] + delta;
   if (value == 0) {
     map.erase(key);
@@ -75,11 +76,8 @@ void ApplyToRollups(const v1::Record& record, int sign, RollupMap& rollups) {
     r->set_sales(r->sales() + sign);
     r->set_sales_qty(Round6(r->sales_qty() + sign * s.qty()));
     r->set_revenue_idr(r->revenue_idr() + sign * s.revenue_idr());
-    const std::string channel = v1::Channel_Name(s.channel()).substr(sizeof("CHANNEL_") - 1);
-    const std::string region =
-        v1::BuyerRegion_Name(s.buyer_region()).substr(sizeof("BUYER_REGION_") - 1);
-    AddMap(*r->mutable_revenue_by_channel(), channel, sign * s.revenue_idr());
-    AddMap(*r->mutable_revenue_by_region(), region, sign * s.revenue_idr());
+    AddMap(*r->mutable_revenue_by_channel_number(), s.channel(), sign * s.revenue_idr());
+    AddMap(*r->mutable_revenue_by_region_number(), s.buyer_region(), sign * s.revenue_idr());
   } else if (record.has_certification()) {
     r->set_certifications(r->certifications() + sign);
   } else if (record.has_labour()) {
@@ -102,6 +100,58 @@ bool IsEmpty(const kanwil::v1::MonthlyRollup& r) {
   kanwil::v1::MonthlyRollup without_month = r;  // every row carries its month
   without_month.clear_month();
   return without_month.ByteSizeLong() == 0;  // proto3: all fields at their defaults
+}
+
+namespace {
+
+// Value name without its prefix ("CHANNEL_MARKETPLACE" -> "MARKETPLACE"); the number for an
+// unknown value.
+std::string ShortName(const google::protobuf::EnumDescriptor* d, int number) {
+  const google::protobuf::EnumValueDescriptor* v = d->FindValueByNumber(number);
+  if (v == nullptr) return absl::StrCat(number);
+  const std::string& zero = d->value(0)->name();  // e.g. CHANNEL_UNSPECIFIED
+  const std::string prefix = zero.substr(0, zero.size() - std::string("UNSPECIFIED").size());
+  return absl::StartsWith(v->name(), prefix) ? v->name().substr(prefix.size()) : v->name();
+}
+
+absl::Status MoveNames(const google::protobuf::EnumDescriptor* d,
+                       google::protobuf::Map<std::string, int64_t>& names,
+                       google::protobuf::Map<int32_t, int64_t>& numbers) {
+  const std::string& zero = d->value(0)->name();
+  const std::string prefix = zero.substr(0, zero.size() - std::string("UNSPECIFIED").size());
+  for (const auto& [name, value] : names) {
+    const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(prefix + name);
+    if (v == nullptr) {
+      return absl::DataLossError(
+          absl::StrCat("stored rollup: \"", name, "\" is not a ", d->name(), " value"));
+    }
+    AddMap(numbers, v->number(), value);
+  }
+  names.clear();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void FillRevenueNames(kanwil::v1::MonthlyRollup& rollup) {
+  rollup.clear_revenue_by_channel();
+  rollup.clear_revenue_by_region();
+  for (const auto& [number, value] : rollup.revenue_by_channel_number()) {
+    (*rollup.mutable_revenue_by_channel())[ShortName(v1::Channel_descriptor(), number)] = value;
+  }
+  for (const auto& [number, value] : rollup.revenue_by_region_number()) {
+    (*rollup.mutable_revenue_by_region())[ShortName(v1::BuyerRegion_descriptor(), number)] = value;
+  }
+}
+
+absl::Status MoveRevenueNamesToNumbers(kanwil::v1::MonthlyRollup& rollup) {
+  if (absl::Status s = MoveNames(v1::Channel_descriptor(), *rollup.mutable_revenue_by_channel(),
+                                 *rollup.mutable_revenue_by_channel_number());
+      !s.ok()) {
+    return s;
+  }
+  return MoveNames(v1::BuyerRegion_descriptor(), *rollup.mutable_revenue_by_region(),
+                   *rollup.mutable_revenue_by_region_number());
 }
 
 }  // namespace unggul::aggregator

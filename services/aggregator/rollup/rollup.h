@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "unggul/kanwil/v1/dashboard.pb.h"
 #include "unggul/node/v1/records.pb.h"
 
@@ -32,5 +33,13 @@ uint32_t MonthOf(const std::string& date);
 std::string MonthString(uint32_t yyyymm);
 // Whether every field but the month is at its default (then the row can be deleted).
 bool IsEmpty(const kanwil::v1::MonthlyRollup& rollup);
+
+// Fills the readable revenue maps (by channel and region *name*) from the number-keyed ones the
+// Kanwil stores, for API answers. Unknown numbers keep their number as the name.
+void FillRevenueNames(kanwil::v1::MonthlyRollup& rollup);
+
+// Format-1 rows keyed revenue by name: moves those entries into the number-keyed maps.
+// DataLoss naming the key for a name that is no Channel/BuyerRegion value.
+absl::Status MoveRevenueNamesToNumbers(kanwil::v1::MonthlyRollup& rollup);
 
 }  // namespace unggul::aggregator

@@ -135,12 +135,38 @@ TEST(RollupTest, AddThenRemoveReturnsToEmpty) {
   ApplyToRollups(sale, +1, m);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m.begin()->second.month(), "2026-03");
-  EXPECT_EQ(m.begin()->second.revenue_by_channel().at("EXHIBITION"), 30000);
-  EXPECT_EQ(m.begin()->second.revenue_by_region().at("OUT_OF_PROVINCE"), 30000);
+  EXPECT_EQ(m.begin()->second.revenue_by_channel_number().at(v1::CHANNEL_EXHIBITION), 30000);
+  EXPECT_EQ(m.begin()->second.revenue_by_region_number().at(v1::BUYER_REGION_OUT_OF_PROVINCE),
+            30000);
+  EXPECT_TRUE(m.begin()->second.revenue_by_channel().empty());  // names are an API view only
+  kanwil::v1::MonthlyRollup shown = m.begin()->second;
+  FillRevenueNames(shown);
+  EXPECT_EQ(shown.revenue_by_channel().at("EXHIBITION"), 30000);
+  EXPECT_EQ(shown.revenue_by_region().at("OUT_OF_PROVINCE"), 30000);
   ApplyToRollups(sale, -1, m);
   EXPECT_TRUE(IsEmpty(m.begin()->second));
   EXPECT_EQ(m.begin()->second.sales_qty(), 0);
   EXPECT_EQ(MonthOf("2026-13-01"), 0u);
+}
+
+TEST(RollupTest, FormatOneRevenueNamesMoveToNumbersAndUnknownNamesAreDataLoss) {
+  kanwil::v1::MonthlyRollup old;
+  (*old.mutable_revenue_by_channel())["STAFF_ODOPP"] = 120000;
+  (*old.mutable_revenue_by_channel())["MARKETPLACE"] = 30000;
+  (*old.mutable_revenue_by_region())["SAME_REGENCY"] = 150000;
+  ASSERT_TRUE(MoveRevenueNamesToNumbers(old).ok());
+  EXPECT_TRUE(old.revenue_by_channel().empty());
+  EXPECT_TRUE(old.revenue_by_region().empty());
+  EXPECT_EQ(old.revenue_by_channel_number().at(v1::CHANNEL_STAFF_ODOPP), 120000);
+  EXPECT_EQ(old.revenue_by_channel_number().at(v1::CHANNEL_MARKETPLACE), 30000);
+  EXPECT_EQ(old.revenue_by_region_number().at(v1::BUYER_REGION_SAME_REGENCY), 150000);
+  ASSERT_TRUE(MoveRevenueNamesToNumbers(old).ok());  // idempotent
+  EXPECT_EQ(old.revenue_by_channel_number().size(), 2u);
+  kanwil::v1::MonthlyRollup bad;
+  (*bad.mutable_revenue_by_channel())["BARTER"] = 1;
+  EXPECT_EQ(MoveRevenueNamesToNumbers(bad).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(MoveRevenueNamesToNumbers(bad).message(),
+            "stored rollup: \"BARTER\" is not a Channel value");
 }
 
 }  // namespace

@@ -105,6 +105,61 @@ absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::Column
 
 }  // namespace
 
+namespace {
+
+// Format 1 -> 2: monthly rollups keyed revenue by channel and buyer-region *name*; format 2 keys
+// it by the enum numbers (names are only an API view). Rewrites every rollup row, 10,000 per
+// WriteBatch; idempotent (a converted row has no names left), so a crash before the new format
+// is stored just redoes it.
+absl::Status MigrateRollupRevenueKeys(OwnedRocksDb& db) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db().NewIterator(rocksdb::ReadOptions(), db.cf(kRollupsCf)));
+  rocksdb::WriteBatch wb;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    st::StoredRollup stored;
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable stored rollup");
+    }
+    if (stored.rollup().revenue_by_channel().empty() &&
+        stored.rollup().revenue_by_region().empty()) {
+      continue;
+    }
+    UNGGUL_RETURN_IF_ERROR(MoveRevenueNamesToNumbers(*stored.mutable_rollup()));
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+        wb.Put(db.cf(kRollupsCf), it->key(), stored.SerializeAsString()), "migrate rollup"));
+    if (wb.Count() >= 10'000) {
+      UNGGUL_RETURN_IF_ERROR(FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate"));
+      wb.Clear();
+    }
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan rollups"));
+  return FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate rollups");
+}
+
+// Brings a database of an older format to kFormatVersion one step at a time; each step ends with
+// the new version stored (synced), so a crash mid-way resumes from the last finished step.
+absl::Status Migrate(OwnedRocksDb& db, st::StoredMeta& meta) {
+  while (meta.format_version() < RocksDbKanwilStore::kFormatVersion) {
+    switch (meta.format_version()) {
+      case 1:
+        UNGGUL_RETURN_IF_ERROR(MigrateRollupRevenueKeys(db));
+        break;
+      default:
+        return absl::InternalError(
+            absl::StrCat("no migration from database format ", meta.format_version()));
+    }
+    meta.set_format_version(meta.format_version() + 1);
+    rocksdb::WriteOptions sync_options;
+    sync_options.sync = true;
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(db.db().Put(sync_options, db.cf(kMetaCf), "meta", meta.SerializeAsString()),
+                        absl::StrCat("Kanwil database format ", meta.format_version())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
     const Options& options) {
   UNGGUL_ASSIGN_OR_RETURN(
@@ -129,8 +184,9 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
     if (!meta.ParseFromString(value)) return absl::DataLossError("undecodable metadata");
     UNGGUL_RETURN_IF_ERROR(CheckStoredFormat(options.path, meta.format_version(), kFormatVersion,
                                              "kanwil-aggregator"));
-    // Format 1 is the first and current format: nothing to migrate yet. A future format adds
-    // its step here, as the node store does (RocksDbCatalogStore's Migrate).
+    if (meta.format_version() < kFormatVersion) {
+      UNGGUL_RETURN_IF_ERROR(Migrate(*db, meta));
+    }
   }
   return std::unique_ptr<RocksDbKanwilStore>(new RocksDbKanwilStore(std::move(db)));
 }

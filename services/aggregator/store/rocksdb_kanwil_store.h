@@ -24,7 +24,7 @@ class RocksDbKanwilStore final : public KanwilStore,
                                  public AssessmentStore {
  public:
   // On-disk format, recorded in `meta`; a newer one is refused at Open. 1: the first release.
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
 
   struct Options {
     std::string path;

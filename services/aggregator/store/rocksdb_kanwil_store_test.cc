@@ -295,6 +295,23 @@ TEST_F(KanwilStoreTest, OpensTheFormatOneFixture) {
   UNGGUL_ASSERT_OK_AND_ASSIGN(auto incidents, store->ListIncidents());
   ASSERT_EQ(incidents.size(), 1u);
   EXPECT_EQ(incidents[0].product_id(), "SMS-LP-LAHAT-GSJM");
+  // Format 1 keyed rollup revenue by channel/region name; the migration to format 2 moved it to
+  // the enum numbers, with the same totals.
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<kanwil::v1::MonthlyRollup> months,
+                              store->GetRollups(kUpt, "SMS-LP-LAHAT-GSJM"));
+  int64_t revenue = 0;
+  int64_t by_channel = 0;
+  int64_t by_region = 0;
+  for (const kanwil::v1::MonthlyRollup& m : months) {
+    EXPECT_TRUE(m.revenue_by_channel().empty()) << m.month();
+    EXPECT_TRUE(m.revenue_by_region().empty()) << m.month();
+    revenue += m.revenue_idr();
+    for (const auto& [channel, v] : m.revenue_by_channel_number()) by_channel += v;
+    for (const auto& [region, v] : m.revenue_by_region_number()) by_region += v;
+  }
+  EXPECT_GT(revenue, 0);
+  EXPECT_EQ(by_channel, revenue);
+  EXPECT_EQ(by_region, revenue);
 }
 
 TEST_F(KanwilStoreTest, RefusesANewerFormat) {
@@ -314,8 +331,11 @@ TEST_F(KanwilStoreTest, RefusesANewerFormat) {
   o.path = path;
   EXPECT_THAT(RocksDbKanwilStore::Open(o).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       ::testing::AllOf(HasSubstr(path), HasSubstr("has format 2, newer than this "
-                                                                   "binary's format 1"))));
+                       ::testing::AllOf(HasSubstr(path),
+                                        HasSubstr(absl::StrCat(
+                                            "has format ", RocksDbKanwilStore::kFormatVersion + 1,
+                                            ", newer than this binary's format ",
+                                            RocksDbKanwilStore::kFormatVersion)))));
 }
 
 }  // namespace

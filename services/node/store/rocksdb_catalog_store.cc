@@ -164,8 +164,8 @@ absl::Status MigrateCountsToMap(OwnedRocksDb& db) {
     (*stored.mutable_by_kind())[kind->number] = r->GetInt64(stored, legacy);
     r->ClearField(&stored, legacy);
   }
-  return FromRocksStatus(db.db().Put(db.write_options(), db.cf(kMetaCf),
-                                     ToSlice(MetaKey::kCounts), stored.SerializeAsString()),
+  return FromRocksStatus(db.db().Put(db.write_options(), db.cf(kMetaCf), ToSlice(MetaKey::kCounts),
+                                     stored.SerializeAsString()),
                          "migrate counts");
 }
 
