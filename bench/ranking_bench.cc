@@ -483,7 +483,8 @@ int Run(const Flags& f) {
   aggregator::DashboardCore dashboard(**store, sync);
   aggregator::AccessPolicy open_access;
   aggregator::IncidentCore incidents(**store, **store, sync, clock);
-  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, incidents, open_access);
+  aggregator::PanelCore panel(**store, **store, sync, clock);
+  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, panel, incidents, open_access);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

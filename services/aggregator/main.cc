@@ -26,6 +26,7 @@
 #include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/designation_core.h"
+#include "services/aggregator/core/panel_core.h"
 #include "services/aggregator/core/publication_hub.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "services/aggregator/core/registry.h"
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
                                     << 20;
   unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model,
                                                ranking_options);
+  unggul::aggregator::PanelCore panel_core(**store, **store, sync_core, clock);
   unggul::aggregator::IncidentCore incident_core(**store, **store, sync_core, clock);
   unggul::aggregator::PublicationHub hub;
   unggul::aggregator::DesignationCore designation_core(**store, **store, ranking_core, hub, clock,
@@ -178,8 +180,8 @@ int main(int argc, char** argv) {
   auto executor =
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
   unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
-  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(dashboard_core, ranking_core,
-                                                                   incident_core, access);
+  unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(
+      dashboard_core, ranking_core, panel_core, incident_core, access);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
                                                                        hub, access, *executor);
 

@@ -4,7 +4,7 @@
 // (product, certifications, trainings), the monthly rollups maintained at ingest and the panel
 // assessments, then runs the pure SPUP engine (ranking/engine.h). No batch is scanned: a product
 // costs one rollup range scan. Also the ScoreProvider the designation workflow freezes scores
-// from, and the panel assessment intake.
+// from. The panel's intake (assessments, labour verification) is PanelCore's.
 //
 // Materialised ranking: a ranking is computed once per (period, cohort filter, weights) and data
 // state and kept in memory (an LRU of at most `max_cached_rankings` snapshots and
@@ -61,9 +61,6 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<kanwil::v1::ProductScore> ScoreOf(
       const kanwil::v1::GetProductScoreRequest& request) const;
   absl::StatusOr<kanwil::v1::ProductMap> Map(const kanwil::v1::GetRankingRequest& request) const;
-  absl::StatusOr<kanwil::v1::Assessment> SubmitAssessment(const kanwil::v1::Assessment& assessment);
-  absl::StatusOr<kanwil::v1::VerifyMonthlyReportsResponse> VerifyMonthlyReports(
-      const kanwil::v1::VerifyMonthlyReportsRequest& request);
 
   absl::StatusOr<Frozen> ScoreFor(absl::string_view product_id, absl::string_view start_month,
                                   absl::string_view end_month) const override;
@@ -71,7 +68,7 @@ class RankingCore final : public ScoreProvider {
   const kanwil::v1::ScoringModel& model() const { return model_; }
   const std::string& model_hash() const { return model_hash_; }
 
-  // The period [start_month, end_month]; both empty = the last 12 complete months in Jakarta.
+  // ScoringPeriodFor (scoring_period.h) on this core's clock.
   absl::StatusOr<kanwil::v1::ScoringPeriod> Period(absl::string_view start_month,
                                                    absl::string_view end_month) const;
 

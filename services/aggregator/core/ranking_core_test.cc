@@ -8,6 +8,7 @@
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "services/aggregator/core/incident_core.h"
+#include "services/aggregator/core/panel_core.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
@@ -46,6 +47,7 @@ class RankingCoreTest : public ::testing::Test {
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
     ranking_ = std::make_unique<RankingCore>(*store_, *store_, *sync_, clock_, *model);
+    panel_ = std::make_unique<PanelCore>(*store_, *store_, *sync_, clock_);
     // Twelve months (Nov 2025 - Oct 2026) of batches, sales and labour reports, a P-IRT.
     std::vector<IncomingChange> c;
     auto add = [&](v1::Record r) { c.push_back({c.size() + 1, std::move(r)}); };
@@ -181,6 +183,7 @@ class RankingCoreTest : public ::testing::Test {
   std::unique_ptr<RocksDbKanwilStore> store_;
   std::unique_ptr<SyncCore> sync_;
   std::unique_ptr<RankingCore> ranking_;
+  std::unique_ptr<PanelCore> panel_;  // the panel's intake, which the ranking reads
   std::map<std::string, uint64_t> seq_;
 };
 
@@ -196,7 +199,7 @@ TEST_F(RankingCoreTest, VerifiedLabourReportsOpenGateG5AndFeedA1) {
   verify.set_upt_code(kUpt);
   verify.set_verified_by("kabid.yanbin");
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::VerifyMonthlyReportsResponse v,
-                              ranking_->VerifyMonthlyReports(verify));
+                              panel_->VerifyMonthlyReports(verify));
   EXPECT_EQ(v.product_months_verified(), 12);
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore after, ranking_->ScoreOf(req));
   EXPECT_TRUE(Gate(after, "G5")->passed()) << Gate(after, "G5")->reason();
@@ -207,8 +210,7 @@ TEST_F(RankingCoreTest, VerifiedLabourReportsOpenGateG5AndFeedA1) {
     }
   }
   verify.set_upt_code("SMS-LP-NOWHERE");
-  EXPECT_THAT(ranking_->VerifyMonthlyReports(verify).status(),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(panel_->VerifyMonthlyReports(verify).status(), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(RankingCoreTest, PanelAssessmentsAreValidatedAndTheMedianCounts) {
@@ -217,15 +219,15 @@ TEST_F(RankingCoreTest, PanelAssessmentsAreValidatedAndTheMedianCounts) {
   a.set_indicator("C3");
   a.set_score(5);
   a.set_assessor_id("asesor.1");
-  EXPECT_THAT(ranking_->SubmitAssessment(a).status(),
+  EXPECT_THAT(panel_->SubmitAssessment(a).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("score: must be 0..4")));
   a.set_score(3);
   a.set_indicator("A1");
-  EXPECT_THAT(ranking_->SubmitAssessment(a).status(),
+  EXPECT_THAT(panel_->SubmitAssessment(a).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("panel indicator")));
   a.set_indicator("C3");
   a.set_product_id("SMS-LP-LAHAT-NOPE");
-  EXPECT_THAT(ranking_->SubmitAssessment(a).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(panel_->SubmitAssessment(a).status(), StatusIs(absl::StatusCode::kNotFound));
   a.set_product_id(kGula);
   for (const auto& [assessor, score, coi] :
        std::vector<std::tuple<std::string, int, bool>>{{"asesor.1", 2, false},
@@ -235,7 +237,7 @@ TEST_F(RankingCoreTest, PanelAssessmentsAreValidatedAndTheMedianCounts) {
     a.set_assessor_id(assessor);
     a.set_score(score);
     a.set_conflict_of_interest(coi);
-    UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Assessment stored, ranking_->SubmitAssessment(a));
+    UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Assessment stored, panel_->SubmitAssessment(a));
     EXPECT_EQ(stored.start_month(), "2025-11");
     EXPECT_EQ(stored.end_month(), "2026-10");
   }
@@ -442,7 +444,7 @@ TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
   a.set_indicator("C3");
   a.set_score(3);
   a.set_assessor_id("asesor.1");
-  UNGGUL_ASSERT_OK(ranking_->SubmitAssessment(a).status());
+  UNGGUL_ASSERT_OK(panel_->SubmitAssessment(a).status());
   compare();
 }
 
@@ -548,7 +550,7 @@ TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
   kv1::VerifyMonthlyReportsRequest verify;
   verify.set_upt_code(kUpt);
   verify.set_verified_by("kabid.yanbin");
-  UNGGUL_ASSERT_OK(ranking_->VerifyMonthlyReports(verify).status());
+  UNGGUL_ASSERT_OK(panel_->VerifyMonthlyReports(verify).status());
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore verified, ranking_->ScoreOf(score));
   EXPECT_FALSE(indicator(verified, "A3").missing());
   EXPECT_DOUBLE_EQ(indicator(verified, "A3").raw_value(), 10'400'000.0 / (12 * 9));

@@ -86,7 +86,7 @@ grpc::Status KanwilDashboardServiceImpl::SubmitAssessment(grpc::ServerContext* c
   if (auto p = AuthorizeCall(*context, access_, Permission::kVerify); !p.ok()) {
     return ToGrpcStatus(p.status());
   }
-  return Reply(ranking_.SubmitAssessment(*request), response);
+  return Reply(panel_.SubmitAssessment(*request), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::VerifyMonthlyReports(
@@ -95,7 +95,7 @@ grpc::Status KanwilDashboardServiceImpl::VerifyMonthlyReports(
   if (auto p = AuthorizeCall(*context, access_, Permission::kVerify); !p.ok()) {
     return ToGrpcStatus(p.status());
   }
-  return Reply(ranking_.VerifyMonthlyReports(*request), response);
+  return Reply(panel_.VerifyMonthlyReports(*request), response);
 }
 
 grpc::Status KanwilDashboardServiceImpl::RecordIncident(

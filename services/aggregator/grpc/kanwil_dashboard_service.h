@@ -5,6 +5,7 @@
 #include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/incident_core.h"
+#include "services/aggregator/core/panel_core.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
 
@@ -13,9 +14,9 @@ namespace unggul::aggregator {
 class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Service {
  public:
   // `access` checks every call's bearer token (open when no tokens are configured).
-  KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking,
+  KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking, PanelCore& panel,
                              IncidentCore& incidents, const AccessPolicy& access)
-      : core_(core), ranking_(ranking), incidents_(incidents), access_(access) {}
+      : core_(core), ranking_(ranking), panel_(panel), incidents_(incidents), access_(access) {}
 
   grpc::Status ListUpts(grpc::ServerContext*, const kanwil::v1::ListUptsRequest*,
                         kanwil::v1::ListUptsResponse*) override;
@@ -46,6 +47,7 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
  private:
   const DashboardCore& core_;
   RankingCore& ranking_;
+  PanelCore& panel_;
   IncidentCore& incidents_;
   const AccessPolicy& access_;
 };

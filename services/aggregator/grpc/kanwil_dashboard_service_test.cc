@@ -35,14 +35,16 @@ class DashboardServiceTest : public ::testing::Test {
                                              kanwil_.clock(), *model);
     incidents_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
                                                 kanwil_.clock());
+    panel_ = std::make_unique<PanelCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+                                         kanwil_.clock());
     dashboard_ = std::make_unique<DashboardCore>(kanwil_.store(), kanwil_.sync());
     if (!tokens_csv.empty()) {
       auto access = AccessPolicy::Parse(tokens_csv);
       ASSERT_TRUE(access.ok()) << access.status();
       access_ = *std::move(access);
     }
-    service_ =
-        std::make_unique<KanwilDashboardServiceImpl>(*dashboard_, *ranking_, *incidents_, access_);
+    service_ = std::make_unique<KanwilDashboardServiceImpl>(*dashboard_, *ranking_, *panel_,
+                                                            *incidents_, access_);
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -63,6 +65,7 @@ class DashboardServiceTest : public ::testing::Test {
 
   testing::KanwilTestBed kanwil_;
   std::unique_ptr<RankingCore> ranking_;
+  std::unique_ptr<PanelCore> panel_;
   std::unique_ptr<IncidentCore> incidents_;
   std::unique_ptr<DashboardCore> dashboard_;
   AccessPolicy access_;
