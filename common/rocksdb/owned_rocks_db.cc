@@ -84,6 +84,17 @@ absl::StatusOr<std::unique_ptr<OwnedRocksDb>> OwnedRocksDb::Open(
   return owned;
 }
 
+absl::Status MigrateStepwise(uint32_t* version, uint32_t target,
+                             const std::function<absl::Status(uint32_t)>& step,
+                             const std::function<absl::Status(uint32_t)>& store_version) {
+  while (*version < target) {
+    UNGGUL_RETURN_IF_ERROR(step(*version));
+    UNGGUL_RETURN_IF_ERROR(store_version(*version + 1));
+    ++*version;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckStoredFormat(absl::string_view path, uint32_t stored, uint32_t supported,
                                absl::string_view binary) {
   if (stored > supported) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,14 @@ namespace unggul {
 // older format is OK: the store migrates it.
 absl::Status CheckStoredFormat(absl::string_view path, uint32_t stored, uint32_t supported,
                                absl::string_view binary);
+
+// Brings a database from format `*version` to `target` one step at a time: `step(v)` migrates
+// format v to v + 1 (InternalError when it has no step for v), then `store_version(v + 1)` records
+// the new format durably, so a crash mid-way resumes after the last finished step (steps must be
+// idempotent). `*version` follows the stored format.
+absl::Status MigrateStepwise(uint32_t* version, uint32_t target,
+                             const std::function<absl::Status(uint32_t)>& step,
+                             const std::function<absl::Status(uint32_t)>& store_version);
 
 class OwnedRocksDb {
  public:

@@ -1,7 +1,9 @@
 #include "common/rocksdb/owned_rocks_db.h"
 
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/rocksdb/rocks_status.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -49,6 +51,28 @@ TEST(RocksStatusTest, MapsCodes) {
               StatusIs(absl::StatusCode::kInternal));
   EXPECT_EQ(FromRocksStatus(rocksdb::Status::IOError("disk"), "put batch B1").message(),
             "put batch B1: IO error: disk");
+}
+
+TEST(MigrateStepwiseTest, RunsEachStepThenStoresItsVersionAndStopsAtAFailure) {
+  std::vector<std::string> log;
+  uint32_t version = 1;
+  auto step = [&](uint32_t from) -> absl::Status {
+    log.push_back(absl::StrCat("step ", from));
+    if (from == 3) return absl::DataLossError("bad row");
+    return absl::OkStatus();
+  };
+  auto store = [&](uint32_t to) {
+    log.push_back(absl::StrCat("store ", to));
+    return absl::OkStatus();
+  };
+  EXPECT_EQ(MigrateStepwise(&version, 3, step, store), absl::OkStatus());
+  EXPECT_EQ(version, 3u);
+  EXPECT_EQ(log, (std::vector<std::string>{"step 1", "store 2", "step 2", "store 3"}));
+  log.clear();
+  EXPECT_EQ(MigrateStepwise(&version, 5, step, store).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(version, 3u);  // the failed step stored nothing: the next start redoes it
+  EXPECT_EQ(log, (std::vector<std::string>{"step 3"}));
+  EXPECT_EQ(MigrateStepwise(&version, 3, step, store), absl::OkStatus());  // nothing to do
 }
 
 }  // namespace

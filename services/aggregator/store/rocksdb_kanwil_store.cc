@@ -139,23 +139,21 @@ absl::Status MigrateRollupRevenueKeys(OwnedRocksDb& db) {
 // Brings a database of an older format to kFormatVersion one step at a time; each step ends with
 // the new version stored (synced), so a crash mid-way resumes from the last finished step.
 absl::Status Migrate(OwnedRocksDb& db, st::StoredMeta& meta) {
-  while (meta.format_version() < RocksDbKanwilStore::kFormatVersion) {
-    switch (meta.format_version()) {
-      case 1:
-        UNGGUL_RETURN_IF_ERROR(MigrateRollupRevenueKeys(db));
-        break;
-      default:
-        return absl::InternalError(
-            absl::StrCat("no migration from database format ", meta.format_version()));
-    }
-    meta.set_format_version(meta.format_version() + 1);
-    rocksdb::WriteOptions sync_options;
-    sync_options.sync = true;
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(db.db().Put(sync_options, db.cf(kMetaCf), "meta", meta.SerializeAsString()),
-                        absl::StrCat("Kanwil database format ", meta.format_version())));
-  }
-  return absl::OkStatus();
+  uint32_t version = meta.format_version();
+  return MigrateStepwise(
+      &version, RocksDbKanwilStore::kFormatVersion,
+      [&](uint32_t from) -> absl::Status {
+        if (from == 1) return MigrateRollupRevenueKeys(db);
+        return absl::InternalError(absl::StrCat("no migration from database format ", from));
+      },
+      [&](uint32_t to) {
+        meta.set_format_version(to);
+        rocksdb::WriteOptions sync_options;
+        sync_options.sync = true;
+        return FromRocksStatus(
+            db.db().Put(sync_options, db.cf(kMetaCf), "meta", meta.SerializeAsString()),
+            absl::StrCat("Kanwil database format ", to));
+      });
 }
 
 }  // namespace

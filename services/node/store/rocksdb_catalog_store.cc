@@ -172,27 +172,27 @@ absl::Status MigrateCountsToMap(OwnedRocksDb& db) {
 // Brings a database of an older format to kFormatVersion, one step per version; each step ends
 // with the new version stored (synced), so a crash mid-way resumes from the last finished step.
 absl::Status Migrate(OwnedRocksDb& db, storage::v1::StoredMeta& meta) {
-  while (meta.format_version() < RocksDbCatalogStore::kFormatVersion) {
-    switch (meta.format_version()) {
-      case 1:
-        UNGGUL_RETURN_IF_ERROR(MigrateRequestIndex(db));
-        break;
-      case 2:
-        UNGGUL_RETURN_IF_ERROR(MigrateCountsToMap(db));
-        break;
-      default:
-        return absl::InternalError(
-            absl::StrCat("no migration from database format ", meta.format_version()));
-    }
-    meta.set_format_version(meta.format_version() + 1);
-    rocksdb::WriteOptions sync_options;
-    sync_options.sync = true;
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(db.db().Put(sync_options, db.cf(kMetaCf), ToSlice(MetaKey::kMeta),
-                                    meta.SerializeAsString()),
-                        absl::StrCat("record database format ", meta.format_version())));
-  }
-  return absl::OkStatus();
+  uint32_t version = meta.format_version();
+  return MigrateStepwise(
+      &version, RocksDbCatalogStore::kFormatVersion,
+      [&](uint32_t from) -> absl::Status {
+        switch (from) {
+          case 1:
+            return MigrateRequestIndex(db);
+          case 2:
+            return MigrateCountsToMap(db);
+          default:
+            return absl::InternalError(absl::StrCat("no migration from database format ", from));
+        }
+      },
+      [&](uint32_t to) {
+        meta.set_format_version(to);
+        rocksdb::WriteOptions sync_options;
+        sync_options.sync = true;
+        return FromRocksStatus(db.db().Put(sync_options, db.cf(kMetaCf), ToSlice(MetaKey::kMeta),
+                                           meta.SerializeAsString()),
+                               absl::StrCat("record database format ", to));
+      });
 }
 
 }  // namespace
