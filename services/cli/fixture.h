@@ -58,7 +58,8 @@ struct FixtureOptions {
 //
 // Returns the UPT codes that got data, in a fixed order (SMS-LP-LAHAT first).
 // InvalidArgument for a bad end_month (not "YYYY-MM" with month 01..12 and year 2000..2099) or
-// months outside 1..36; Internal on I/O errors (the message names the path).
+// months outside 1..36; Internal on I/O errors (the message names the path) or if the compiled-in
+// spec (services/cli/fixture/sumsel.json, see fixture_spec.h) does not parse.
 absl::StatusOr<std::vector<std::string>> WriteSumselFixture(const std::string& out_dir,
                                                             const FixtureOptions& options);
 
