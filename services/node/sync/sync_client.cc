@@ -38,6 +38,7 @@ grpc::ChannelArguments SyncChannelArguments() {
 SyncClient::SyncClient(ChangeFeed& feed, const Clock& clock, std::shared_ptr<grpc::Channel> channel,
                        SyncOptions options)
     : feed_(feed),
+      inbox_(feed),
       clock_(clock),
       stub_(s1::KanwilSync::NewStub(channel)),
       options_(std::move(options)) {
@@ -133,7 +134,7 @@ absl::Status SyncClient::RunOnce() {
             ++snapshots_sent_;
             session_->OnSnapshotAck(ack.ack().upto_seq());
           }
-          OnAck(ack.ack().upto_seq());
+          result = OnAck(ack.ack().upto_seq());
         }
       }
     }
@@ -181,6 +182,14 @@ absl::Status SyncClient::StreamChanges(Stream& stream) {
   {
     absl::MutexLock lock(&mu_);
     resume_after = session_->next_seq() - 1;
+  }
+  // The Kanwil's high-water mark is an ack; one beyond what this node wrote ends the session.
+  if (absl::Status s = inbox_.AcceptAck(resume_after); absl::IsFailedPrecondition(s)) {
+    log::Error("the Kanwil claims changes this node never wrote", {{"status", StatusText(s)}});
+    return s;
+  }  // other errors: best effort, the next ack persists again
+  {
+    absl::MutexLock lock(&mu_);
     connected_ = true;
     // The last error stays visible until sync makes progress (an ack) or nothing is pending: a
     // Kanwil that accepts the stream but fails every batch (e.g. its disk is full) must not look
@@ -189,7 +198,6 @@ absl::Status SyncClient::StreamChanges(Stream& stream) {
     aggregator_hwm_ = resume_after;
     if (resume_after > acked_seq_) acked_seq_ = resume_after;
   }
-  feed_.SetAckedSeq(resume_after).IgnoreError();  // best effort; the next ack persists again
   std::thread reader([this, &stream] { ReadLoop(&stream); });
   absl::Status result;
   std::vector<ChangeEntry> pending;  // read from the changelog, not yet sent
@@ -256,15 +264,23 @@ void SyncClient::ReadLoop(Stream* stream) {
   s1::AggregatorMessage msg;
   while (stream->Read(&msg)) {
     if (msg.has_ack()) {
-      OnAck(msg.ack().upto_seq());
+      if (absl::Status s = OnAck(msg.ack().upto_seq()); !s.ok()) {
+        log::Error("the Kanwil acknowledged changes this node never wrote; reconnecting",
+                   {{"status", StatusText(s)}});
+        absl::MutexLock lock(&mu_);
+        read_error_ = s;
+        if (context_ != nullptr) context_->TryCancel();
+        break;
+      }
     } else if (msg.has_heartbeat()) {
       absl::MutexLock lock(&mu_);
       aggregator_hwm_ = msg.heartbeat().seq();
     } else if (msg.has_designation()) {
       const v1::DesignationNotice& n = msg.designation().notice();
-      if (absl::Status s = feed_.PutDesignation(n); !s.ok()) {
+      if (absl::Status s = inbox_.AcceptDesignation(n); !s.ok()) {
         // End the session: the next Hello carries the revision actually stored, so the Kanwil
         // sends this notice again. Carrying on would let a later revision skip it for good.
+        // (A malformed notice is refused the same way, and stays visible in last_error.)
         log::Warn("cannot store designation; reconnecting",
                   {{"revision", absl::StrCat(n.revision())}, {"status", StatusText(s)}});
         absl::MutexLock lock(&mu_);
@@ -289,10 +305,12 @@ void SyncClient::ReadLoop(Stream* stream) {
   feed_.Wake();  // the writer may be waiting for new changes
 }
 
-void SyncClient::OnAck(uint64_t upto_seq) {
+absl::Status SyncClient::OnAck(uint64_t upto_seq) {
   // Persisted before waiters wake: whoever WaitForAck released may rely on the node's store
   // knowing the ack (the changelog trim does).
-  if (absl::Status s = feed_.SetAckedSeq(upto_seq); !s.ok()) {
+  if (absl::Status s = inbox_.AcceptAck(upto_seq); absl::IsFailedPrecondition(s)) {
+    return s;  // an ack of changes never written: nothing is marked delivered
+  } else if (!s.ok()) {
     log::Warn("cannot persist acked seq", {{"status", StatusText(s)}});
   }
   absl::MutexLock lock(&mu_);
@@ -304,6 +322,7 @@ void SyncClient::OnAck(uint64_t upto_seq) {
   aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
   last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
   cv_.SignalAll();
+  return absl::OkStatus();
 }
 
 void SyncClient::MaybeTrim() {

@@ -26,6 +26,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "services/node/core/sync_inbox.h"
 #include "services/node/core/sync_status.h"
 #include "services/node/store/catalog_store.h"
 #include "services/node/sync/sync_session.h"
@@ -65,11 +66,13 @@ class SyncClient final : public SyncStatusProvider {
   // Streams the changelog after the session's next seq until the stream ends or Stop.
   absl::Status StreamChanges(Stream& stream);
   absl::Status SendSnapshot(Stream& stream);
-  void OnAck(uint64_t upto_seq);
+  // FailedPrecondition (nothing recorded) for an ack beyond the node's last seq.
+  absl::Status OnAck(uint64_t upto_seq);
   void MaybeTrim();
   bool stopping() const { return stopping_.load(); }
 
   ChangeFeed& feed_;
+  SyncInbox inbox_;  // acks and designations go through the node core's checks
   const Clock& clock_;
   std::unique_ptr<sync::v1::KanwilSync::Stub> stub_;
   const SyncOptions options_;
