@@ -23,7 +23,8 @@ class RocksDbKanwilStore final : public KanwilStore,
                                  public DesignationStore,
                                  public AssessmentStore {
  public:
-  // On-disk format, recorded in `meta`; a newer one is refused at Open. 1: the first release.
+  // On-disk format, recorded in `meta`; a newer one is refused at Open. 1: the first release;
+  // 2: rollup revenue keyed by Channel/BuyerRegion enum number (migrated at Open).
   static constexpr uint32_t kFormatVersion = 2;
 
   struct Options {

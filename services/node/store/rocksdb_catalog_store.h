@@ -20,7 +20,8 @@ namespace unggul::node {
 class RocksDbCatalogStore final : public CatalogStore, public ChangeFeed {
  public:
   // On-disk format, recorded in `meta`. 1: the first release. 2: adds the `requests_by_time`
-  // retention index (Open migrates a format-1 database; a newer format is refused).
+  // retention index. 3: record counts keyed by kind number. Open migrates older databases step
+  // by step; a newer format is refused.
   static constexpr uint32_t kFormatVersion = 3;
 
   struct Options {
