@@ -172,18 +172,18 @@ int main(int argc, char** argv) {
   unggul::aggregator::PanelCore panel_core(**store, **store, sync_core, clock);
   unggul::aggregator::IncidentCore incident_core(**store, **store, sync_core, clock);
   unggul::aggregator::PublicationHub hub;
-  unggul::aggregator::DesignationCore designation_core(**store, **store, ranking_core, hub, clock,
-                                                       absl::GetFlag(FLAGS_kanwil_code),
-                                                       absl::GetFlag(FLAGS_kanwil_name));
-  sync_core.SetDesignationStore(store->get());
+  unggul::aggregator::DesignationCore designation_core(
+      **store, (*store)->designations(), ranking_core, hub, clock, absl::GetFlag(FLAGS_kanwil_code),
+      absl::GetFlag(FLAGS_kanwil_name));
+  sync_core.SetDesignationStore(&(*store)->designations());
 
   auto executor =
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
   unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
   unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(
       dashboard_core, ranking_core, panel_core, incident_core, access);
-  unggul::aggregator::KanwilDesignationServiceImpl designation_service(designation_core, **store,
-                                                                       hub, access, *executor);
+  unggul::aggregator::KanwilDesignationServiceImpl designation_service(
+      designation_core, (*store)->designations(), hub, access, *executor);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -76,13 +76,14 @@ class Kanwil {
                                      "SUMSEL", false}},
                                    "h")
                     .ok());
-    sync_->SetDesignationStore(store_.get());
+    sync_->SetDesignationStore(&store_->designations());
     designations_ = std::make_unique<aggregator::DesignationCore>(
-        *store_, *store_, scores_, hub_, clock_, "SUMSEL", "Kanwil Ditjenpas Sumatera Selatan");
+        *store_, store_->designations(), scores_, hub_, clock_, "SUMSEL",
+        "Kanwil Ditjenpas Sumatera Selatan");
     executor_ = std::make_unique<ThreadPoolExecutor>(2);
     sync_service_ = std::make_unique<aggregator::KanwilSyncServiceImpl>(*sync_, *executor_, &hub_);
     designation_service_ = std::make_unique<aggregator::KanwilDesignationServiceImpl>(
-        *designations_, *store_, hub_, access_, *executor_);
+        *designations_, store_->designations(), hub_, access_, *executor_);
     grpc::ServerBuilder builder;
     grpc::ResourceQuota quota("kanwil-test");
     if (max_threads_ > 0) {

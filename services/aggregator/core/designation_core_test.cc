@@ -70,8 +70,9 @@ class DesignationCoreTest : public ::testing::Test {
     ASSERT_TRUE(
         store_->ApplyChanges("SMS-LP-LAHAT", "0123456789abcdef0123456789abcdef", changes, 2, 1)
             .ok());
-    core_ = std::make_unique<DesignationCore>(*store_, *store_, scores_, hub_, clock_, "SUMSEL",
-                                              "Kanwil Ditjenpas Sumatera Selatan");
+    core_ =
+        std::make_unique<DesignationCore>(*store_, store_->designations(), scores_, hub_, clock_,
+                                          "SUMSEL", "Kanwil Ditjenpas Sumatera Selatan");
     hub_.Subscribe([this](const kv1::Publication& p) { published_.push_back(p); });
   }
 
@@ -240,7 +241,7 @@ TEST_F(DesignationCoreTest, AuditChainDetectsATamperedEntry) {
   ASSERT_EQ(log.entries_size(), 5);
   kv1::AuditEntry tampered = log.entries(2);
   tampered.mutable_actor()->set_user("someone.else");  // rewrite who verified
-  ASSERT_TRUE(store_->TamperAuditEntryForTest(tampered).ok());
+  ASSERT_TRUE(store_->designations().TamperAuditEntryForTest(tampered).ok());
   kv1::VerifyAuditLogResponse v = *core_->VerifyAuditLog();
   EXPECT_FALSE(v.ok());
   EXPECT_EQ(v.first_bad_seq(), 3u);

@@ -16,28 +16,17 @@
 #include "rocksdb/write_batch.h"
 #include "services/aggregator/rollup/rollup.h"
 #include "services/aggregator/store/keys.h"
+#include "services/aggregator/store/rocks_scan.h"
 #include "unggul/kanwil/storage/v1/storage.pb.h"
 
 namespace unggul::aggregator {
+
+using namespace store_internal;  // NOLINT: the shared CF names and scan helper
+
 namespace {
 
 namespace v1 = ::unggul::node::v1;
 namespace st = ::unggul::kanwil::storage::v1;
-
-constexpr absl::string_view kUptsCf = "upts";
-constexpr absl::string_view kReplicaCf = "replica";
-constexpr absl::string_view kRollupsCf = "rollups";
-constexpr absl::string_view kRegistryCf = "registry";
-constexpr absl::string_view kMetaCf = "meta";
-constexpr absl::string_view kDesignationsCf = "designations";
-constexpr absl::string_view kAuditCf = "audit";
-constexpr absl::string_view kPublicationsCf = "publications";
-constexpr absl::string_view kAssessmentsCf = "assessments";
-constexpr absl::string_view kVerificationsCf = "verifications";
-constexpr absl::string_view kIncidentsCf = "incidents";
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
 UptSyncState FromStored(const st::StoredUptState& s) {
   UptSyncState out;
@@ -76,30 +65,6 @@ std::string EncodeStoredReplica(uint64_t seq, absl::string_view record_bytes) {
     coded.WriteVarint32(static_cast<uint32_t>(record_bytes.size()));
     coded.WriteRaw(record_bytes.data(), static_cast<int>(record_bytes.size()));
   }
-  return out;
-}
-
-// Parses the values of `cf` from `start` while keys begin with `prefix` (empty: any key) and are
-// below `end` (empty: no bound), at most `max`. DataLoss names `what` when a value does not parse.
-template <typename Message>
-absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
-                                                absl::string_view start, absl::string_view prefix,
-                                                size_t max, absl::string_view what,
-                                                absl::string_view end = {}) {
-  std::vector<Message> out;
-  rocksdb::ReadOptions options;
-  const rocksdb::Slice upper = ToSlice(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, cf));
-  for (start.empty() ? it->SeekToFirst() : it->Seek(ToSlice(start));
-       it->Valid() && out.size() < max && it->key().starts_with(ToSlice(prefix)); it->Next()) {
-    Message m;
-    if (!m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("undecodable ", what));
-    }
-    out.push_back(std::move(m));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), absl::StrCat("scan ", what)));
   return out;
 }
 
@@ -189,7 +154,8 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
   return std::unique_ptr<RocksDbKanwilStore>(new RocksDbKanwilStore(std::move(db)));
 }
 
-RocksDbKanwilStore::RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db) : db_(std::move(db)) {}
+RocksDbKanwilStore::RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db)
+    : db_(std::move(db)), designations_(std::make_unique<RocksDbDesignationStore>(*db_)) {}
 RocksDbKanwilStore::~RocksDbKanwilStore() = default;
 
 absl::Mutex& RocksDbKanwilStore::UptMutex(absl::string_view upt_code) {
@@ -627,81 +593,6 @@ absl::StatusOr<std::vector<kanwil::v1::Incident>> RocksDbKanwilStore::ListIncide
                                           "incident");
 }
 
-absl::StatusOr<kanwil::v1::Designation> RocksDbKanwilStore::GetDesignation(
-    absl::string_view id) const {
-  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(id));
-  std::string value;
-  rocksdb::Status s =
-      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kDesignationsCf), key.Encode(), &value);
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("designation ", id, " not found"));
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get designation"));
-  kanwil::v1::Designation d;
-  if (!d.ParseFromString(value)) return absl::DataLossError("undecodable designation");
-  return d;
-}
-
-absl::StatusOr<std::vector<kanwil::v1::Designation>> RocksDbKanwilStore::ListDesignations() const {
-  return ScanValues<kanwil::v1::Designation>(db_->db(), db_->cf(kDesignationsCf), "", "", SIZE_MAX,
-                                             "designation");
-}
-
-absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> RocksDbKanwilStore::LastAuditEntry() const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kAuditCf)));
-  it->SeekToLast();
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read audit"));
-  if (!it->Valid()) return std::optional<kanwil::v1::AuditEntry>();
-  kanwil::v1::AuditEntry e;
-  if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-    return absl::DataLossError("undecodable audit entry");
-  }
-  return std::optional<kanwil::v1::AuditEntry>(std::move(e));
-}
-
-absl::StatusOr<std::vector<kanwil::v1::AuditEntry>> RocksDbKanwilStore::ReadAudit(
-    uint64_t from_seq, size_t max) const {
-  UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(std::max<uint64_t>(from_seq, 1)));
-  return ScanValues<kanwil::v1::AuditEntry>(db_->db(), db_->cf(kAuditCf), start.Encode(), "", max,
-                                            "audit entry");
-}
-
-absl::StatusOr<uint64_t> RocksDbKanwilStore::LastPublicationRevision() const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kPublicationsCf)));
-  it->SeekToLast();
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read publications"));
-  if (!it->Valid()) return uint64_t{0};
-  UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Decode(ToView(it->key())));
-  return key.seq();
-}
-
-absl::StatusOr<std::vector<kanwil::v1::Publication>> RocksDbKanwilStore::ReadPublications(
-    uint64_t after_revision, size_t max) const {
-  UNGGUL_ASSIGN_OR_RETURN(SeqKey start, SeqKey::Create(after_revision + 1));
-  return ScanValues<kanwil::v1::Publication>(db_->db(), db_->cf(kPublicationsCf), start.Encode(),
-                                             "", max, "publication");
-}
-
-absl::Status RocksDbKanwilStore::Commit(const DesignationCommit& commit) {
-  rocksdb::WriteBatch wb;
-  for (const kanwil::v1::Designation& d : commit.designations) {
-    UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(d.designation_id()));
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
-        wb.Put(db_->cf(kDesignationsCf), key.Encode(), d.SerializeAsString()), "stage"));
-  }
-  for (const kanwil::v1::AuditEntry& e : commit.audit) {
-    UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(e.seq()));
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(wb.Put(db_->cf(kAuditCf), key.Encode(), e.SerializeAsString()), "stage"));
-  }
-  for (const kanwil::v1::Publication& p : commit.publications) {
-    UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(p.revision()));
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
-        wb.Put(db_->cf(kPublicationsCf), key.Encode(), p.SerializeAsString()), "stage"));
-  }
-  return db_->Write(wb, "commit designation");
-}
-
 absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) {
   UNGGUL_ASSIGN_OR_RETURN(AssessmentKey key,
                           AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
@@ -754,13 +645,6 @@ absl::StatusOr<std::vector<std::string>> RocksDbKanwilStore::VerifiedLabourMonth
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list verifications"));
   return out;
-}
-
-absl::Status RocksDbKanwilStore::TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry) {
-  UNGGUL_ASSIGN_OR_RETURN(SeqKey key, SeqKey::Create(entry.seq()));
-  return FromRocksStatus(db_->db().Put(db_->write_options(), db_->cf(kAuditCf), key.Encode(),
-                                       entry.SerializeAsString()),
-                         "tamper");
 }
 
 void RocksDbKanwilStore::FailNextApplyForTest() {

@@ -10,8 +10,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "services/aggregator/store/designation_store.h"
 #include "services/aggregator/store/kanwil_store.h"
+#include "services/aggregator/store/rocksdb_designation_store.h"
 
 namespace unggul {
 class OwnedRocksDb;
@@ -19,9 +19,7 @@ class OwnedRocksDb;
 
 namespace unggul::aggregator {
 
-class RocksDbKanwilStore final : public KanwilStore,
-                                 public DesignationStore,
-                                 public AssessmentStore {
+class RocksDbKanwilStore final : public KanwilStore, public AssessmentStore {
  public:
   // On-disk format, recorded in `meta`; a newer one is refused at Open. 1: the first release;
   // 2: rollup revenue keyed by Channel/BuyerRegion enum number (migrated at Open).
@@ -69,15 +67,8 @@ class RocksDbKanwilStore final : public KanwilStore,
                                         absl::string_view content_hash,
                                         int64_t now_unix_ms) override;
 
-  absl::StatusOr<kanwil::v1::Designation> GetDesignation(absl::string_view id) const override;
-  absl::StatusOr<std::vector<kanwil::v1::Designation>> ListDesignations() const override;
-  absl::StatusOr<std::optional<kanwil::v1::AuditEntry>> LastAuditEntry() const override;
-  absl::StatusOr<std::vector<kanwil::v1::AuditEntry>> ReadAudit(uint64_t from_seq,
-                                                                size_t max) const override;
-  absl::StatusOr<uint64_t> LastPublicationRevision() const override;
-  absl::StatusOr<std::vector<kanwil::v1::Publication>> ReadPublications(uint64_t after_revision,
-                                                                        size_t max) const override;
-  absl::Status Commit(const DesignationCommit& commit) override;
+  // The designation keyspaces (designations, audit, publications) over the same database.
+  RocksDbDesignationStore& designations() { return *designations_; }
   absl::Status PutAssessment(const kanwil::v1::Assessment& assessment) override;
   absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
       absl::string_view start_month, absl::string_view end_month,
@@ -91,9 +82,6 @@ class RocksDbKanwilStore final : public KanwilStore,
   absl::Status PutIncident(const kanwil::v1::Incident& incident) override;
   absl::StatusOr<kanwil::v1::Incident> GetIncident(absl::string_view incident_id) const override;
   absl::StatusOr<std::vector<kanwil::v1::Incident>> ListIncidents() const override;
-  // Test hook: overwrite one stored audit entry (to show that verification detects tampering).
-  absl::Status TamperAuditEntryForTest(const kanwil::v1::AuditEntry& entry);
-
   // Test hook: the next ApplyChanges fails after the records are staged, before the HWM.
   void FailNextApplyForTest();
 
@@ -108,6 +96,7 @@ class RocksDbKanwilStore final : public KanwilStore,
   void Changed(absl::string_view upt_code);
 
   std::unique_ptr<OwnedRocksDb> db_;
+  std::unique_ptr<RocksDbDesignationStore> designations_;
   absl::Mutex write_mu_;  // registry writes and the test hook
   bool fail_next_apply_ ABSL_GUARDED_BY(write_mu_) = false;
   absl::Mutex upt_mu_;
