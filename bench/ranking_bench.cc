@@ -433,8 +433,8 @@ int Run(const Flags& f) {
         }
       }
       records += static_cast<int64_t>(seq);
-      if (absl::Status s = (*store)->PutLabourVerifications(d.entry.upt_code, d.verified,
-                                                            "kanwil.verifikator", 1);
+      if (absl::Status s = (*store)->panel().PutLabourVerifications(d.entry.upt_code, d.verified,
+                                                                    "kanwil.verifikator", 1);
           !s.ok()) {
         std::fprintf(stderr, "verify: %s\n", s.ToString().c_str());
         return 1;
@@ -479,11 +479,11 @@ int Run(const Flags& f) {
 
   // 3: the aggregator's ranking over gRPC.
   auto model = aggregator::ParseScoringModel(aggregator::DefaultScoringModelJson());
-  aggregator::RankingCore ranking(**store, **store, sync, clock, *model);
+  aggregator::RankingCore ranking(**store, (*store)->panel(), sync, clock, *model);
   aggregator::DashboardCore dashboard(**store, sync);
   aggregator::AccessPolicy open_access;
-  aggregator::IncidentCore incidents(**store, **store, sync, clock);
-  aggregator::PanelCore panel(**store, **store, sync, clock);
+  aggregator::IncidentCore incidents(**store, (*store)->panel(), sync, clock);
+  aggregator::PanelCore panel(**store, (*store)->panel(), sync, clock);
   aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, panel, incidents, open_access);
   grpc::ServerBuilder builder;
   int port = 0;

@@ -167,10 +167,10 @@ int main(int argc, char** argv) {
   ranking_options.max_cached_rankings = static_cast<size_t>(absl::GetFlag(FLAGS_ranking_cache));
   ranking_options.max_cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_ranking_cache_mb))
                                     << 20;
-  unggul::aggregator::RankingCore ranking_core(**store, **store, sync_core, clock, *model,
+  unggul::aggregator::RankingCore ranking_core(**store, (*store)->panel(), sync_core, clock, *model,
                                                ranking_options);
-  unggul::aggregator::PanelCore panel_core(**store, **store, sync_core, clock);
-  unggul::aggregator::IncidentCore incident_core(**store, **store, sync_core, clock);
+  unggul::aggregator::PanelCore panel_core(**store, (*store)->panel(), sync_core, clock);
+  unggul::aggregator::IncidentCore incident_core(**store, (*store)->panel(), sync_core, clock);
   unggul::aggregator::PublicationHub hub;
   unggul::aggregator::DesignationCore designation_core(
       **store, (*store)->designations(), ranking_core, hub, clock, absl::GetFlag(FLAGS_kanwil_code),

@@ -26,7 +26,7 @@ class IncidentCoreTest : public ::testing::Test {
     product.mutable_product()->set_name("Gula Semut Jahe Merah");
     product.mutable_product()->set_category(v1::CATEGORY_PANGAN_OLAHAN);
     kanwil_.Apply(testing::kLahat, {product});
-    core_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+    core_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store().panel(), kanwil_.sync(),
                                            kanwil_.clock());
   }
 

@@ -46,8 +46,8 @@ class RankingCoreTest : public ::testing::Test {
             .ok());
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
-    ranking_ = std::make_unique<RankingCore>(*store_, *store_, *sync_, clock_, *model);
-    panel_ = std::make_unique<PanelCore>(*store_, *store_, *sync_, clock_);
+    ranking_ = std::make_unique<RankingCore>(*store_, store_->panel(), *sync_, clock_, *model);
+    panel_ = std::make_unique<PanelCore>(*store_, store_->panel(), *sync_, clock_);
     // Twelve months (Nov 2025 - Oct 2026) of batches, sales and labour reports, a P-IRT.
     std::vector<IncomingChange> c;
     auto add = [&](v1::Record r) { c.push_back({c.size() + 1, std::move(r)}); };
@@ -374,7 +374,7 @@ TEST_F(RankingCoreTest, PagingErrorsNameTheField) {
   tiny.max_cache_bytes = 1;
   int sale = 100;
   for (const RankingCore::Options& options : {one, tiny}) {
-    RankingCore small(*store_, *store_, *sync_, clock_, *model, options);
+    RankingCore small(*store_, store_->panel(), *sync_, clock_, *model, options);
     UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking p1, small.Rank(req));
     kv1::GetRankingRequest next = req;
     next.set_page_token(p1.next_page_token());
@@ -414,7 +414,7 @@ TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
   ASSERT_TRUE(model.ok());
   auto compare = [&] {
     UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking cached, ranking_->Rank(req));
-    RankingCore fresh_core(*store_, *store_, *sync_, clock_, *model);
+    RankingCore fresh_core(*store_, store_->panel(), *sync_, clock_, *model);
     UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking fresh, fresh_core.Rank(req));
     for (kv1::Ranking* r : {&cached, &fresh}) {
       r->clear_computed_at_unix_ms();
@@ -557,7 +557,7 @@ TEST_F(RankingCoreTest, SettlementsInsideThePeriodFeedPremiPnbpAndCogs) {
 }
 
 TEST_F(RankingCoreTest, AnOpenIncidentAtThePeriodEndFailsGateG6) {
-  IncidentCore incidents(*store_, *store_, *sync_, clock_);
+  IncidentCore incidents(*store_, store_->panel(), *sync_, clock_);
   kv1::GetProductScoreRequest score;
   score.set_product_id(kGula);
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::ProductScore before, ranking_->ScoreOf(score));

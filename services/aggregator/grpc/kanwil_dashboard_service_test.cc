@@ -31,11 +31,11 @@ class DashboardServiceTest : public ::testing::Test {
   void Start(const std::string& tokens_csv) {
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
-    ranking_ = std::make_unique<RankingCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
-                                             kanwil_.clock(), *model);
-    incidents_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
-                                                kanwil_.clock());
-    panel_ = std::make_unique<PanelCore>(kanwil_.store(), kanwil_.store(), kanwil_.sync(),
+    ranking_ = std::make_unique<RankingCore>(kanwil_.store(), kanwil_.store().panel(),
+                                             kanwil_.sync(), kanwil_.clock(), *model);
+    incidents_ = std::make_unique<IncidentCore>(kanwil_.store(), kanwil_.store().panel(),
+                                                kanwil_.sync(), kanwil_.clock());
+    panel_ = std::make_unique<PanelCore>(kanwil_.store(), kanwil_.store().panel(), kanwil_.sync(),
                                          kanwil_.clock());
     dashboard_ = std::make_unique<DashboardCore>(kanwil_.store(), kanwil_.sync());
     if (!tokens_csv.empty()) {

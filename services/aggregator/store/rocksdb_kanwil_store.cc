@@ -155,7 +155,10 @@ absl::StatusOr<std::unique_ptr<RocksDbKanwilStore>> RocksDbKanwilStore::Open(
 }
 
 RocksDbKanwilStore::RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db)
-    : db_(std::move(db)), designations_(std::make_unique<RocksDbDesignationStore>(*db_)) {}
+    : db_(std::move(db)),
+      designations_(std::make_unique<RocksDbDesignationStore>(*db_)),
+      panel_(std::make_unique<RocksDbPanelStore>(
+          *db_, [this](absl::string_view upt_code) { Changed(upt_code); })) {}
 RocksDbKanwilStore::~RocksDbKanwilStore() = default;
 
 absl::Mutex& RocksDbKanwilStore::UptMutex(absl::string_view upt_code) {
@@ -565,87 +568,7 @@ absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<Regi
   return stored.version();
 }
 
-absl::Status RocksDbKanwilStore::PutIncident(const kanwil::v1::Incident& incident) {
-  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident.incident_id()));
-  UNGGUL_RETURN_IF_ERROR(
-      db_->Put(db_->cf(kIncidentsCf), key.Encode(), incident.SerializeAsString(), "put incident"));
-  Changed("");
-  return absl::OkStatus();
-}
-
-absl::StatusOr<kanwil::v1::Incident> RocksDbKanwilStore::GetIncident(
-    absl::string_view incident_id) const {
-  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident_id));
-  std::string value;
-  rocksdb::Status s =
-      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kIncidentsCf), key.Encode(), &value);
-  if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get incident"));
-  kanwil::v1::Incident incident;
-  if (!incident.ParseFromString(value)) return absl::DataLossError("undecodable incident");
-  return incident;
-}
-
-absl::StatusOr<std::vector<kanwil::v1::Incident>> RocksDbKanwilStore::ListIncidents() const {
-  return ScanValues<kanwil::v1::Incident>(db_->db(), db_->cf(kIncidentsCf), "", "", SIZE_MAX,
-                                          "incident");
-}
-
-absl::Status RocksDbKanwilStore::PutAssessment(const kanwil::v1::Assessment& a) {
-  UNGGUL_ASSIGN_OR_RETURN(AssessmentKey key,
-                          AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
-                                                a.indicator(), a.assessor_id()));
-  UNGGUL_RETURN_IF_ERROR(
-      db_->Put(db_->cf(kAssessmentsCf), key.Encode(), a.SerializeAsString(), "put assessment"));
-  Changed("");
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbKanwilStore::ListAssessments(
-    absl::string_view start_month, absl::string_view end_month,
-    absl::string_view product_id) const {
-  const std::string prefix = AssessmentKey::ProductPrefix(start_month, end_month, product_id);
-  return ScanValues<kanwil::v1::Assessment>(db_->db(), db_->cf(kAssessmentsCf), prefix, prefix,
-                                            SIZE_MAX, "assessment");
-}
-
 // Verification keys reuse the rollup layout: upt | 0x00 | product | 0x00 | month (u32 BE).
-absl::Status RocksDbKanwilStore::PutLabourVerifications(
-    absl::string_view upt_code,
-    const std::vector<std::pair<std::string, std::string>>& product_months,
-    absl::string_view verified_by, int64_t at_unix_ms) {
-  st::StoredLabourVerification v;
-  v.set_verified_by(verified_by.data(), verified_by.size());
-  v.set_at_unix_ms(at_unix_ms);
-  const std::string value = v.SerializeAsString();
-  rocksdb::WriteBatch wb;
-  for (const auto& [product, month] : product_months) {
-    UNGGUL_ASSIGN_OR_RETURN(RollupKey key,
-                            RollupKey::Create(upt_code, product, MonthOf(month + "-01")));
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(wb.Put(db_->cf(kVerificationsCf), key.Encode(), value), "stage"));
-  }
-  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, "verify labour reports"));
-  Changed(upt_code);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<std::string>> RocksDbKanwilStore::VerifiedLabourMonths(
-    absl::string_view upt_code, absl::string_view product_id) const {
-  std::vector<std::string> out;
-  const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kVerificationsCf)));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
-    UNGGUL_ASSIGN_OR_RETURN(RollupKey key, RollupKey::Decode(ToView(it->key())));
-    out.push_back(MonthString(key.month()));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "list verifications"));
-  return out;
-}
 
 void RocksDbKanwilStore::FailNextApplyForTest() {
   absl::MutexLock lock(&write_mu_);

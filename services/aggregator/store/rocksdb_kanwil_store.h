@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/aggregator/store/kanwil_store.h"
 #include "services/aggregator/store/rocksdb_designation_store.h"
+#include "services/aggregator/store/rocksdb_panel_store.h"
 
 namespace unggul {
 class OwnedRocksDb;
@@ -19,7 +20,7 @@ class OwnedRocksDb;
 
 namespace unggul::aggregator {
 
-class RocksDbKanwilStore final : public KanwilStore, public AssessmentStore {
+class RocksDbKanwilStore final : public KanwilStore {
  public:
   // On-disk format, recorded in `meta`; a newer one is refused at Open. 1: the first release;
   // 2: rollup revenue keyed by Channel/BuyerRegion enum number (migrated at Open).
@@ -69,19 +70,8 @@ class RocksDbKanwilStore final : public KanwilStore, public AssessmentStore {
 
   // The designation keyspaces (designations, audit, publications) over the same database.
   RocksDbDesignationStore& designations() { return *designations_; }
-  absl::Status PutAssessment(const kanwil::v1::Assessment& assessment) override;
-  absl::StatusOr<std::vector<kanwil::v1::Assessment>> ListAssessments(
-      absl::string_view start_month, absl::string_view end_month,
-      absl::string_view product_id) const override;
-  absl::Status PutLabourVerifications(
-      absl::string_view upt_code,
-      const std::vector<std::pair<std::string, std::string>>& product_months,
-      absl::string_view verified_by, int64_t at_unix_ms) override;
-  absl::StatusOr<std::vector<std::string>> VerifiedLabourMonths(
-      absl::string_view upt_code, absl::string_view product_id) const override;
-  absl::Status PutIncident(const kanwil::v1::Incident& incident) override;
-  absl::StatusOr<kanwil::v1::Incident> GetIncident(absl::string_view incident_id) const override;
-  absl::StatusOr<std::vector<kanwil::v1::Incident>> ListIncidents() const override;
+  // The panel keyspaces (assessments, verifications, incidents) over the same database.
+  RocksDbPanelStore& panel() { return *panel_; }
   // Test hook: the next ApplyChanges fails after the records are staged, before the HWM.
   void FailNextApplyForTest();
 
@@ -97,6 +87,7 @@ class RocksDbKanwilStore final : public KanwilStore, public AssessmentStore {
 
   std::unique_ptr<OwnedRocksDb> db_;
   std::unique_ptr<RocksDbDesignationStore> designations_;
+  std::unique_ptr<RocksDbPanelStore> panel_;
   absl::Mutex write_mu_;  // registry writes and the test hook
   bool fail_next_apply_ ABSL_GUARDED_BY(write_mu_) = false;
   absl::Mutex upt_mu_;

@@ -260,11 +260,12 @@ TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
   a.set_product_id("SMS-LP-LAHAT-GSJM");
   a.set_indicator("C3");
   a.set_assessor_id("asesor.1");
-  ASSERT_TRUE(store->PutAssessment(a).ok());
+  ASSERT_TRUE(store->panel().PutAssessment(a).ok());
   EXPECT_EQ(store->DataVersion(), 2u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 1u);
-  ASSERT_TRUE(
-      store->PutLabourVerifications(kUpt, {{"SMS-LP-LAHAT-GSJM", "2026-10"}}, "kabid", 5).ok());
+  ASSERT_TRUE(store->panel()
+                  .PutLabourVerifications(kUpt, {{"SMS-LP-LAHAT-GSJM", "2026-10"}}, "kabid", 5)
+                  .ok());
   EXPECT_EQ(store->DataVersion(), 3u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
   EXPECT_FALSE(store->ApplyChanges(kUpt, kInc, {Batch(20, "SMS-LP-LAHAT-GAP", 1)}, 20, 2).ok());
@@ -287,12 +288,12 @@ TEST_F(KanwilStoreTest, OpensTheFormatOneFixture) {
   EXPECT_EQ(upt->hwm, 39u);
   EXPECT_EQ(DigestString(upt->digest), "39/b72171309fe57bca");  // equals the node fixture's
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<std::string> verified,
-                              store->VerifiedLabourMonths(kUpt, "SMS-LP-LAHAT-GSJM"));
+                              store->panel().VerifiedLabourMonths(kUpt, "SMS-LP-LAHAT-GSJM"));
   EXPECT_EQ(verified, (std::vector<std::string>{"2025-11", "2025-12", "2026-01"}));
-  UNGGUL_ASSERT_OK_AND_ASSIGN(auto assessments,
-                              store->ListAssessments("2025-12", "2026-11", "SMS-LP-LAHAT-GSJM"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(
+      auto assessments, store->panel().ListAssessments("2025-12", "2026-11", "SMS-LP-LAHAT-GSJM"));
   EXPECT_EQ(assessments.size(), 3u);
-  UNGGUL_ASSERT_OK_AND_ASSIGN(auto incidents, store->ListIncidents());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto incidents, store->panel().ListIncidents());
   ASSERT_EQ(incidents.size(), 1u);
   EXPECT_EQ(incidents[0].product_id(), "SMS-LP-LAHAT-GSJM");
   // Format 1 keyed rollup revenue by channel/region name; the migration to format 2 moved it to
