@@ -385,6 +385,10 @@ absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
   ListQuery query;
   query.kind = kind;
   if (!request.product_id().empty()) {
+    if (info->date == nullptr) {  // the by-product index holds dated kinds only
+      return absl::InvalidArgumentError(absl::StrCat(
+          "product_id: ", info->plural, " cannot be filtered by product (get one by its id)"));
+    }
     UNGGUL_RETURN_IF_ERROR(ValidateRecordId("product_id", request.product_id(), Context()));
     query.product_id = request.product_id();
   }

@@ -67,8 +67,8 @@ class NodeCore {
   absl::StatusOr<Written<v1::Record>> WriteRecord(v1::Record record, absl::string_view request_id);
   // InvalidArgument "<id field>: is required" for an empty id; NotFound for an unknown one.
   absl::StatusOr<v1::Record> GetRecord(RecordKind kind, absl::string_view id) const;
-  // One page of a kind, filtered by product and by the kind's main date (from/to inclusive;
-  // InvalidArgument for a date filter on a kind without a date).
+  // One page of a kind, filtered by product and by the kind's main date (from/to inclusive).
+  // InvalidArgument for a product or date filter on a kind without a date (products).
   absl::StatusOr<ListPage> ListRecords(RecordKind kind,
                                        const v1::ListRecordsRequest& request) const;
 

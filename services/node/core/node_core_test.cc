@@ -368,6 +368,11 @@ TEST_F(NodeCoreTest, GenericReadsNameTheKindsIdFieldAndDateRule) {
   EXPECT_THAT(core_.ListRecords(RecordKind::kProduct, dated).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "from_date: products have no date to filter on"));
+  v1::ListRecordsRequest by_product;
+  by_product.set_product_id(kProductId);
+  EXPECT_THAT(core_.ListRecords(RecordKind::kProduct, by_product).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "product_id: products cannot be filtered by product (get one by its id)"));
   CreateProduct();
   UNGGUL_ASSERT_OK_AND_ASSIGN(ListPage page,
                               core_.ListRecords(RecordKind::kProduct, v1::ListRecordsRequest()));
