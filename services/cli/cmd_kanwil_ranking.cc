@@ -86,12 +86,13 @@ void AddRanking(CLI::App* kanwil, CliContext& ctx) {
   ctx.OnRun(cmd, [&ctx, f]() -> absl::Status {
     UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetRankingRequest req, f->rank.Request());
     req.set_view(f->full ? kanwil::v1::RANKING_VIEW_FULL : kanwil::v1::RANKING_VIEW_SUMMARY);
-    // Pages of one snapshot, merged into the first response.
+    // Pages of one snapshot, merged into the first response, over one connection.
+    auto client = ctx.Kanwil();
     kanwil::v1::Ranking merged;
     do {
       const int left = f->limit == 0 ? 1000 : f->limit - merged.products_size();
       req.set_page_size(std::min(1000, left));
-      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking page, ctx.Kanwil()->GetRanking(req));
+      UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking page, client->GetRanking(req));
       if (req.page_token().empty()) {
         merged = page;
       } else {
