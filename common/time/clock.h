@@ -3,7 +3,7 @@
 // Injected time as a system (the shape of Envoy's TimeSystem / SimulatedTimeSystem). Code never
 // reads the system time itself: `main` passes a SystemClock, tests a FakeClock
 // (common/testing/fake_clock.h) whose waiters wake when the test advances it. Only this library
-// calls absl::Now(). Thread-safe.
+// reads the system time. Thread-safe.
 //
 // One clock gives both dates and durations:
 // - dates and timestamps that end up in data ("today" for validation, recorded_at, default
