@@ -423,9 +423,12 @@ TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
     EXPECT_EQ(cached.SerializeAsString(), fresh.SerializeAsString());
   };
   // Only the Rutan changes: Lahat's inputs come from the cache.
+  const uint64_t warm = ranking_->input_loads();
+  EXPECT_GE(warm, 2u);  // every UPT of the registry once
   Apply(kRutan, {Batch("SMS-RT-PALEMBANG-B2", kKopi, "2026-07-01", 180),
                  Sale("SMS-RT-PALEMBANG-S4", kKopi, "2026-07-15", 30'000'000)});
   compare();
+  EXPECT_EQ(ranking_->input_loads(), warm + 1);  // the Rutan's inputs, nobody else's
   // A snapshot replaces Lahat's replica (Kursi Rotan and its sale are gone).
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<v1::Record> lahat, store_->ListRecords(kUpt));
   std::vector<v1::Record> kept;
@@ -444,8 +447,10 @@ TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
   a.set_indicator("C3");
   a.set_score(3);
   a.set_assessor_id("asesor.1");
+  const uint64_t before_panel = ranking_->input_loads();
   UNGGUL_ASSERT_OK(panel_->SubmitAssessment(a).status());
   compare();
+  EXPECT_EQ(ranking_->input_loads(), before_panel);  // panel scores are attached, not reloaded
 }
 
 TEST_F(RankingCoreTest, RefreshStaleRecomputesOnlyStaleRankings) {
