@@ -127,23 +127,29 @@ std::string RegistryKey::Encode() const {
   return out;
 }
 
-absl::StatusOr<SeqKey> SeqKey::Create(uint64_t seq) {
-  if (seq == 0) return absl::InvalidArgumentError("sequence number: must be >= 1");
-  return SeqKey(seq);
+template <typename Keyspace>
+absl::StatusOr<SeqKeyOf<Keyspace>> SeqKeyOf<Keyspace>::Create(uint64_t seq) {
+  if (seq == 0) return absl::InvalidArgumentError(absl::StrCat(Keyspace::kWhat, ": must be >= 1"));
+  return SeqKeyOf(seq);
 }
 
-absl::StatusOr<SeqKey> SeqKey::Decode(absl::string_view encoded) {
-  if (encoded.size() != 8) return Malformed("sequence", encoded);
+template <typename Keyspace>
+absl::StatusOr<SeqKeyOf<Keyspace>> SeqKeyOf<Keyspace>::Decode(absl::string_view encoded) {
+  if (encoded.size() != 8) return Malformed(Keyspace::kWhat, encoded);
   const uint64_t v = ReadBigEndian(encoded);
-  if (v == 0) return Malformed("sequence", encoded);
-  return SeqKey(v);
+  if (v == 0) return Malformed(Keyspace::kWhat, encoded);
+  return SeqKeyOf(v);
 }
 
-std::string SeqKey::Encode() const {
+template <typename Keyspace>
+std::string SeqKeyOf<Keyspace>::Encode() const {
   std::string out;
   AppendBigEndian(out, seq_, 8);
   return out;
 }
+
+template class SeqKeyOf<AuditKeyspace>;
+template class SeqKeyOf<PublicationKeyspace>;
 
 absl::StatusOr<AssessmentKey> AssessmentKey::Create(absl::string_view start_month,
                                                     absl::string_view end_month,
@@ -172,17 +178,25 @@ std::string AssessmentKey::ProductPrefix(absl::string_view start_month, absl::st
   return out;
 }
 
-absl::StatusOr<DesignationKey> DesignationKey::Create(absl::string_view id) {
-  if (absl::Status s = CheckText(id, "designation id"); !s.ok()) return s;
-  return DesignationKey(std::string(id));
+template <typename Keyspace>
+absl::StatusOr<IdKeyOf<Keyspace>> IdKeyOf<Keyspace>::Create(absl::string_view id) {
+  if (absl::Status s = CheckText(id, Keyspace::kWhat); !s.ok()) return s;
+  return IdKeyOf(std::string(id));
 }
 
-absl::StatusOr<DesignationKey> DesignationKey::Decode(absl::string_view encoded) {
-  absl::StatusOr<std::string> text = keys::DecodeText(encoded, "designation");
+template <typename Keyspace>
+absl::StatusOr<IdKeyOf<Keyspace>> IdKeyOf<Keyspace>::Decode(absl::string_view encoded) {
+  absl::StatusOr<std::string> text = keys::DecodeText(encoded, Keyspace::kWhat);
   if (!text.ok()) return text.status();
-  return DesignationKey(*std::move(text));
+  return IdKeyOf(*std::move(text));
 }
 
-std::string DesignationKey::Encode() const { return keys::EncodeText(id_); }
+template <typename Keyspace>
+std::string IdKeyOf<Keyspace>::Encode() const {
+  return keys::EncodeText(id_);
+}
+
+template class IdKeyOf<DesignationKeyspace>;
+template class IdKeyOf<IncidentKeyspace>;
 
 }  // namespace unggul::aggregator

@@ -11,12 +11,16 @@
 //                            month (u32 BE, YYYYMM)
 // registry       RegistryKey: version (u64 BE)                         StoredRegistry
 // meta           "meta"                                                StoredMeta
-// designations   DesignationKey: designation_id | 0x00                 Designation
-// incidents      DesignationKey: incident_id | 0x00                    Incident
-// audit          SeqKey: seq (u64 BE)                                  AuditEntry
-// publications   SeqKey: revision (u64 BE)                             Publication
-// assessments    AssessmentKey: start_month | 0x00 | end_month | 0x00 |  Assessment
+// designations   DesignationKey: designation_id | 0x00                 StoredDesignation
+// incidents      IncidentKey: incident_id | 0x00                       StoredIncident
+// audit          AuditKey: seq (u64 BE)                                StoredAuditEntry
+// publications   PublicationKey: revision (u64 BE)                     StoredPublication
+// assessments    AssessmentKey: start_month | 0x00 | end_month | 0x00 |  StoredAssessment
 //                product_id | 0x00 | indicator | 0x00 | assessor_id | 0x00
+// verifications  RollupKey (the month of the labour report it verifies)  StoredLabourVerification
+//
+// Values are storage messages (proto/unggul/kanwil/storage/v1/storage.proto), converted from
+// and to the API's by the codecs in stored_values.h.
 //
 // Replica keys start with the kind so all products (of every UPT) are one prefix scan.
 
@@ -97,18 +101,36 @@ class RegistryKey {
   uint64_t version_;
 };
 
+// Keyspaces whose keys have the same layout still get their own key type, so a key made for one
+// column family cannot be used in another; the layout's codec is written once (keys.cc).
+struct AuditKeyspace {
+  static constexpr const char* kWhat = "audit seq";
+};
+struct PublicationKeyspace {
+  static constexpr const char* kWhat = "publication revision";
+};
+struct DesignationKeyspace {
+  static constexpr const char* kWhat = "designation id";
+};
+struct IncidentKeyspace {
+  static constexpr const char* kWhat = "incident id";
+};
+
 // A dense sequence number (audit seq, publication revision). Layout: u64 BE, >= 1.
-class SeqKey {
+template <typename Keyspace>
+class SeqKeyOf {
  public:
-  static absl::StatusOr<SeqKey> Create(uint64_t seq);  // InvalidArgument if 0
-  static absl::StatusOr<SeqKey> Decode(absl::string_view encoded);
+  static absl::StatusOr<SeqKeyOf> Create(uint64_t seq);  // InvalidArgument if 0
+  static absl::StatusOr<SeqKeyOf> Decode(absl::string_view encoded);
   std::string Encode() const;
   uint64_t seq() const { return seq_; }
 
  private:
-  explicit SeqKey(uint64_t s) : seq_(s) {}
+  explicit SeqKeyOf(uint64_t s) : seq_(s) {}
   uint64_t seq_;
 };
+using AuditKey = SeqKeyOf<AuditKeyspace>;
+using PublicationKey = SeqKeyOf<PublicationKeyspace>;
 
 // Layout: start_month | 0x00 | end_month | 0x00 | product_id | 0x00 | indicator | 0x00 |
 // assessor_id | 0x00. ProductPrefix covers one product's assessments of one period
@@ -129,17 +151,20 @@ class AssessmentKey {
   std::string encoded_;
 };
 
-// Layout: designation_id | 0x00.
-class DesignationKey {
+// An id (designation id, incident id). Layout: id | 0x00.
+template <typename Keyspace>
+class IdKeyOf {
  public:
-  static absl::StatusOr<DesignationKey> Create(absl::string_view id);  // InvalidArgument
-  static absl::StatusOr<DesignationKey> Decode(absl::string_view encoded);
+  static absl::StatusOr<IdKeyOf> Create(absl::string_view id);  // InvalidArgument
+  static absl::StatusOr<IdKeyOf> Decode(absl::string_view encoded);
   std::string Encode() const;
   const std::string& id() const { return id_; }
 
  private:
-  explicit DesignationKey(std::string id) : id_(std::move(id)) {}
+  explicit IdKeyOf(std::string id) : id_(std::move(id)) {}
   std::string id_;
 };
+using DesignationKey = IdKeyOf<DesignationKeyspace>;
+using IncidentKey = IdKeyOf<IncidentKeyspace>;
 
 }  // namespace unggul::aggregator

@@ -57,4 +57,24 @@ absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::Column
   return out;
 }
 
+// As ScanValues, each value decoded by `decode` (a value codec of stored_values.h).
+template <typename Value>
+absl::StatusOr<std::vector<Value>> ScanDecoded(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, absl::string_view start,
+    absl::string_view prefix, size_t max, absl::StatusOr<Value> (*decode)(absl::string_view bytes),
+    absl::string_view end = {}) {
+  std::vector<Value> out;
+  rocksdb::ReadOptions options;
+  const rocksdb::Slice upper = ToSlice(end);
+  if (!end.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, cf));
+  for (start.empty() ? it->SeekToFirst() : it->Seek(ToSlice(start));
+       it->Valid() && out.size() < max && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+    UNGGUL_ASSIGN_OR_RETURN(Value value, decode(ToView(it->value())));
+    out.push_back(std::move(value));
+  }
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan"));
+  return out;
+}
+
 }  // namespace unggul::aggregator::store_internal

@@ -17,6 +17,7 @@
 #include "services/aggregator/rollup/rollup.h"
 #include "services/aggregator/store/keys.h"
 #include "services/aggregator/store/rocks_scan.h"
+#include "services/aggregator/store/stored_values.h"
 #include "unggul/kanwil/storage/v1/storage.pb.h"
 
 namespace unggul::aggregator {
@@ -81,17 +82,22 @@ absl::Status MigrateRollupRevenueKeys(OwnedRocksDb& db) {
       db.db().NewIterator(rocksdb::ReadOptions(), db.cf(kRollupsCf)));
   rocksdb::WriteBatch wb;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    st::StoredRollup stored;
-    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    st::StoredRollupFormat1 names;
+    if (!names.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("undecodable stored rollup");
     }
-    if (stored.rollup().revenue_by_channel().empty() &&
-        stored.rollup().revenue_by_region().empty()) {
+    if (names.rollup().revenue_by_channel().empty() && names.rollup().revenue_by_region().empty()) {
       continue;
     }
-    UNGGUL_RETURN_IF_ERROR(MoveRevenueNamesToNumbers(*stored.mutable_rollup()));
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
-        wb.Put(db.cf(kRollupsCf), it->key(), stored.SerializeAsString()), "migrate rollup"));
+    UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::MonthlyRollup rollup, DecodeRollup(ToView(it->value())));
+    rollup.mutable_revenue_by_channel()->insert(names.rollup().revenue_by_channel().begin(),
+                                                names.rollup().revenue_by_channel().end());
+    rollup.mutable_revenue_by_region()->insert(names.rollup().revenue_by_region().begin(),
+                                               names.rollup().revenue_by_region().end());
+    UNGGUL_RETURN_IF_ERROR(MoveRevenueNamesToNumbers(rollup));
+    UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Put(db.cf(kRollupsCf), it->key(), value), "migrate rollup"));
     if (wb.Count() >= 10'000) {
       UNGGUL_RETURN_IF_ERROR(FromRocksStatus(db.db().Write(db.write_options(), &wb), "migrate"));
       wb.Clear();
@@ -239,9 +245,7 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
         db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRollupsCf), rk.Encode(), &value);
     kanwil::v1::MonthlyRollup& slot = rollups[key];
     if (s.ok()) {
-      st::StoredRollup stored;
-      if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable rollup");
-      slot = stored.rollup();
+      UNGGUL_ASSIGN_OR_RETURN(slot, DecodeRollup(value));
     } else if (!s.IsNotFound()) {
       return FromRocksStatus(s, "read rollup");
     }
@@ -296,9 +300,8 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
     if (IsEmpty(rollup)) {
       s = wb.Delete(db_->cf(kRollupsCf), rk.Encode());
     } else {
-      st::StoredRollup stored;
-      *stored.mutable_rollup() = rollup;
-      s = wb.Put(db_->cf(kRollupsCf), rk.Encode(), stored.SerializeAsString());
+      UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
+      s = wb.Put(db_->cf(kRollupsCf), rk.Encode(), value);
     }
     UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "stage rollup"));
   }
@@ -373,10 +376,9 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view up
   }
   for (const auto& [key, rollup] : rollups) {
     UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
-    st::StoredRollup stored;
-    *stored.mutable_rollup() = rollup;
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
-        wb.Put(db_->cf(kRollupsCf), rk.Encode(), stored.SerializeAsString()), "stage"));
+    UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Put(db_->cf(kRollupsCf), rk.Encode(), value), "stage"));
   }
   rocksdb::Status s =
       wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
@@ -472,8 +474,7 @@ absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecordsOfKind(
 absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRollupsInRange(
     absl::string_view upt_code, absl::string_view product_id, uint32_t from_yyyymm,
     uint32_t to_yyyymm, size_t max) const {
-  std::vector<kanwil::v1::MonthlyRollup> out;
-  if (from_yyyymm > to_yyyymm) return out;
+  if (from_yyyymm > to_yyyymm) return std::vector<kanwil::v1::MonthlyRollup>();
   UNGGUL_RETURN_IF_ERROR(RollupKey::Create(upt_code, product_id, 197001).status());
   const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
   const std::string from = RollupKey::Bound(upt_code, product_id, from_yyyymm);
@@ -481,12 +482,7 @@ absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRo
   const std::string end = to_yyyymm == UINT32_MAX
                               ? prefix + std::string(5, '\xff')
                               : RollupKey::Bound(upt_code, product_id, to_yyyymm + 1);
-  UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredRollup> stored,
-                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf), from, prefix,
-                                                       max, "rollup", end));
-  out.reserve(stored.size());
-  for (st::StoredRollup& r : stored) out.push_back(std::move(*r.mutable_rollup()));
-  return out;
+  return ScanDecoded(db_->db(), db_->cf(kRollupsCf), from, prefix, max, &DecodeRollup, end);
 }
 
 void RocksDbKanwilStore::Changed(absl::string_view upt_code) {
@@ -512,12 +508,7 @@ uint64_t RocksDbKanwilStore::UptDataVersion(absl::string_view upt_code) const {
 absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRollups(
     absl::string_view upt_code, absl::string_view product_id) const {
   const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
-  UNGGUL_ASSIGN_OR_RETURN(std::vector<st::StoredRollup> stored,
-                          ScanValues<st::StoredRollup>(db_->db(), db_->cf(kRollupsCf), prefix,
-                                                       prefix, SIZE_MAX, "rollup"));
-  std::vector<kanwil::v1::MonthlyRollup> out;
-  for (st::StoredRollup& r : stored) out.push_back(std::move(*r.mutable_rollup()));
-  return out;
+  return ScanDecoded(db_->db(), db_->cf(kRollupsCf), prefix, prefix, SIZE_MAX, &DecodeRollup);
 }
 
 absl::StatusOr<std::optional<Registry>> RocksDbKanwilStore::LatestRegistry() const {

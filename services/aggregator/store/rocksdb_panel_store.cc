@@ -10,6 +10,7 @@
 #include "services/aggregator/rollup/rollup.h"
 #include "services/aggregator/store/keys.h"
 #include "services/aggregator/store/rocks_scan.h"
+#include "services/aggregator/store/stored_values.h"
 #include "unggul/kanwil/storage/v1/storage.pb.h"
 
 namespace unggul::aggregator {
@@ -21,16 +22,16 @@ namespace st = ::unggul::kanwil::storage::v1;
 }  // namespace
 
 absl::Status RocksDbPanelStore::PutIncident(const kanwil::v1::Incident& incident) {
-  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident.incident_id()));
-  UNGGUL_RETURN_IF_ERROR(
-      db_.Put(db_.cf(kIncidentsCf), key.Encode(), incident.SerializeAsString(), "put incident"));
+  UNGGUL_ASSIGN_OR_RETURN(IncidentKey key, IncidentKey::Create(incident.incident_id()));
+  UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeIncident(incident));
+  UNGGUL_RETURN_IF_ERROR(db_.Put(db_.cf(kIncidentsCf), key.Encode(), value, "put incident"));
   changed_("");
   return absl::OkStatus();
 }
 
 absl::StatusOr<kanwil::v1::Incident> RocksDbPanelStore::GetIncident(
     absl::string_view incident_id) const {
-  UNGGUL_ASSIGN_OR_RETURN(DesignationKey key, DesignationKey::Create(incident_id));
+  UNGGUL_ASSIGN_OR_RETURN(IncidentKey key, IncidentKey::Create(incident_id));
   std::string value;
   rocksdb::Status s =
       db_.db().Get(rocksdb::ReadOptions(), db_.cf(kIncidentsCf), key.Encode(), &value);
@@ -38,22 +39,19 @@ absl::StatusOr<kanwil::v1::Incident> RocksDbPanelStore::GetIncident(
     return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get incident"));
-  kanwil::v1::Incident incident;
-  if (!incident.ParseFromString(value)) return absl::DataLossError("undecodable incident");
-  return incident;
+  return DecodeIncident(value);
 }
 
 absl::StatusOr<std::vector<kanwil::v1::Incident>> RocksDbPanelStore::ListIncidents() const {
-  return ScanValues<kanwil::v1::Incident>(db_.db(), db_.cf(kIncidentsCf), "", "", SIZE_MAX,
-                                          "incident");
+  return ScanDecoded(db_.db(), db_.cf(kIncidentsCf), "", "", SIZE_MAX, &DecodeIncident);
 }
 
 absl::Status RocksDbPanelStore::PutAssessment(const kanwil::v1::Assessment& a) {
   UNGGUL_ASSIGN_OR_RETURN(AssessmentKey key,
                           AssessmentKey::Create(a.start_month(), a.end_month(), a.product_id(),
                                                 a.indicator(), a.assessor_id()));
-  UNGGUL_RETURN_IF_ERROR(
-      db_.Put(db_.cf(kAssessmentsCf), key.Encode(), a.SerializeAsString(), "put assessment"));
+  UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeAssessment(a));
+  UNGGUL_RETURN_IF_ERROR(db_.Put(db_.cf(kAssessmentsCf), key.Encode(), value, "put assessment"));
   changed_("");
   return absl::OkStatus();
 }
@@ -62,8 +60,7 @@ absl::StatusOr<std::vector<kanwil::v1::Assessment>> RocksDbPanelStore::ListAsses
     absl::string_view start_month, absl::string_view end_month,
     absl::string_view product_id) const {
   const std::string prefix = AssessmentKey::ProductPrefix(start_month, end_month, product_id);
-  return ScanValues<kanwil::v1::Assessment>(db_.db(), db_.cf(kAssessmentsCf), prefix, prefix,
-                                            SIZE_MAX, "assessment");
+  return ScanDecoded(db_.db(), db_.cf(kAssessmentsCf), prefix, prefix, SIZE_MAX, &DecodeAssessment);
 }
 
 absl::Status RocksDbPanelStore::PutLabourVerifications(
