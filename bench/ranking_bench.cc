@@ -426,7 +426,7 @@ int Run(const Flags& f) {
         for (size_t j = i; j < std::min(d.records.size(), i + 1000); ++j) {
           chunk.push_back({++seq, std::move(d.records[j])});
         }
-        auto st = (*store)->ApplyChanges(d.entry.upt_code, kIncarnation, chunk, seq, 1);
+        auto st = ApplyChanges(**store, d.entry.upt_code, kIncarnation, chunk, seq, 1);
         if (!st.ok()) {
           std::fprintf(stderr, "apply: %s\n", st.status().ToString().c_str());
           return 1;
@@ -469,7 +469,7 @@ int Run(const Flags& f) {
     const uint64_t seq = (*state)->hwm + 1;
     v1::Record record;
     *record.mutable_sale() = sale;
-    if (!(*store)->ApplyChanges(upt, kIncarnation, {{seq, record}}, seq, 2).ok()) std::exit(1);
+    if (!ApplyChanges(**store, upt, kIncarnation, {{seq, record}}, seq, 2).ok()) std::exit(1);
     extra_sales << sale.sale_id() << "," << sale.product_id() << "," << sale.sale_date() << ","
                 << sale.qty() << "," << sale.revenue_idr() << ","
                 << Short(v1::Channel_descriptor(), sale.channel(), "CHANNEL_") << ","

@@ -114,7 +114,7 @@ class Kanwil {
     c.seq = 1;
     c.record.mutable_product()->set_product_id(kGula);
     c.record.mutable_product()->set_name("Gula Semut Jahe Merah");
-    ASSERT_TRUE(store_->ApplyChanges(kUpt, "0123456789abcdef0123456789abcdef", {c}, 1, 1).ok());
+    ASSERT_TRUE(ApplyChanges(*store_, kUpt, "0123456789abcdef0123456789abcdef", {c}, 1, 1).ok());
   }
   // Drafts and publishes a designation; returns its publication revision.
   uint64_t Publish() {

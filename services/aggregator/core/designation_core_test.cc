@@ -6,6 +6,7 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "services/aggregator/core/replica_apply.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
 namespace unggul::aggregator {
@@ -68,7 +69,7 @@ class DesignationCoreTest : public ::testing::Test {
       changes.push_back(c);
     }
     ASSERT_TRUE(
-        store_->ApplyChanges("SMS-LP-LAHAT", "0123456789abcdef0123456789abcdef", changes, 2, 1)
+        ApplyChanges(*store_, "SMS-LP-LAHAT", "0123456789abcdef0123456789abcdef", changes, 2, 1)
             .ok());
     core_ =
         std::make_unique<DesignationCore>(*store_, store_->designations(), scores_, hub_, clock_,

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/core/panel_core.h"
+#include "services/aggregator/core/replica_apply.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
@@ -95,7 +96,7 @@ class RankingCoreTest : public ::testing::Test {
       l.mutable_labour()->set_inmate_person_days(40);
       add(l);
     }
-    ASSERT_TRUE(store_->ApplyChanges(kUpt, kInc, c, c.size(), 1).ok());
+    ASSERT_TRUE(ApplyChanges(*store_, kUpt, kInc, c, c.size(), 1).ok());
     seq_[kUpt] = c.size();
   }
 
@@ -103,7 +104,7 @@ class RankingCoreTest : public ::testing::Test {
   void Apply(const std::string& upt, std::vector<v1::Record> records) {
     std::vector<IncomingChange> c;
     for (v1::Record& r : records) c.push_back({++seq_[upt], std::move(r)});
-    ASSERT_TRUE(store_->ApplyChanges(upt, kInc, c, seq_[upt], 2).ok());
+    ASSERT_TRUE(ApplyChanges(*store_, upt, kInc, c, seq_[upt], 2).ok());
   }
   static v1::Record ProductRecord(const std::string& id, const std::string& name,
                                   v1::Category category) {
@@ -437,7 +438,7 @@ TEST_F(RankingCoreTest, CachedRankingEqualsAFreshComputation) {
     if (r.has_sale() && r.sale().product_id() == kRotan) continue;
     kept.push_back(std::move(r));
   }
-  UNGGUL_ASSERT_OK(store_->ReplaceUpt(kUpt, kInc, seq_[kUpt], kept, 3).status());
+  UNGGUL_ASSERT_OK(ReplaceUpt(*store_, kUpt, kInc, seq_[kUpt], kept, 3).status());
   compare();
   UNGGUL_ASSERT_OK_AND_ASSIGN(kv1::Ranking now, ranking_->Rank(req));
   EXPECT_EQ(now.total_products(), 3);

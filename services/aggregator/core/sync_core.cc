@@ -27,8 +27,9 @@ SyncCore::SyncCore(KanwilStore& store, const Clock& clock, SyncLimits limits)
 
 absl::StatusOr<uint64_t> SyncCore::LoadRegistry(const std::vector<RegistryEntry>& entries,
                                                 const std::string& content_hash) {
-  UNGGUL_ASSIGN_OR_RETURN(uint64_t version, store_.SaveRegistry(entries, content_hash,
-                                                                absl::ToUnixMillis(clock_.Now())));
+  UNGGUL_ASSIGN_OR_RETURN(
+      uint64_t version,
+      store_.registry().SaveRegistry(entries, content_hash, absl::ToUnixMillis(clock_.Now())));
   absl::MutexLock lock(&mu_);
   registry_.clear();
   for (const RegistryEntry& e : entries) registry_[e.upt_code] = e;
@@ -215,8 +216,8 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnBatch(SyncSession
   }
   const uint64_t last = changes.back().seq;
   UNGGUL_ASSIGN_OR_RETURN(UptSyncState state,
-                          store_.ApplyChanges(session.upt_code, session.incarnation_id, changes,
-                                              last, absl::ToUnixMillis(clock_.Now())));
+                          ApplyChanges(store_, session.upt_code, session.incarnation_id, changes,
+                                       last, absl::ToUnixMillis(clock_.Now())));
   Touch(session.upt_code, last);
   return std::vector<s1::AggregatorMessage>{AckMessage(state.hwm)};
 }
@@ -257,8 +258,8 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnSnapshotEnd(
   }
   UNGGUL_ASSIGN_OR_RETURN(
       UptSyncState state,
-      store_.ReplaceUpt(session.upt_code, session.incarnation_id, end.as_of_seq(), session.staged,
-                        absl::ToUnixMillis(clock_.Now())));
+      ReplaceUpt(store_, session.upt_code, session.incarnation_id, end.as_of_seq(), session.staged,
+                 absl::ToUnixMillis(clock_.Now())));
   session.staged.clear();
   session.staged.shrink_to_fit();
   session.staged_bytes = 0;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
+#include "services/aggregator/core/replica_apply.h"
 #include "services/aggregator/store/designation_store.h"
 #include "services/aggregator/store/kanwil_store.h"
 #include "unggul/sync/v1/sync.pb.h"

@@ -10,6 +10,7 @@
 #include "common/records/records.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
+#include "services/aggregator/core/replica_apply.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 
 namespace unggul::aggregator {
@@ -106,10 +107,10 @@ TEST(RollupTest, IncrementalEqualsRecomputeAfterRandomIngestAndSnapshot) {
       if (rng() % 4 == 0 && seq > 5) {
         std::vector<IncomingChange> overlap(changes.end() - std::min<size_t>(3, changes.size()),
                                             changes.end());
-        ASSERT_TRUE(store->ApplyChanges(upt, inc, changes, seq, 1).ok());
-        ASSERT_TRUE(store->ApplyChanges(upt, inc, overlap, seq, 1).ok());
+        ASSERT_TRUE(ApplyChanges(*store, upt, inc, changes, seq, 1).ok());
+        ASSERT_TRUE(ApplyChanges(*store, upt, inc, overlap, seq, 1).ok());
       } else {
-        ASSERT_TRUE(store->ApplyChanges(upt, inc, changes, seq, 1).ok());
+        ASSERT_TRUE(ApplyChanges(*store, upt, inc, changes, seq, 1).ok());
       }
     }
     ExpectRollupsMatchRecompute(*store, upt);
@@ -118,7 +119,8 @@ TEST(RollupTest, IncrementalEqualsRecomputeAfterRandomIngestAndSnapshot) {
   std::vector<v1::Record> snapshot;
   for (int i = 0; i < 150; ++i) snapshot.push_back(RandomRecord(rng, "SMS-LP-LAHAT", 10000 + i));
   ASSERT_TRUE(
-      store->ReplaceUpt("SMS-LP-LAHAT", "ffffffffffffffffffffffffffffffff", 999, snapshot, 2).ok());
+      ReplaceUpt(*store, "SMS-LP-LAHAT", "ffffffffffffffffffffffffffffffff", 999, snapshot, 2)
+          .ok());
   ExpectRollupsMatchRecompute(*store, "SMS-LP-LAHAT");
   ExpectRollupsMatchRecompute(*store, "SMS-LP-SEKAYU");  // untouched
 }

@@ -3,10 +3,12 @@
 // Storage interface of the Kanwil aggregator: per-UPT sync state, the replica of every UPT's
 // records, monthly rollups and the versioned UPT registry.
 //
-// Contract: ApplyChanges and ReplaceUpt are atomic — records, rollups, digest and high-water
-// mark move together or not at all. Codes: FailedPrecondition (gap after the HWM, other
-// incarnation), NotFound, InvalidArgument (bad token or key), Aborted (RocksDB busy), DataLoss
-// (undecodable bytes), Internal (I/O). Thread-safe.
+// Contract: CommitUpt is atomic — records, rollups, digest and high-water mark move together or
+// not at all. What to commit (duplicates skipped, gaps refused, rollup deltas and digest) is
+// decided by the core (core/replica_apply.h); the store only checks that the UPT's state has not
+// moved since the commit was planned. Codes: NotFound, InvalidArgument (bad token or key),
+// Aborted (the UPT's state moved; RocksDB busy), DataLoss (undecodable bytes), Internal (I/O).
+// Thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -31,9 +33,26 @@ struct UptSyncState {
   int64_t products = 0;
 };
 
-struct IncomingChange {
-  uint64_t seq = 0;
-  node::v1::Record record;  // must already be the export projection (SyncCore ensures it)
+// One atomic change of a UPT's sync keyspaces (replica, rollups, sync state), planned by the
+// core and applied by the store in one WriteBatch.
+struct UptCommit {
+  struct RecordPut {
+    RecordKind kind = RecordKind::kProduct;
+    std::string id;
+    uint64_t seq = 0;          // the change that wrote it (the snapshot's as_of_seq)
+    std::string record_bytes;  // DeterministicBytes of the projected record
+  };
+  std::string upt_code;
+  // The state the plan was made from (nullopt: the UPT had none). The commit applies only while
+  // the stored state has the same incarnation and HWM; otherwise Aborted and nothing changes.
+  std::optional<UptSyncState> based_on;
+  // Delete every replica and rollup row of the UPT before the puts (a snapshot).
+  bool replace_all = false;
+  std::vector<RecordPut> records;  // later puts of the same id win
+  // Rollup rows (product_id, YYYYMM) to write, and rows to delete (every figure back to zero).
+  std::vector<std::pair<std::pair<std::string, uint32_t>, kanwil::v1::MonthlyRollup>> rollups;
+  std::vector<std::pair<std::string, uint32_t>> rollup_deletes;
+  UptSyncState state;  // the new durable state
 };
 
 struct RegistryEntry {
@@ -58,6 +77,19 @@ struct ProductPage {
   std::string next_page_token;
 };
 
+// The versioned UPT registry: every version ever loaded; the highest is in force. Thread-safe.
+class RegistryStore {
+ public:
+  virtual ~RegistryStore() = default;
+  // nullopt before the first registry was saved.
+  virtual absl::StatusOr<std::optional<Registry>> LatestRegistry() const = 0;
+  // Stores the entries as a new version unless `content_hash` equals the latest one's.
+  // Returns the version in force.
+  virtual absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
+                                                absl::string_view content_hash,
+                                                int64_t now_unix_ms) = 0;
+};
+
 class KanwilStore {
  public:
   virtual ~KanwilStore() = default;
@@ -65,28 +97,16 @@ class KanwilStore {
   virtual absl::StatusOr<std::optional<UptSyncState>> GetUpt(absl::string_view upt_code) const = 0;
   virtual absl::StatusOr<std::vector<UptSyncState>> ListUpts() const = 0;
 
-  // Applies `changes` (contiguous seqs) for `upt_code`. Changes at or below the HWM are skipped
-  // (duplicates); the first remaining one must be HWM+1 (else FailedPrecondition, nothing
-  // applied). A UPT seen for the first time starts at HWM 0 with this incarnation; a stored
-  // state with another incarnation is FailedPrecondition. Returns the new state.
-  virtual absl::StatusOr<UptSyncState> ApplyChanges(absl::string_view upt_code,
-                                                    absl::string_view incarnation_id,
-                                                    const std::vector<IncomingChange>& changes,
-                                                    uint64_t node_last_seq,
-                                                    int64_t now_unix_ms) = 0;
-
-  // Replaces every record of the UPT with `records` (records missing are deleted), recomputes
-  // its rollups and digest, and sets HWM = as_of_seq and the incarnation, atomically.
-  virtual absl::StatusOr<UptSyncState> ReplaceUpt(absl::string_view upt_code,
-                                                  absl::string_view incarnation_id,
-                                                  uint64_t as_of_seq,
-                                                  const std::vector<node::v1::Record>& records,
-                                                  int64_t now_unix_ms) = 0;
+  // Applies a planned change (see UptCommit) atomically.
+  virtual absl::Status CommitUpt(const UptCommit& commit) = 0;
 
   // Products in (upt_code, product_id) order; `upt_code` empty = all UPTs.
   virtual absl::StatusOr<ProductPage> ListProducts(absl::string_view upt_code,
                                                    node::v1::Category category, int page_size,
                                                    absl::string_view page_token) const = 0;
+  // nullopt if absent.
+  virtual absl::StatusOr<std::optional<node::v1::Record>> FindRecord(
+      RecordKind kind, absl::string_view upt_code, absl::string_view id) const = 0;
   // NotFound if absent.
   virtual absl::StatusOr<node::v1::Record> GetRecord(RecordKind kind, absl::string_view upt_code,
                                                      absl::string_view id) const = 0;
@@ -97,6 +117,9 @@ class KanwilStore {
   // trainings without touching the batches).
   virtual absl::StatusOr<std::vector<node::v1::Record>> ListRecordsOfKind(
       RecordKind kind, absl::string_view upt_code) const = 0;
+  // One month's row (YYYYMM); nullopt if the product has none for that month.
+  virtual absl::StatusOr<std::optional<kanwil::v1::MonthlyRollup>> FindRollup(
+      absl::string_view upt_code, absl::string_view product_id, uint32_t yyyymm) const = 0;
   // Months in order.
   virtual absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollups(
       absl::string_view upt_code, absl::string_view product_id) const = 0;
@@ -113,13 +136,9 @@ class KanwilStore {
   virtual uint64_t DataVersion() const = 0;
   virtual uint64_t UptDataVersion(absl::string_view upt_code) const = 0;
 
-  // nullopt before the first registry was saved.
-  virtual absl::StatusOr<std::optional<Registry>> LatestRegistry() const = 0;
-  // Stores the entries as a new version unless `content_hash` equals the latest one's.
-  // Returns the version in force.
-  virtual absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
-                                                absl::string_view content_hash,
-                                                int64_t now_unix_ms) = 0;
+  // The registry keyspace of the same database.
+  virtual RegistryStore& registry() = 0;
+  virtual const RegistryStore& registry() const = 0;
 };
 
 // Panel assessments (one per product, indicator, assessor and period). Thread-safe.

@@ -164,6 +164,8 @@ RocksDbKanwilStore::RocksDbKanwilStore(std::unique_ptr<OwnedRocksDb> db)
     : db_(std::move(db)),
       designations_(std::make_unique<RocksDbDesignationStore>(*db_)),
       panel_(std::make_unique<RocksDbPanelStore>(
+          *db_, [this](absl::string_view upt_code) { Changed(upt_code); })),
+      registry_(std::make_unique<RocksDbRegistryStore>(
           *db_, [this](absl::string_view upt_code) { Changed(upt_code); })) {}
 RocksDbKanwilStore::~RocksDbKanwilStore() = default;
 
@@ -199,111 +201,57 @@ absl::StatusOr<std::vector<UptSyncState>> RocksDbKanwilStore::ListUpts() const {
   return out;
 }
 
-absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
-    absl::string_view upt_code, absl::string_view incarnation_id,
-    const std::vector<IncomingChange>& changes, uint64_t node_last_seq, int64_t now_unix_ms) {
+absl::Status RocksDbKanwilStore::CommitUpt(const UptCommit& commit) {
+  const absl::string_view upt_code = commit.upt_code;
   UNGGUL_ASSIGN_OR_RETURN(UptKey upt_key, UptKey::Create(upt_code));
   absl::MutexLock lock(&UptMutex(upt_code));
-  UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> existing, GetUpt(upt_code));
-  UptSyncState state;
-  if (existing) {
-    state = *existing;
-    if (state.incarnation_id != incarnation_id) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("UPT ", upt_code, " is at incarnation ", state.incarnation_id, ", not ",
-                       incarnation_id, "; a snapshot is required"));
-    }
-  } else {
-    state.upt_code = std::string(upt_code);
-    state.incarnation_id = std::string(incarnation_id);
+  UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> now, GetUpt(upt_code));
+  const bool same = now.has_value() == commit.based_on.has_value() &&
+                    (!now || (now->incarnation_id == commit.based_on->incarnation_id &&
+                              now->hwm == commit.based_on->hwm));
+  if (!same) {
+    return absl::AbortedError(
+        absl::StrCat("UPT ", upt_code, " moved while its change was prepared (now ",
+                     now ? absl::StrCat(now->incarnation_id, " at seq ", now->hwm) : "absent",
+                     "); nothing applied, retry"));
   }
-  size_t first = 0;
-  while (first < changes.size() && changes[first].seq <= state.hwm) ++first;  // duplicates
-  if (first == changes.size()) return state;
-  if (changes[first].seq != state.hwm + 1) {
-    return absl::FailedPreconditionError(absl::StrCat("gap: UPT ", upt_code, " is at seq ",
-                                                      state.hwm, ", batch continues at ",
-                                                      changes[first].seq));
-  }
-  for (size_t i = first + 1; i < changes.size(); ++i) {
-    if (changes[i].seq != changes[i - 1].seq + 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("batch is not contiguous at seq ", changes[i - 1].seq));
-    }
-  }
-
   rocksdb::WriteBatch wb;
-  // Replica key -> the newest record of this batch (points into `changes`: no copies).
-  std::map<std::string, const v1::Record*> overlay;
-  RollupMap rollups;  // preloaded from disk, then updated
-  auto preload = [&](const v1::Record& record) -> absl::Status {
-    std::pair<std::string, uint32_t> key;
-    if (!RollupKeyOf(record, &key) || rollups.count(key) > 0) return absl::OkStatus();
-    UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
-    std::string value;
-    rocksdb::Status s =
-        db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRollupsCf), rk.Encode(), &value);
-    kanwil::v1::MonthlyRollup& slot = rollups[key];
-    if (s.ok()) {
-      UNGGUL_ASSIGN_OR_RETURN(slot, DecodeRollup(value));
-    } else if (!s.IsNotFound()) {
-      return FromRocksStatus(s, "read rollup");
+  if (commit.replace_all) {
+    // Delete everything of the UPT, then write: later entries of a WriteBatch win.
+    std::vector<std::string> prefixes;
+    for (const RecordKindInfo& info : RecordKinds()) {
+      prefixes.push_back(ReplicaKey::Prefix(static_cast<RecordKind>(info.number), upt_code));
     }
-    return absl::OkStatus();
-  };
-
-  for (size_t i = first; i < changes.size(); ++i) {
-    const v1::Record& record = changes[i].record;
-    const std::optional<RecordKind> kind = KindOf(record);
-    if (!kind) {
-      return absl::InvalidArgumentError(absl::StrCat("change ", changes[i].seq, ": no record"));
-    }
-    const std::string id = RecordId(record);
-    UNGGUL_ASSIGN_OR_RETURN(ReplicaKey rkey, ReplicaKey::Create(*kind, upt_code, id));
-    std::string key = rkey.Encode();
-    // The previous version, if any, is taken out of rollups and digest first.
-    v1::Record stored_old;
-    const v1::Record* old = nullptr;
-    if (auto it = overlay.find(key); it != overlay.end()) {
-      old = it->second;
-    } else {
-      std::string value;
-      rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), db_->cf(kReplicaCf), key, &value);
-      if (s.ok()) {
-        st::StoredReplica stored;
-        if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable replica");
-        stored_old = std::move(*stored.mutable_record());
-        old = &stored_old;
-      } else if (!s.IsNotFound()) {
-        return FromRocksStatus(s, "read replica");
+    for (const auto& [cf, prefix_list] :
+         {std::pair{kReplicaCf, prefixes},
+          std::pair{kRollupsCf, std::vector<std::string>{RollupKey::UptPrefix(upt_code)}}}) {
+      for (const std::string& prefix : prefix_list) {
+        std::unique_ptr<rocksdb::Iterator> it(
+            db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(cf)));
+        for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+             it->Next()) {
+          UNGGUL_RETURN_IF_ERROR(FromRocksStatus(wb.Delete(db_->cf(cf), it->key()), "stage"));
+        }
+        UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), absl::StrCat("scan ", cf)));
       }
     }
-    if (old != nullptr) {
-      UNGGUL_RETURN_IF_ERROR(preload(*old));
-      ApplyToRollups(*old, -1, rollups);
-      DigestRemove(state.digest, RecordHash(*old));
-    } else if (*kind == RecordKind::kProduct) {
-      ++state.products;
-    }
-    UNGGUL_RETURN_IF_ERROR(preload(record));
-    ApplyToRollups(record, +1, rollups);
-    const std::string bytes = DeterministicBytes(record);
-    DigestAdd(state.digest, RecordHashOfBytes(*kind, id, bytes));
-    rocksdb::Status s =
-        wb.Put(db_->cf(kReplicaCf), key, EncodeStoredReplica(changes[i].seq, bytes));
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "stage replica"));
-    overlay[std::move(key)] = &record;
   }
-  for (const auto& [key, rollup] : rollups) {
-    UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
-    rocksdb::Status s;
-    if (IsEmpty(rollup)) {
-      s = wb.Delete(db_->cf(kRollupsCf), rk.Encode());
-    } else {
-      UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
-      s = wb.Put(db_->cf(kRollupsCf), rk.Encode(), value);
-    }
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "stage rollup"));
+  for (const UptCommit::RecordPut& put : commit.records) {
+    UNGGUL_ASSIGN_OR_RETURN(ReplicaKey key, ReplicaKey::Create(put.kind, upt_code, put.id));
+    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+        wb.Put(db_->cf(kReplicaCf), key.Encode(), EncodeStoredReplica(put.seq, put.record_bytes)),
+        "stage replica"));
+  }
+  for (const auto& [row, rollup] : commit.rollups) {
+    UNGGUL_ASSIGN_OR_RETURN(RollupKey key, RollupKey::Create(upt_code, row.first, row.second));
+    UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Put(db_->cf(kRollupsCf), key.Encode(), value), "stage rollup"));
+  }
+  for (const auto& row : commit.rollup_deletes) {
+    UNGGUL_ASSIGN_OR_RETURN(RollupKey key, RollupKey::Create(upt_code, row.first, row.second));
+    UNGGUL_RETURN_IF_ERROR(
+        FromRocksStatus(wb.Delete(db_->cf(kRollupsCf), key.Encode()), "stage rollup"));
   }
   {
     absl::MutexLock hook(&write_mu_);
@@ -312,80 +260,12 @@ absl::StatusOr<UptSyncState> RocksDbKanwilStore::ApplyChanges(
       return absl::InternalError("injected failure between records and high-water mark");
     }
   }
-  state.hwm = changes.back().seq;
-  state.node_last_seq = std::max({state.node_last_seq, node_last_seq, state.hwm});
-  state.last_seen_unix_ms = now_unix_ms;
-  rocksdb::Status s =
-      wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("apply batch of ", upt_code)));
-  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, absl::StrCat("apply batch of ", upt_code)));
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
+      wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(commit.state).SerializeAsString()),
+      "stage state"));
+  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, absl::StrCat("apply changes of ", upt_code)));
   Changed(upt_code);
-  return state;
-}
-
-absl::StatusOr<UptSyncState> RocksDbKanwilStore::ReplaceUpt(absl::string_view upt_code,
-                                                            absl::string_view incarnation_id,
-                                                            uint64_t as_of_seq,
-                                                            const std::vector<v1::Record>& records,
-                                                            int64_t now_unix_ms) {
-  UNGGUL_ASSIGN_OR_RETURN(UptKey upt_key, UptKey::Create(upt_code));
-  absl::MutexLock lock(&UptMutex(upt_code));
-  UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> existing, GetUpt(upt_code));
-  rocksdb::WriteBatch wb;
-  // Delete everything of the UPT, then write the snapshot: later entries of a WriteBatch win.
-  for (const RecordKindInfo& info : RecordKinds()) {
-    const auto kind = static_cast<RecordKind>(info.number);
-    const std::string prefix = ReplicaKey::Prefix(kind, upt_code);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kReplicaCf)));
-    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
-      UNGGUL_RETURN_IF_ERROR(FromRocksStatus(wb.Delete(db_->cf(kReplicaCf), it->key()), "stage"));
-    }
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan replica"));
-  }
-  {
-    const std::string prefix = RollupKey::UptPrefix(upt_code);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kRollupsCf)));
-    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
-      UNGGUL_RETURN_IF_ERROR(FromRocksStatus(wb.Delete(db_->cf(kRollupsCf), it->key()), "stage"));
-    }
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan rollups"));
-  }
-  UptSyncState state;
-  state.upt_code = std::string(upt_code);
-  state.incarnation_id = std::string(incarnation_id);
-  state.hwm = as_of_seq;
-  state.node_last_seq = std::max(as_of_seq, existing ? existing->node_last_seq : 0);
-  state.last_seen_unix_ms = now_unix_ms;
-  RollupMap rollups;
-  for (const v1::Record& record : records) {
-    const std::optional<RecordKind> kind = KindOf(record);
-    if (!kind) return absl::InvalidArgumentError("snapshot record without kind");
-    UNGGUL_ASSIGN_OR_RETURN(ReplicaKey rkey, ReplicaKey::Create(*kind, upt_code, RecordId(record)));
-    st::StoredReplica stored;
-    stored.set_seq(as_of_seq);
-    *stored.mutable_record() = record;
-    UNGGUL_RETURN_IF_ERROR(FromRocksStatus(
-        wb.Put(db_->cf(kReplicaCf), rkey.Encode(), stored.SerializeAsString()), "stage"));
-    if (*kind == RecordKind::kProduct) ++state.products;
-    DigestAdd(state.digest, RecordHash(record));
-    ApplyToRollups(record, +1, rollups);
-  }
-  for (const auto& [key, rollup] : rollups) {
-    UNGGUL_ASSIGN_OR_RETURN(RollupKey rk, RollupKey::Create(upt_code, key.first, key.second));
-    UNGGUL_ASSIGN_OR_RETURN(const std::string value, EncodeRollup(rollup));
-    UNGGUL_RETURN_IF_ERROR(
-        FromRocksStatus(wb.Put(db_->cf(kRollupsCf), rk.Encode(), value), "stage"));
-  }
-  rocksdb::Status s =
-      wb.Put(db_->cf(kUptsCf), upt_key.Encode(), ToStored(state).SerializeAsString());
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("replace UPT ", upt_code)));
-  UNGGUL_RETURN_IF_ERROR(db_->Write(wb, absl::StrCat("replace UPT ", upt_code)));
-  Changed(upt_code);
-  return state;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ProductPage> RocksDbKanwilStore::ListProducts(absl::string_view upt_code,
@@ -429,20 +309,39 @@ absl::StatusOr<ProductPage> RocksDbKanwilStore::ListProducts(absl::string_view u
   return page;
 }
 
-absl::StatusOr<v1::Record> RocksDbKanwilStore::GetRecord(RecordKind kind,
-                                                         absl::string_view upt_code,
-                                                         absl::string_view id) const {
+absl::StatusOr<std::optional<v1::Record>> RocksDbKanwilStore::FindRecord(
+    RecordKind kind, absl::string_view upt_code, absl::string_view id) const {
   UNGGUL_ASSIGN_OR_RETURN(ReplicaKey key, ReplicaKey::Create(kind, upt_code, id));
   std::string value;
   rocksdb::Status s =
       db_->db().Get(rocksdb::ReadOptions(), db_->cf(kReplicaCf), key.Encode(), &value);
-  if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
-  }
+  if (s.IsNotFound()) return std::optional<v1::Record>();
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get replica"));
   st::StoredReplica stored;
   if (!stored.ParseFromString(value)) return absl::DataLossError("undecodable replica");
-  return stored.record();
+  return std::optional<v1::Record>(std::move(*stored.mutable_record()));
+}
+
+absl::StatusOr<v1::Record> RocksDbKanwilStore::GetRecord(RecordKind kind,
+                                                         absl::string_view upt_code,
+                                                         absl::string_view id) const {
+  UNGGUL_ASSIGN_OR_RETURN(std::optional<v1::Record> record, FindRecord(kind, upt_code, id));
+  if (!record) {
+    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
+  }
+  return *std::move(record);
+}
+
+absl::StatusOr<std::optional<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::FindRollup(
+    absl::string_view upt_code, absl::string_view product_id, uint32_t yyyymm) const {
+  UNGGUL_ASSIGN_OR_RETURN(RollupKey key, RollupKey::Create(upt_code, product_id, yyyymm));
+  std::string value;
+  rocksdb::Status s =
+      db_->db().Get(rocksdb::ReadOptions(), db_->cf(kRollupsCf), key.Encode(), &value);
+  if (s.IsNotFound()) return std::optional<kanwil::v1::MonthlyRollup>();
+  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "read rollup"));
+  UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::MonthlyRollup rollup, DecodeRollup(value));
+  return std::optional<kanwil::v1::MonthlyRollup>(std::move(rollup));
 }
 
 absl::StatusOr<std::vector<v1::Record>> RocksDbKanwilStore::ListRecords(
@@ -510,56 +409,6 @@ absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> RocksDbKanwilStore::GetRo
   const std::string prefix = RollupKey::ProductPrefix(upt_code, product_id);
   return ScanDecoded(db_->db(), db_->cf(kRollupsCf), prefix, prefix, SIZE_MAX, &DecodeRollup);
 }
-
-absl::StatusOr<std::optional<Registry>> RocksDbKanwilStore::LatestRegistry() const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->db().NewIterator(rocksdb::ReadOptions(), db_->cf(kRegistryCf)));
-  it->SeekToLast();
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "read registry"));
-  if (!it->Valid()) return std::optional<Registry>();
-  st::StoredRegistry stored;
-  if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-    return absl::DataLossError("undecodable registry");
-  }
-  Registry out;
-  out.version = stored.version();
-  out.content_hash = stored.content_hash();
-  for (const st::RegistryEntry& e : stored.entries()) {
-    out.entries.push_back({e.upt_code(), e.official_name(), e.type(), e.subtype(), e.upt_class(),
-                           e.regency_code(), e.kanwil_code(), e.needs_verification()});
-  }
-  return std::optional<Registry>(std::move(out));
-}
-
-absl::StatusOr<uint64_t> RocksDbKanwilStore::SaveRegistry(const std::vector<RegistryEntry>& entries,
-                                                          absl::string_view content_hash,
-                                                          int64_t now_unix_ms) {
-  absl::MutexLock lock(&write_mu_);
-  UNGGUL_ASSIGN_OR_RETURN(std::optional<Registry> latest, LatestRegistry());
-  if (latest && latest->content_hash == content_hash) return latest->version;
-  st::StoredRegistry stored;
-  stored.set_version(latest ? latest->version + 1 : 1);
-  stored.set_content_hash(content_hash.data(), content_hash.size());
-  stored.set_loaded_at_unix_ms(now_unix_ms);
-  for (const RegistryEntry& e : entries) {
-    st::RegistryEntry* out = stored.add_entries();
-    out->set_upt_code(e.upt_code);
-    out->set_official_name(e.official_name);
-    out->set_type(e.type);
-    out->set_subtype(e.subtype);
-    out->set_upt_class(e.upt_class);
-    out->set_regency_code(e.regency_code);
-    out->set_kanwil_code(e.kanwil_code);
-    out->set_needs_verification(e.needs_verification);
-  }
-  UNGGUL_ASSIGN_OR_RETURN(RegistryKey key, RegistryKey::Create(stored.version()));
-  UNGGUL_RETURN_IF_ERROR(
-      db_->Put(db_->cf(kRegistryCf), key.Encode(), stored.SerializeAsString(), "save registry"));
-  Changed("");
-  return stored.version();
-}
-
-// Verification keys reuse the rollup layout: upt | 0x00 | product | 0x00 | month (u32 BE).
 
 void RocksDbKanwilStore::FailNextApplyForTest() {
   absl::MutexLock lock(&write_mu_);

@@ -13,6 +13,7 @@
 #include "services/aggregator/store/kanwil_store.h"
 #include "services/aggregator/store/rocksdb_designation_store.h"
 #include "services/aggregator/store/rocksdb_panel_store.h"
+#include "services/aggregator/store/rocksdb_registry_store.h"
 
 namespace unggul {
 class OwnedRocksDb;
@@ -39,19 +40,17 @@ class RocksDbKanwilStore final : public KanwilStore {
 
   absl::StatusOr<std::optional<UptSyncState>> GetUpt(absl::string_view upt_code) const override;
   absl::StatusOr<std::vector<UptSyncState>> ListUpts() const override;
-  absl::StatusOr<UptSyncState> ApplyChanges(absl::string_view upt_code,
-                                            absl::string_view incarnation_id,
-                                            const std::vector<IncomingChange>& changes,
-                                            uint64_t node_last_seq, int64_t now_unix_ms) override;
-  absl::StatusOr<UptSyncState> ReplaceUpt(absl::string_view upt_code,
-                                          absl::string_view incarnation_id, uint64_t as_of_seq,
-                                          const std::vector<node::v1::Record>& records,
-                                          int64_t now_unix_ms) override;
+  absl::Status CommitUpt(const UptCommit& commit) override;
   absl::StatusOr<ProductPage> ListProducts(absl::string_view upt_code, node::v1::Category category,
                                            int page_size,
                                            absl::string_view page_token) const override;
+  absl::StatusOr<std::optional<node::v1::Record>> FindRecord(RecordKind kind,
+                                                             absl::string_view upt_code,
+                                                             absl::string_view id) const override;
   absl::StatusOr<node::v1::Record> GetRecord(RecordKind kind, absl::string_view upt_code,
                                              absl::string_view id) const override;
+  absl::StatusOr<std::optional<kanwil::v1::MonthlyRollup>> FindRollup(
+      absl::string_view upt_code, absl::string_view product_id, uint32_t yyyymm) const override;
   absl::StatusOr<std::vector<node::v1::Record>> ListRecords(
       absl::string_view upt_code) const override;
   absl::StatusOr<std::vector<kanwil::v1::MonthlyRollup>> GetRollups(
@@ -63,16 +62,14 @@ class RocksDbKanwilStore final : public KanwilStore {
       uint32_t to_yyyymm, size_t max) const override;
   uint64_t DataVersion() const override;
   uint64_t UptDataVersion(absl::string_view upt_code) const override;
-  absl::StatusOr<std::optional<Registry>> LatestRegistry() const override;
-  absl::StatusOr<uint64_t> SaveRegistry(const std::vector<RegistryEntry>& entries,
-                                        absl::string_view content_hash,
-                                        int64_t now_unix_ms) override;
+  RocksDbRegistryStore& registry() override { return *registry_; }
+  const RocksDbRegistryStore& registry() const override { return *registry_; }
 
   // The designation keyspaces (designations, audit, publications) over the same database.
   RocksDbDesignationStore& designations() { return *designations_; }
   // The panel keyspaces (assessments, verifications, incidents) over the same database.
   RocksDbPanelStore& panel() { return *panel_; }
-  // Test hook: the next ApplyChanges fails after the records are staged, before the HWM.
+  // Test hook: the next CommitUpt fails after the records are staged, before the HWM.
   void FailNextApplyForTest();
 
  private:
@@ -88,7 +85,8 @@ class RocksDbKanwilStore final : public KanwilStore {
   std::unique_ptr<OwnedRocksDb> db_;
   std::unique_ptr<RocksDbDesignationStore> designations_;
   std::unique_ptr<RocksDbPanelStore> panel_;
-  absl::Mutex write_mu_;  // registry writes and the test hook
+  std::unique_ptr<RocksDbRegistryStore> registry_;
+  absl::Mutex write_mu_;  // the test hook
   bool fail_next_apply_ ABSL_GUARDED_BY(write_mu_) = false;
   absl::Mutex upt_mu_;
   std::map<std::string, std::unique_ptr<absl::Mutex>, std::less<>> upt_mutexes_

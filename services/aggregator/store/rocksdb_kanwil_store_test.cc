@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "services/aggregator/core/replica_apply.h"
 #include "unggul/kanwil/storage/v1/storage.pb.h"
 
 namespace unggul::aggregator {
@@ -69,11 +70,11 @@ class KanwilStoreTest : public ::testing::Test {
 
 TEST_F(KanwilStoreTest, ApplyMovesRecordsRollupsDigestAndHwmTogether) {
   auto store = Open();
-  UNGGUL_ASSERT_OK_AND_ASSIGN(
-      UptSyncState s, store->ApplyChanges(kUpt, kInc,
-                                          {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
-                                           Batch(3, "SMS-LP-LAHAT-B2", 22.5)},
-                                          3, 1000));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(UptSyncState s,
+                              ApplyChanges(*store, kUpt, kInc,
+                                           {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
+                                            Batch(3, "SMS-LP-LAHAT-B2", 22.5)},
+                                           3, 1000));
   EXPECT_EQ(s.hwm, 3u);
   EXPECT_EQ(s.digest.count(), 3);
   EXPECT_EQ(s.products, 1);
@@ -90,43 +91,42 @@ TEST_F(KanwilStoreTest, ApplyMovesRecordsRollupsDigestAndHwmTogether) {
 TEST_F(KanwilStoreTest, DuplicateBatchIsSkippedAndOverlapAppliesOnlyTheTail) {
   auto store = Open();
   ASSERT_TRUE(
-      store->ApplyChanges(kUpt, kInc, {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 1)
+      ApplyChanges(*store, kUpt, kInc, {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 1)
           .ok());
   UNGGUL_ASSERT_OK_AND_ASSIGN(
-      UptSyncState dup,
-      store->ApplyChanges(kUpt, kInc, {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2));
+      UptSyncState dup, ApplyChanges(*store, kUpt, kInc,
+                                     {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2));
   EXPECT_EQ(dup.hwm, 2u);
   EXPECT_EQ(dup.digest.count(), 2);
   EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 20);  // not counted twice
   UNGGUL_ASSERT_OK_AND_ASSIGN(
       UptSyncState tail,
-      store->ApplyChanges(kUpt, kInc,
-                          {Batch(2, "SMS-LP-LAHAT-B1", 20), Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 3));
+      ApplyChanges(*store, kUpt, kInc,
+                   {Batch(2, "SMS-LP-LAHAT-B1", 20), Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 3));
   EXPECT_EQ(tail.hwm, 3u);
   EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 25);
 }
 
 TEST_F(KanwilStoreTest, GapIsRefusedAndNothingApplied) {
   auto store = Open();
-  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
-  EXPECT_THAT(store->ApplyChanges(kUpt, kInc, {Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 2).status(),
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
+  EXPECT_THAT(ApplyChanges(*store, kUpt, kInc, {Batch(3, "SMS-LP-LAHAT-B2", 5)}, 3, 2).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("gap")));
   EXPECT_EQ((*store->GetUpt(kUpt))->hwm, 1u);
   EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B2").status(),
               StatusIs(absl::StatusCode::kNotFound));
   // Another incarnation may not apply without a snapshot.
-  EXPECT_THAT(store
-                  ->ApplyChanges(kUpt, "ffffffffffffffffffffffffffffffff",
-                                 {Batch(2, "SMS-LP-LAHAT-B1", 5)}, 2, 3)
+  EXPECT_THAT(ApplyChanges(*store, kUpt, "ffffffffffffffffffffffffffffffff",
+                           {Batch(2, "SMS-LP-LAHAT-B1", 5)}, 2, 3)
                   .status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("snapshot")));
 }
 
 TEST_F(KanwilStoreTest, FailureBetweenRecordsAndHwmLeavesNeither) {
   auto store = Open();
-  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
   store->FailNextApplyForTest();
-  EXPECT_THAT(store->ApplyChanges(kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2).status(),
+  EXPECT_THAT(ApplyChanges(*store, kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2).status(),
               StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B1").status(),
               StatusIs(absl::StatusCode::kNotFound));
@@ -137,22 +137,49 @@ TEST_F(KanwilStoreTest, FailureBetweenRecordsAndHwmLeavesNeither) {
   EXPECT_EQ((*store->GetUpt(kUpt))->hwm, 1u);
   EXPECT_EQ(store->ListRecords(kUpt)->size(), 1u);
   // The retry applies normally.
-  EXPECT_TRUE(store->ApplyChanges(kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 3).ok());
+  EXPECT_TRUE(ApplyChanges(*store, kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 3).ok());
+}
+
+TEST_F(KanwilStoreTest, ACommitPlannedOnAStateThatMovedIsAbortedAndChangesNothing) {
+  auto store = Open();
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc, {Product(1, "Gula")}, 1, 1).ok());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<UptSyncState> read, store->GetUpt(kUpt));
+  // A second writer moves the UPT after the first one read its state.
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc, {Batch(2, "SMS-LP-LAHAT-B1", 20)}, 2, 2).ok());
+  UptCommit late;
+  late.upt_code = kUpt;
+  late.based_on = read;
+  late.records.push_back({RecordKind::kBatch, "SMS-LP-LAHAT-B7", 2,
+                          DeterministicBytes(Batch(2, "SMS-LP-LAHAT-B7", 9).record)});
+  late.state = *read;
+  late.state.hwm = 2;
+  EXPECT_THAT(store->CommitUpt(late), StatusIs(absl::StatusCode::kAborted,
+                                               HasSubstr("moved while its change was prepared")));
+  EXPECT_THAT(store->GetRecord(RecordKind::kBatch, kUpt, "SMS-LP-LAHAT-B7").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::optional<UptSyncState> now, store->GetUpt(kUpt));
+  EXPECT_EQ(now->hwm, 2u);
+  EXPECT_EQ(now->digest.count(), 2);
+  EXPECT_DOUBLE_EQ(ProducedInOctober(*store), 20);
+  // A commit for a UPT planned as new, after the UPT appeared, is refused too.
+  UptCommit as_new;
+  as_new.upt_code = kUpt;
+  as_new.state = *now;
+  EXPECT_THAT(store->CommitUpt(as_new), StatusIs(absl::StatusCode::kAborted));
 }
 
 TEST_F(KanwilStoreTest, ReplaceDeletesWhatTheSnapshotLacksAndRecomputes) {
   auto store = Open();
-  ASSERT_TRUE(store
-                  ->ApplyChanges(kUpt, kInc,
-                                 {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
-                                  Batch(3, "SMS-LP-LAHAT-B2", 30)},
-                                 3, 1)
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc,
+                           {Product(1, "Gula"), Batch(2, "SMS-LP-LAHAT-B1", 20),
+                            Batch(3, "SMS-LP-LAHAT-B2", 30)},
+                           3, 1)
                   .ok());
   const std::string inc2 = "22222222222222222222222222222222";
   UNGGUL_ASSERT_OK_AND_ASSIGN(
       UptSyncState s,
-      store->ReplaceUpt(kUpt, inc2, 7,
-                        {Product(0, "Gula v2").record, Batch(0, "SMS-LP-LAHAT-B9", 7).record}, 2));
+      ReplaceUpt(*store, kUpt, inc2, 7,
+                 {Product(0, "Gula v2").record, Batch(0, "SMS-LP-LAHAT-B9", 7).record}, 2));
   EXPECT_EQ(s.hwm, 7u);
   EXPECT_EQ(s.incarnation_id, inc2);
   EXPECT_EQ(s.digest.count(), 2);
@@ -178,7 +205,7 @@ TEST_F(KanwilStoreTest, ProductsPageAcrossUptsAndRegistryVersions) {
                                                       : v1::CATEGORY_KERAJINAN);
       changes.push_back(c);
     }
-    ASSERT_TRUE(store->ApplyChanges(upt, kInc, changes, 3, 1).ok());
+    ASSERT_TRUE(ApplyChanges(*store, upt, kInc, changes, 3, 1).ok());
   }
   std::vector<std::string> ids;
   std::string token;
@@ -198,11 +225,11 @@ TEST_F(KanwilStoreTest, ProductsPageAcrossUptsAndRegistryVersions) {
 
   RegistryEntry e{"SMS-LP-LAHAT", "Lapas Kelas IIA Lahat", "LAPAS", "", "IIA", "16.04", "SUMSEL",
                   false};
-  EXPECT_EQ(*store->SaveRegistry({e}, "h1", 1), 1u);
-  EXPECT_EQ(*store->SaveRegistry({e}, "h1", 2), 1u);  // unchanged: same version
+  EXPECT_EQ(*store->registry().SaveRegistry({e}, "h1", 1), 1u);
+  EXPECT_EQ(*store->registry().SaveRegistry({e}, "h1", 2), 1u);  // unchanged: same version
   e.upt_class = "IIB";
-  EXPECT_EQ(*store->SaveRegistry({e}, "h2", 3), 2u);
-  EXPECT_EQ((*store->LatestRegistry())->entries[0].upt_class, "IIB");
+  EXPECT_EQ(*store->registry().SaveRegistry({e}, "h2", 3), 2u);
+  EXPECT_EQ((*store->registry().LatestRegistry())->entries[0].upt_class, "IIB");
 }
 
 TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
@@ -223,7 +250,7 @@ TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
   training.record.mutable_training()->set_product_id("SMS-LP-LAHAT-GSJM");
   training.record.mutable_training()->set_start_date("2026-03-02");
   changes.push_back(training);
-  ASSERT_TRUE(store->ApplyChanges(kUpt, kInc, changes, 14, 1).ok());
+  ASSERT_TRUE(ApplyChanges(*store, kUpt, kInc, changes, 14, 1).ok());
   EXPECT_EQ(store->DataVersion(), 1u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 1u);
   EXPECT_EQ(store->UptDataVersion("SMS-LP-PAGARALAM"), 0u);
@@ -268,7 +295,7 @@ TEST_F(KanwilStoreTest, RollupRangesRecordKindsAndChangeCounters) {
                   .ok());
   EXPECT_EQ(store->DataVersion(), 3u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
-  EXPECT_FALSE(store->ApplyChanges(kUpt, kInc, {Batch(20, "SMS-LP-LAHAT-GAP", 1)}, 20, 2).ok());
+  EXPECT_FALSE(ApplyChanges(*store, kUpt, kInc, {Batch(20, "SMS-LP-LAHAT-GAP", 1)}, 20, 2).ok());
   EXPECT_EQ(store->DataVersion(), 3u);
   EXPECT_EQ(store->UptDataVersion(kUpt), 2u);
 }

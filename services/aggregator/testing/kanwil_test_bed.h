@@ -54,7 +54,7 @@ class KanwilTestBed {
     uint64_t& seq = seq_[upt];
     for (node::v1::Record& r : records) changes.push_back({++seq, std::move(r)});
     EXPECT_TRUE(
-        store_->ApplyChanges(upt, kTestIncarnation, changes, seq, absl::ToUnixMillis(clock_.Now()))
+        ApplyChanges(*store_, upt, kTestIncarnation, changes, seq, absl::ToUnixMillis(clock_.Now()))
             .ok());
   }
 
