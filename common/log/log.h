@@ -27,6 +27,10 @@ void Warn(absl::string_view msg, Fields fields = {});
 void Error(absl::string_view msg, Fields fields = {});
 
 // The line Info/Warn/... would print in `format` (without timestamp); exposed for tests.
+// Appends `s` as a JSON string literal (quotes, escapes, control characters as \u00XX): the
+// encoding of the JSON log lines, also used by the CLI's JSON output.
+void AppendJsonString(std::string& out, absl::string_view s);
+
 std::string FormatLineForTest(Format format, Level level, absl::string_view msg, Fields fields);
 
 }  // namespace unggul::log
