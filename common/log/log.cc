@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/echo.h"
 #include "common/time/clock.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -79,7 +80,7 @@ absl::Status Init(absl::string_view format, absl::string_view level) {
     g_format = Format::kJson;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("log_format: must be text or json, got \"", format, "\""));
+        absl::StrCat("log_format: must be text or json, got \"", Echo(format), "\""));
   }
   if (level == "debug") {
     g_level = Level::kDebug;
@@ -91,7 +92,7 @@ absl::Status Init(absl::string_view format, absl::string_view level) {
     g_level = Level::kError;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("log_level: must be debug, info, warn or error, got \"", level, "\""));
+        absl::StrCat("log_level: must be debug, info, warn or error, got \"", Echo(level), "\""));
   }
   return absl::OkStatus();
 }

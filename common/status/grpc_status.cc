@@ -2,12 +2,15 @@
 
 #include <string>
 
+#include "common/status/echo.h"
+
 namespace unggul {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // A message quoting a caller's value without Echo must still fit gRPC's headers.
   return grpc::Status(static_cast<grpc::StatusCode>(status.raw_code()),
-                      std::string(status.message()));
+                      Echo(status.message(), kMaxStatusMessageBytes));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

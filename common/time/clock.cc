@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status/echo.h"
 
 namespace unggul {
 
@@ -42,7 +43,7 @@ absl::StatusOr<absl::Time> ParseNowOverride(absl::string_view text) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat(kNowEnv, ": must be RFC 3339 (2031-01-15T10:00:00+07:00) or YYYY-MM-DD, got \"",
-                   s.substr(0, 40), "\""));
+                   Echo(s), "\""));
 }
 
 absl::StatusOr<SystemClock> SystemClockFromEnvironment() {

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/status/echo.h"
 
 namespace unggul {
 namespace {
@@ -13,7 +14,8 @@ const absl::CivilDay kEpoch(1970, 1, 1);
 
 absl::StatusOr<int32_t> ParseDate(absl::string_view text, absl::string_view field) {
   auto bad = [&](absl::string_view rule) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule, ", got \"", text, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", rule, ", got \"", Echo(text), "\""));
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return bad("must be a date YYYY-MM-DD");

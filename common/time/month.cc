@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/echo.h"
 
 namespace unggul {
 namespace {
@@ -26,7 +27,7 @@ absl::StatusOr<Month> Month::Parse(absl::string_view text, absl::string_view fie
   int month = 0;
   if (text.size() != 7 || !ReadMonth(text, year, month)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": must be a month YYYY-MM, got \"", text.substr(0, 40), "\""));
+        absl::StrCat(field, ": must be a month YYYY-MM, got \"", Echo(text), "\""));
   }
   return Month(absl::CivilMonth(year, month));
 }

@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "common/csv/csv.h"
 #include "common/records/kinds.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "services/cli/fixture_spec.h"
 #include "services/cli/record_csv.h"
@@ -143,7 +144,7 @@ absl::StatusOr<Window> MakeWindow(const FixtureOptions& options) {
   const std::string& m = options.end_month;
   auto bad = [&m]() {
     return absl::InvalidArgumentError(
-        absl::StrCat("end_month must be YYYY-MM with year 2000..2099, got \"", m, "\""));
+        absl::StrCat("end_month must be YYYY-MM with year 2000..2099, got \"", Echo(m), "\""));
   };
   if (m.size() != 7 || m[4] != '-') return bad();
   for (int i : {0, 1, 2, 3, 5, 6}) {

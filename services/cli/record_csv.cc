@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 
 namespace unggul::cli {
@@ -43,7 +44,7 @@ class Cells {
     double v = 0;
     if (!absl::SimpleAtod(cell, &v)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "column ", column, ": must be a number (use . for decimals), got \"", cell, "\""));
+          "column ", column, ": must be a number (use . for decimals), got \"", Echo(cell), "\""));
     }
     return v;
   }
@@ -52,7 +53,7 @@ class Cells {
     int64_t v = 0;
     if (!absl::SimpleAtoi(cell, &v)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("column ", column, ": must be a whole number, got \"", cell, "\""));
+          absl::StrCat("column ", column, ": must be a whole number, got \"", Echo(cell), "\""));
     }
     return v;
   }
@@ -116,7 +117,7 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field, absl::str
            (v > std::numeric_limits<int32_t>::max() || v < std::numeric_limits<int32_t>::min())) ||
           (is_unsigned && v < 0)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("column ", column, ": out of range, got \"", cell, "\""));
+            absl::StrCat("column ", column, ": out of range, got \"", Echo(cell), "\""));
       }
       switch (field->cpp_type()) {
         case FieldDescriptor::CPPTYPE_INT32:
@@ -143,7 +144,7 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field, absl::str
         v = true;
       } else if (!lower.empty() && lower != "false" && lower != "0" && lower != "no") {
         return absl::InvalidArgumentError(
-            absl::StrCat("column ", column, ": must be true or false, got \"", cell, "\""));
+            absl::StrCat("column ", column, ": must be true or false, got \"", Echo(cell), "\""));
       }
       repeated ? r->AddBool(&message, field, v) : r->SetBool(&message, field, v);
       return absl::OkStatus();
@@ -271,8 +272,8 @@ absl::StatusOr<const RecordKindInfo*> ParseImportKind(absl::string_view plural) 
   if (const RecordKindInfo* kind = FindRecordKindByPlural(plural); kind != nullptr) return kind;
   std::vector<std::string> known;
   for (const RecordKindInfo* kind : ImportOrder()) known.emplace_back(kind->plural);
-  return absl::InvalidArgumentError(
-      absl::StrCat("kind: must be one of ", absl::StrJoin(known, ", "), ", got \"", plural, "\""));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "kind: must be one of ", absl::StrJoin(known, ", "), ", got \"", Echo(plural), "\""));
 }
 
 std::vector<const RecordKindInfo*> ImportOrder() {

@@ -113,6 +113,23 @@ TEST_F(NodeE2eTest, CliDrivesEveryKindOfRpcWithExactCodes) {
   EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
 }
 
+TEST_F(NodeE2eTest, AHugeInvalidValueGetsAShortError) {
+  StartNode();
+  // 100 KB in one field (a command-line argument holds at most 128 KB): the error names the
+  // field and shows the value's first 64 bytes and its length, so it fits gRPC's headers.
+  const std::string huge(100 * 1024, '9');
+  RunResult r = Ctl({"batch", "record", "--json",
+                     absl::StrCat(R"({"batch_code":"SMS-LP-LAHAT-GSJM250-261103-02",)",
+                                  R"("product_id":"SMS-LP-LAHAT-GSJM","start_date":")", huge,
+                                  R"(","qty_produced":10,"unit":"UNIT_KG"})")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT: batch.start_date: must be"));
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat(std::string(64, '9'), "... (102400 bytes)")));
+  EXPECT_LT(r.err.size(), 1024u) << r.err.substr(0, 300);
+  // The node still answers on the same port.
+  EXPECT_EQ(Ctl({"info"}).exit_code, 0);
+}
+
 TEST_F(NodeE2eTest, CsvImportReportsBadRowsAndReimportWritesNothing) {
   StartNode();
   const std::string products = WriteFile(

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "services/aggregator/rollup/rollup.h"
 
@@ -54,7 +55,8 @@ absl::StatusOr<kv1::ListProductsResponse> DashboardCore::ListProducts(
         absl::StrCat("page_size: must be 0..1000 (0 means 100), got ", request.page_size()));
   }
   if (!request.upt_code().empty() && !sync_.InRegistry(request.upt_code())) {
-    return absl::NotFoundError(absl::StrCat("UPT ", request.upt_code(), " is not in the registry"));
+    return absl::NotFoundError(
+        absl::StrCat("UPT ", Echo(request.upt_code()), " is not in the registry"));
   }
   UNGGUL_ASSIGN_OR_RETURN(ProductPage page,
                           store_.ListProducts(request.upt_code(), request.category(),
@@ -71,7 +73,7 @@ absl::StatusOr<kv1::GetProductResponse> DashboardCore::GetProduct(
   if (product_id.empty()) return absl::InvalidArgumentError("product_id: is required");
   const std::string upt = sync_.OwnerOf(product_id);
   if (upt.empty()) {
-    return absl::NotFoundError(absl::StrCat("product ", product_id, " not found"));
+    return absl::NotFoundError(absl::StrCat("product ", Echo(product_id), " not found"));
   }
   UNGGUL_ASSIGN_OR_RETURN(node::v1::Record record,
                           store_.GetRecord(RecordKind::kProduct, upt, product_id));
@@ -88,7 +90,7 @@ absl::StatusOr<kv1::GetProductResponse> DashboardCore::GetProduct(
 
 absl::StatusOr<kv1::UptDigest> DashboardCore::GetUptDigest(absl::string_view upt_code) const {
   if (!sync_.InRegistry(std::string(upt_code))) {
-    return absl::NotFoundError(absl::StrCat("UPT ", upt_code, " is not in the registry"));
+    return absl::NotFoundError(absl::StrCat("UPT ", Echo(upt_code), " is not in the registry"));
   }
   UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> state, store_.GetUpt(upt_code));
   kv1::UptDigest out;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/crypto/sha256.h"
@@ -13,6 +14,9 @@
 
 namespace unggul::aggregator {
 namespace {
+
+// Separation of duties compares user ids without case: "alice" and "ALICE" are one person.
+bool SameUser(absl::string_view a, absl::string_view b) { return absl::EqualsIgnoreCase(a, b); }
 
 namespace kv1 = ::unggul::kanwil::v1;
 namespace v1 = ::unggul::node::v1;
@@ -274,7 +278,7 @@ absl::StatusOr<kv1::Designation> DesignationCore::Transition(
       break;
     case kv1::DESIGNATION_ACTION_VERIFY:
       if (from != kv1::DESIGNATION_STATUS_PROPOSED) return illegal();
-      if (user == d.proposal().by().user()) {
+      if (SameUser(user, d.proposal().by().user())) {
         return absl::FailedPreconditionError(absl::StrCat("separation of duties: ", user,
                                                           " proposed this designation and may "
                                                           "not verify it"));
@@ -291,7 +295,8 @@ absl::StatusOr<kv1::Designation> DesignationCore::Transition(
       break;
     case kv1::DESIGNATION_ACTION_APPROVE:
       if (from != kv1::DESIGNATION_STATUS_VERIFIED) return illegal();
-      if (user == d.proposal().by().user() || user == d.verification().by().user()) {
+      if (SameUser(user, d.proposal().by().user()) ||
+          SameUser(user, d.verification().by().user())) {
         return absl::FailedPreconditionError(
             absl::StrCat("separation of duties: ", user,
                          " proposed or verified this designation and may "

@@ -143,6 +143,12 @@ TEST_F(DesignationCoreTest, FullWorkflowToPublished) {
   EXPECT_EQ(ToNotice(published_[0]).status(), "PUBLISHED");
   EXPECT_EQ(AuditSize(), 5u);
   EXPECT_TRUE(core_->VerifyAuditLog()->ok());
+  // Reading after any revision, the largest included, is well defined (no wrap to 0).
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto after_last, store_->designations().ReadPublications(1, 10));
+  EXPECT_TRUE(after_last.empty());
+  UNGGUL_ASSERT_OK_AND_ASSIGN(auto after_max,
+                              store_->designations().ReadPublications(UINT64_MAX, 10));
+  EXPECT_TRUE(after_max.empty());
 }
 
 TEST_F(DesignationCoreTest, IllegalTransitionsChangeNothing) {
@@ -178,7 +184,12 @@ TEST_F(DesignationCoreTest, SeparationOfDuties) {
   kv1::Designation d = *Act(Draft(), kv1::DESIGNATION_ACTION_SUBMIT, "kalapas.lahat");
   EXPECT_THAT(Act(d, kv1::DESIGNATION_ACTION_VERIFY, "kalapas.lahat").status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("separation of duties")));
+  // One person whatever the case of the user id.
+  EXPECT_THAT(Act(d, kv1::DESIGNATION_ACTION_VERIFY, "KALAPAS.Lahat").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("separation of duties")));
   d = *Act(d, kv1::DESIGNATION_ACTION_VERIFY, "kabid.yanbin");
+  EXPECT_THAT(Act(d, kv1::DESIGNATION_ACTION_APPROVE, "Kabid.Yanbin").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("separation of duties")));
   EXPECT_THAT(Act(d, kv1::DESIGNATION_ACTION_APPROVE, "kabid.yanbin").status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("separation of duties")));
   EXPECT_THAT(Act(d, kv1::DESIGNATION_ACTION_APPROVE, "kalapas.lahat").status(),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto/sha256.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 
@@ -55,7 +56,7 @@ absl::StatusOr<kv1::Incident> IncidentCore::RecordIncident(
   UNGGUL_RETURN_IF_ERROR(IncidentDay(in.opened_date(), "incident.opened_date", today).status());
   const std::string upt = registry_.OwnerOf(in.product_id());
   if (upt.empty()) {
-    return absl::NotFoundError(absl::StrCat("product ", in.product_id(), " not found"));
+    return absl::NotFoundError(absl::StrCat("product ", Echo(in.product_id()), " not found"));
   }
   UNGGUL_RETURN_IF_ERROR(records_.GetRecord(RecordKind::kProduct, upt, in.product_id()).status());
   kv1::Incident incident = in;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "services/aggregator/core/scoring_period.h"
 
@@ -25,8 +26,9 @@ const std::set<std::string>& PanelIndicators() {
 
 absl::StatusOr<kv1::Assessment> PanelCore::SubmitAssessment(const kv1::Assessment& in) {
   if (PanelIndicators().count(in.indicator()) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "indicator: must be a panel indicator (C3, C4, D2 or D4), got \"", in.indicator(), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator: must be a panel indicator (C3, C4, D2 or D4), got \"",
+                     Echo(in.indicator()), "\""));
   }
   if (in.assessor_id().empty() || in.assessor_id().size() > 64) {
     return absl::InvalidArgumentError("assessor_id: is required (1..64 characters)");

@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "common/crypto/sha256.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 #include "common/time/month.h"
@@ -179,7 +180,7 @@ absl::StatusOr<kv1::ProductScore> RankingCore::ScoreOf(
                           snapshots_->Materialise(spec));
   auto it = snap->position.find(request.product_id());
   if (it == snap->position.end()) {
-    return absl::NotFoundError(absl::StrCat("product ", request.product_id(), " not found"));
+    return absl::NotFoundError(absl::StrCat("product ", Echo(request.product_id()), " not found"));
   }
   return snap->ranking->products(it->second);
 }

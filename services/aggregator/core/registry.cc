@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/csv/csv.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 
 namespace unggul::aggregator {
@@ -52,17 +53,17 @@ absl::StatusOr<ParsedRegistry> ParseRegistryCsv(absl::string_view text) {
     for (char c : e.upt_code) {
       if (!absl::ascii_isupper(static_cast<unsigned char>(c)) &&
           !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-        return bad(absl::StrCat("upt_code must use A-Z 0-9 - _, got \"", e.upt_code, "\""));
+        return bad(absl::StrCat("upt_code must use A-Z 0-9 - _, got \"", Echo(e.upt_code), "\""));
       }
     }
     if (!seen.insert(e.upt_code).second)
       return bad(absl::StrCat("duplicate upt_code ", e.upt_code));
     if (e.official_name.empty()) return bad("official_name is required");
     if (!e.regency_code.empty() && (e.regency_code.size() != 5 || e.regency_code[2] != '.')) {
-      return bad(absl::StrCat("regency_code must be NN.NN, got \"", e.regency_code, "\""));
+      return bad(absl::StrCat("regency_code must be NN.NN, got \"", Echo(e.regency_code), "\""));
     }
     if (nv != "true" && nv != "false" && !nv.empty()) {
-      return bad(absl::StrCat("needs_verification must be true or false, got \"", nv, "\""));
+      return bad(absl::StrCat("needs_verification must be true or false, got \"", Echo(nv), "\""));
     }
     e.needs_verification = nv == "true";
     for (const std::string& part : {e.upt_code, e.official_name, e.type, e.subtype, e.upt_class,

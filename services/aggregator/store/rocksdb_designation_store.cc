@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rocksdb/rocks_status.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "rocksdb/write_batch.h"
 #include "services/aggregator/store/keys.h"
@@ -22,7 +23,8 @@ absl::StatusOr<kanwil::v1::Designation> RocksDbDesignationStore::GetDesignation(
   std::string value;
   rocksdb::Status s =
       db_.db().Get(rocksdb::ReadOptions(), db_.cf(kDesignationsCf), key.Encode(), &value);
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("designation ", id, " not found"));
+  if (s.IsNotFound())
+    return absl::NotFoundError(absl::StrCat("designation ", Echo(id), " not found"));
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get designation"));
   return DecodeDesignation(value);
 }
@@ -61,6 +63,8 @@ absl::StatusOr<uint64_t> RocksDbDesignationStore::LastPublicationRevision() cons
 
 absl::StatusOr<std::vector<kanwil::v1::Publication>> RocksDbDesignationStore::ReadPublications(
     uint64_t after_revision, size_t max) const {
+  // No revision follows the largest one (after_revision + 1 would wrap to 0).
+  if (after_revision == UINT64_MAX) return std::vector<kanwil::v1::Publication>();
   UNGGUL_ASSIGN_OR_RETURN(PublicationKey start, PublicationKey::Create(after_revision + 1));
   return ScanDecoded(db_.db(), db_.cf(kPublicationsCf), start.Encode(), "", max,
                      &DecodePublication);

@@ -10,6 +10,7 @@
 #include "common/records/kinds.h"
 #include "common/rocksdb/owned_rocks_db.h"
 #include "common/rocksdb/rocks_status.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -327,7 +328,7 @@ absl::StatusOr<v1::Record> RocksDbKanwilStore::GetRecord(RecordKind kind,
                                                          absl::string_view id) const {
   UNGGUL_ASSIGN_OR_RETURN(std::optional<v1::Record> record, FindRecord(kind, upt_code, id));
   if (!record) {
-    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
+    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", Echo(id), " not found"));
   }
   return *std::move(record);
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rocksdb/rocks_status.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "rocksdb/write_batch.h"
 #include "services/aggregator/rollup/rollup.h"
@@ -36,7 +37,7 @@ absl::StatusOr<kanwil::v1::Incident> RocksDbPanelStore::GetIncident(
   rocksdb::Status s =
       db_.db().Get(rocksdb::ReadOptions(), db_.cf(kIncidentsCf), key.Encode(), &value);
   if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
+    return absl::NotFoundError(absl::StrCat("incident ", Echo(incident_id), " not found"));
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, "get incident"));
   return DecodeIncident(value);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/echo.h"
 #include "common/time/dates.h"
 
 namespace unggul::node {
@@ -44,7 +45,7 @@ absl::StatusOr<v1::Record> FakeCatalogStore::Get(RecordKind kind, absl::string_v
   if (absl::Status s = TakeFailure(); !s.ok()) return s;
   auto it = records_.find({kind, std::string(id)});
   if (it == records_.end()) {
-    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
+    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", Echo(id), " not found"));
   }
   return it->second;
 }

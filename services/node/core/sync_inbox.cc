@@ -1,6 +1,7 @@
 #include "services/node/core/sync_inbox.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 
 namespace unggul::node {
@@ -27,7 +28,7 @@ absl::Status ValidateDesignationNotice(const v1::DesignationNotice& n) {
   if (n.status() != "PUBLISHED" && n.status() != "REVOKED" && n.status() != "EXPIRED" &&
       n.status() != "SUPERSEDED") {
     return Bad("status", absl::StrCat("must be PUBLISHED, REVOKED, EXPIRED or SUPERSEDED, got \"",
-                                      n.status().substr(0, 64), "\""));
+                                      Echo(n.status()), "\""));
   }
   for (const auto& [field, value] :
        {std::pair<absl::string_view, const std::string*>{"level", &n.level()},

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 #include "common/time/month.h"
@@ -81,7 +82,7 @@ absl::Status CheckCode(absl::string_view field, absl::string_view value, size_t 
   }
   for (char c : value) {
     if (!IsCodeChar(c)) {
-      return Bad(field, absl::StrCat("must use only A-Z 0-9 . _ -, got \"", value, "\""));
+      return Bad(field, absl::StrCat("must use only A-Z 0-9 . _ -, got \"", Echo(value), "\""));
     }
   }
   return absl::OkStatus();
@@ -160,7 +161,7 @@ absl::Status CheckRegencyCode(absl::string_view field, absl::string_view value) 
   if (value.empty()) return absl::OkStatus();
   if (value.size() != 5 || value[2] != '.' || !AllDigits(value.substr(0, 2)) ||
       !AllDigits(value.substr(3, 2))) {
-    return Bad(field, absl::StrCat("must be a regency code NN.NN, got \"", value, "\""));
+    return Bad(field, absl::StrCat("must be a regency code NN.NN, got \"", Echo(value), "\""));
   }
   return absl::OkStatus();
 }
@@ -185,7 +186,7 @@ absl::Status ValidateRecordId(absl::string_view field, absl::string_view id,
   const std::string prefix = absl::StrCat(ctx.upt_code, "-");
   if (!absl::StartsWith(id, prefix) || id.size() == prefix.size()) {
     return Bad(field, absl::StrCat("must start with this node's UPT code \"", prefix,
-                                   "\" followed by a name, got \"", id, "\""));
+                                   "\" followed by a name, got \"", Echo(id), "\""));
   }
   return absl::OkStatus();
 }
@@ -204,7 +205,7 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       if (compact.size() != 15 || !AllDigits(compact)) {
         return Bad(field, absl::StrCat("P-IRT number must have 15 digits (e.g. "
                                        "\"2091604010123-29\"), got \"",
-                                       number, "\""));
+                                       Echo(number), "\""));
       }
       const int packaging = compact[0] - '0';
       if (packaging < 1 || packaging > 8) {
@@ -226,8 +227,8 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       absl::string_view rest = compact;
       absl::ConsumePrefix(&rest, "BPOMRI");
       if (!absl::ConsumePrefix(&rest, "MD") || rest.size() != 12 || !AllDigits(rest)) {
-        return Bad(field,
-                   absl::StrCat("BPOM MD number must be \"MD\" + 12 digits, got \"", number, "\""));
+        return Bad(field, absl::StrCat("BPOM MD number must be \"MD\" + 12 digits, got \"",
+                                       Echo(number), "\""));
       }
       return absl::OkStatus();
     }
@@ -235,14 +236,14 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
       absl::string_view rest = compact;
       if (!absl::ConsumePrefix(&rest, "ID") || rest.size() < 8 || rest.size() > 30 ||
           !AllDigits(rest)) {
-        return Bad(field, absl::StrCat("halal number must be \"ID\" + 8..30 digits, got \"", number,
-                                       "\""));
+        return Bad(field, absl::StrCat("halal number must be \"ID\" + 8..30 digits, got \"",
+                                       Echo(number), "\""));
       }
       return absl::OkStatus();
     }
     case v1::CERTIFICATION_TYPE_NIB:
       if (compact.size() != 13 || !AllDigits(compact)) {
-        return Bad(field, absl::StrCat("NIB must have 13 digits, got \"", number, "\""));
+        return Bad(field, absl::StrCat("NIB must have 13 digits, got \"", Echo(number), "\""));
       }
       return absl::OkStatus();
     default:
@@ -483,14 +484,14 @@ absl::Status ValidateSettlement(const v1::Settlement& s, const ValidationContext
                                                  [](char c) { return c >= '0' && c <= '9'; }))) {
     return Bad(
         "settlement.billing_code",
-        absl::StrCat("must be 15 digits (SIMPONI) or empty, got \"", s.billing_code(), "\""));
+        absl::StrCat("must be 15 digits (SIMPONI) or empty, got \"", Echo(s.billing_code()), "\""));
   }
   if (!s.ntpn().empty() &&
       (s.ntpn().size() != 16 || !std::all_of(s.ntpn().begin(), s.ntpn().end(), [](char c) {
          return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
        }))) {
     return Bad("settlement.ntpn",
-               absl::StrCat("must be 16 capital letters or digits, got \"", s.ntpn(), "\""));
+               absl::StrCat("must be 16 capital letters or digits, got \"", Echo(s.ntpn()), "\""));
   }
   if (s.pnbp_deposited_idr() > 0 && s.ntpn().empty()) {
     return Bad("settlement.ntpn", "is required when pnbp_deposited_idr > 0 (proof of deposit)");

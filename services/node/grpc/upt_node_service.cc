@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/records/kinds.h"
+#include "common/status/echo.h"
 #include "common/status/grpc_status.h"
 #include "common/time/clock.h"
 
@@ -18,12 +19,6 @@ grpc::Status Reply(absl::StatusOr<T> result, Set set) {
   return grpc::Status::OK;
 }
 
-// What a status message shows of a caller's value: at most 64 characters, then its length.
-std::string EchoValue(absl::string_view value) {
-  if (value.size() <= 64) return std::string(value);
-  return absl::StrCat(value.substr(0, 64), "... (", value.size(), " bytes)");
-}
-
 absl::StatusOr<const RecordKindInfo*> KindByPlural(absl::string_view plural) {
   if (const RecordKindInfo* kind = FindRecordKindByPlural(plural); kind != nullptr) return kind;
   std::string known;
@@ -31,7 +26,7 @@ absl::StatusOr<const RecordKindInfo*> KindByPlural(absl::string_view plural) {
     absl::StrAppend(&known, known.empty() ? "" : ", ", kind.plural);
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("kind: must be one of ", known, ", got \"", EchoValue(plural), "\""));
+      absl::StrCat("kind: must be one of ", known, ", got \"", Echo(plural), "\""));
 }
 
 }  // namespace
@@ -54,7 +49,7 @@ class UptNodeServiceImpl::TableService final : public grpc::CallbackGenericServi
         : service_(service), method_(method) {
       if (method_ == nullptr) {
         Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                            absl::StrCat("unknown method ", EchoValue(path))));
+                            absl::StrCat("unknown method ", Echo(path))));
         return;
       }
       StartRead(&request_);

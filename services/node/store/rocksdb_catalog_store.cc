@@ -9,6 +9,7 @@
 #include "common/records/kinds.h"
 #include "common/rocksdb/owned_rocks_db.h"
 #include "common/rocksdb/rocks_status.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 #include "rocksdb/write_batch.h"
@@ -334,7 +335,7 @@ absl::StatusOr<v1::Record> RocksDbCatalogStore::Get(RecordKind kind, absl::strin
   rocksdb::Status s =
       db_->db().Get(rocksdb::ReadOptions(), db_->cf(CfFor(kind)), key.Encode(), &value);
   if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", id, " not found"));
+    return absl::NotFoundError(absl::StrCat(RecordKindName(kind), " ", Echo(id), " not found"));
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("get ", RecordKindName(kind), " ", id)));
   return DecodeRecord(value, id);
