@@ -29,5 +29,7 @@ void RegisterImportCommand(CLI::App& app, CliContext& ctx);
 
 // cmd_fixture.cc: fixture --out DIR.
 void RegisterFixtureCommand(CLI::App& app, CliContext& ctx);
+// cmd_pki.cc: pki init, issue, revoke, list (the Kanwil's CA for mutual TLS, a local folder).
+void RegisterPkiCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace unggul::cli

@@ -26,6 +26,7 @@ int Main(int argc, char** argv) {
   RegisterNodeDesignationsCommand(app, ctx);
   RegisterImportCommand(app, ctx);
   RegisterFixtureCommand(app, ctx);
+  RegisterPkiCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
