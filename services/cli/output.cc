@@ -182,11 +182,18 @@ std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts) {
                     absl::StrCat(u.hwm()), absl::StrCat(u.node_last_seq()), absl::StrCat(u.lag()),
                     absl::StrCat(u.products()), DigestString(u.digest())});
   }
-  return RenderTable(
-             {"UPT", "CONNECTED", "INCARNATION", "HWM", "NODE_SEQ", "LAG", "PRODUCTS", "DIGEST"},
-             rows) +
-         absl::StrFormat("registry version %d, %d UPTs\n", upts.registry_version(),
-                         upts.upts_size());
+  std::string out =
+      RenderTable(
+          {"UPT", "CONNECTED", "INCARNATION", "HWM", "NODE_SEQ", "LAG", "PRODUCTS", "DIGEST"},
+          rows) +
+      absl::StrFormat("registry version %d, %d UPTs\n", upts.registry_version(), upts.upts_size());
+  for (const kanwil::v1::UptStatus& u : upts.upts()) {
+    if (u.sync_alarms() > 0) {
+      absl::StrAppend(&out, "SYNC ALARM ", u.upt_code(), " (", u.sync_alarms(),
+                      " since start): ", u.sync_alarm(), "\n");
+    }
+  }
+  return out;
 }
 
 std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product) {

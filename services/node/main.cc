@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
     sync_options.heartbeat = absl::GetFlag(FLAGS_sync_heartbeat);
     sync_options.max_backoff = absl::GetFlag(FLAGS_sync_max_backoff);
     sync_options.retention = absl::GetFlag(FLAGS_changelog_retention);
+    sync_options.process_id = unggul::node::NewProcessId();
     sync = std::make_unique<unggul::node::SyncClient>(
         **store, clock,
         grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(),

@@ -38,6 +38,8 @@ absl::StatusOr<kv1::ListUptsResponse> DashboardCore::ListUpts() const {
     }
     if (auto it = live.find(e.upt_code); it != live.end()) {
       u->set_connected(it->second.connections > 0);
+      u->set_sync_alarm(it->second.last_alarm);
+      u->set_sync_alarms(it->second.alarms);
       node_last_seq = std::max(node_last_seq, it->second.node_last_seq);
       last_seen = std::max(last_seen, it->second.last_seen_unix_ms);
     }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 #include "common/records/records.h"
 #include "common/status/status_macros.h"
 #include "services/aggregator/core/designation_core.h"
@@ -79,10 +80,79 @@ void SyncCore::Touch(const std::string& upt_code, uint64_t node_last_seq) {
 }
 
 void SyncCore::Closed(SyncSession& session) {
+  if (session.canceller) session.canceller->Disarm();  // the stream is going away
   if (!session.registered) return;
   absl::MutexLock lock(&mu_);
-  --live_[session.upt_code].connections;
+  LiveState& live = live_[session.upt_code];
+  if (live.stream_id == session.stream_id) {  // not replaced by a newer stream meanwhile
+    live.connections = 0;
+    live.canceller.reset();
+  }
   session.registered = false;
+}
+
+void SyncCore::Alarm(const std::string& upt_code, const std::string& text) {
+  log::Error("sync alarm", {{"upt", upt_code}, {"alarm", text}});
+  absl::MutexLock lock(&mu_);
+  LiveState& live = live_[upt_code];
+  ++live.alarms;
+  live.last_alarm = text;
+}
+
+absl::Status SyncCore::Claim(SyncSession& session) {
+  const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
+  std::shared_ptr<StreamCanceller> stale;
+  std::string refused;
+  {
+    absl::MutexLock lock(&mu_);
+    LiveState& live = live_[session.upt_code];
+    const bool alive =
+        live.connections > 0 &&
+        now_ms - live.last_seen_unix_ms <= absl::ToInt64Milliseconds(limits_.silent_stream_timeout);
+    if (alive && live.process_id != session.process_id) {
+      refused = absl::StrCat(
+          "UPT ", session.upt_code, " is already syncing from another node process (process ",
+          live.process_id.empty() ? "unknown" : live.process_id, " at ", live.peer,
+          ", connected since unix ms ", live.connected_since_unix_ms, "; this one is process ",
+          session.process_id.empty() ? "unknown" : session.process_id, " at ", session.peer,
+          "): two node processes share one database (a copied data directory?); stop one");
+    } else {
+      stale = std::move(live.canceller);
+      session.stream_id = next_stream_id_++;
+      live.connections = 1;
+      live.stream_id = session.stream_id;
+      live.process_id = session.process_id;
+      live.peer = session.peer;
+      live.connected_since_unix_ms = now_ms;
+      live.canceller = session.canceller;
+      session.registered = true;
+    }
+  }
+  if (!refused.empty()) {
+    Alarm(session.upt_code, refused);
+    return absl::AlreadyExistsError(refused);
+  }
+  if (stale) stale->Cancel();  // the same process reconnected: its old stream is dead
+  return absl::OkStatus();
+}
+
+absl::Status SyncCore::CheckDigest(const SyncSession& session, uint64_t seq,
+                                   const v1::RecordDigest& node_digest, const UptSyncState& state) {
+  if (state.hwm != seq || (node_digest.count() == state.digest.count() &&
+                           node_digest.hash_sum() == state.digest.hash_sum())) {
+    return absl::OkStatus();
+  }
+  const std::string text = absl::StrCat(
+      "UPT ", session.upt_code, " at seq ", seq, ": the node's digest ", DigestString(node_digest),
+      " differs from the Kanwil's ", DigestString(state.digest),
+      ": the node's history diverged from the replica (two copies of its database?); the replica "
+      "is replaced by a snapshot on the next connection");
+  {
+    absl::MutexLock lock(&mu_);
+    diverged_.insert(session.upt_code);
+  }
+  Alarm(session.upt_code, text);
+  return absl::FailedPreconditionError(text);
 }
 
 absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::Handle(SyncSession& session,
@@ -106,6 +176,11 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::Handle(SyncSession&
     case s1::NodeMessage::kHeartbeat: {
       Touch(session.upt_code, message.heartbeat().seq());
       UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> state, store_.GetUpt(session.upt_code));
+      if (state && message.heartbeat().has_digest() &&
+          session.phase == SyncSession::Phase::kStreaming) {
+        UNGGUL_RETURN_IF_ERROR(
+            CheckDigest(session, message.heartbeat().seq(), message.heartbeat().digest(), *state));
+      }
       s1::AggregatorMessage reply;
       reply.mutable_heartbeat()->set_seq(state ? state->hwm : 0);
       reply.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
@@ -136,14 +211,15 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnHello(SyncSession
                                                    hello.last_seq() + 1, "), got ",
                                                    hello.oldest_seq()));
   }
+  if (!hello.process_id().empty() && hello.process_id().size() != 32) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hello.process_id: must be 32 hex characters or empty, got ", hello.process_id().size()));
+  }
   session.upt_code = hello.upt_code();
   session.incarnation_id = hello.incarnation_id();
   session.designation_revision = hello.designation_revision();
-  {
-    absl::MutexLock lock(&mu_);
-    ++live_[session.upt_code].connections;
-    session.registered = true;
-  }
+  session.process_id = hello.process_id();
+  UNGGUL_RETURN_IF_ERROR(Claim(session));
   Touch(session.upt_code, hello.last_seq());
   UNGGUL_ASSIGN_OR_RETURN(std::optional<UptSyncState> state, store_.GetUpt(hello.upt_code()));
   s1::SnapshotReason reason = s1::SNAPSHOT_REASON_UNSPECIFIED;
@@ -156,6 +232,12 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnHello(SyncSession
     reason = s1::SNAPSHOT_REASON_HWM_AHEAD_OF_NODE;
   } else if (hello.oldest_seq() > hwm + 1) {
     reason = s1::SNAPSHOT_REASON_CHANGELOG_TRIMMED;
+  } else if (hello.has_digest() &&
+             !CheckDigest(session, hello.last_seq(), hello.digest(), *state).ok()) {
+    reason = s1::SNAPSHOT_REASON_DIGEST_MISMATCH;
+  } else {
+    absl::MutexLock lock(&mu_);
+    if (diverged_.count(session.upt_code) > 0) reason = s1::SNAPSHOT_REASON_DIGEST_MISMATCH;
   }
   s1::AggregatorMessage reply;
   if (reason == s1::SNAPSHOT_REASON_UNSPECIFIED) {
@@ -264,6 +346,10 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnSnapshotEnd(
   session.staged.shrink_to_fit();
   session.staged_bytes = 0;
   session.phase = SyncSession::Phase::kStreaming;
+  {
+    absl::MutexLock lock(&mu_);
+    diverged_.erase(session.upt_code);  // the replica is the node's again
+  }
   Touch(session.upt_code, end.as_of_seq());
   return std::vector<s1::AggregatorMessage>{AckMessage(state.hwm)};
 }

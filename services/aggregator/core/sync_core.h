@@ -11,7 +11,10 @@
 // count or digest mismatch), plus store errors. Thread-safe; sessions are not shared.
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,29 @@ struct SyncLimits {
   uint32_t max_inflight_batches = 8;   // told to nodes
   uint32_t max_changes_per_batch = 10000;
   size_t max_snapshot_bytes = 256u << 20;  // staged in memory until SnapshotEnd
+  // A UPT's stream silent for longer (no message, no heartbeat: nodes send one every 5 s) is
+  // taken for dead when another node process says Hello, and replaced; within it, the second
+  // process is refused as a copy of a live node.
+  absl::Duration silent_stream_timeout = absl::Seconds(15);
+};
+
+// Ends a stream from outside (the transport's TryCancel), until the stream is closed; then a
+// no-op. Thread-safe.
+class StreamCanceller {
+ public:
+  explicit StreamCanceller(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  void Cancel() {
+    absl::MutexLock lock(&mu_);
+    if (cancel_) cancel_();
+  }
+  void Disarm() {
+    absl::MutexLock lock(&mu_);
+    cancel_ = nullptr;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::function<void()> cancel_ ABSL_GUARDED_BY(mu_);
 };
 
 // Per-stream state. Owned by one stream, touched by one task at a time.
@@ -42,15 +68,29 @@ struct SyncSession {
   uint64_t snapshot_id = 0;
   std::vector<node::v1::Record> staged;
   size_t staged_bytes = 0;
-  bool registered = false;            // counted in the live connection map
+  bool registered = false;            // the UPT's one live stream (LiveState)
   uint64_t designation_revision = 0;  // newest publication the node has (from Hello)
+  std::string process_id;             // from Hello
+  uint64_t stream_id = 0;             // set when the session holds the UPT's live stream
+  // Set by the transport: the peer's address (for messages) and how to end this stream when a
+  // newer stream of the same node process replaces it.
+  std::string peer;
+  std::shared_ptr<StreamCanceller> canceller;
 };
 
-// Live (not persisted) view of a UPT's stream.
+// Live (not persisted) view of a UPT's stream. One stream per UPT at a time.
 struct LiveState {
-  int connections = 0;
+  int connections = 0;  // 0 or 1
   int64_t last_seen_unix_ms = 0;
   uint64_t node_last_seq = 0;
+  uint64_t stream_id = 0;  // which session holds the UPT
+  std::string process_id;
+  std::string peer;
+  int64_t connected_since_unix_ms = 0;
+  std::shared_ptr<StreamCanceller> canceller;
+  // Alarms since start: a second process refused, a diverged digest.
+  int64_t alarms = 0;
+  std::string last_alarm;
 };
 
 class SyncCore {
@@ -95,6 +135,14 @@ class SyncCore {
   absl::StatusOr<std::vector<sync::v1::AggregatorMessage>> OnSnapshotEnd(
       SyncSession& session, const sync::v1::SnapshotEnd& end);
   absl::Status CheckOwned(const SyncSession& session, const node::v1::Record& record) const;
+  // Takes the UPT's one live stream for `session`: replaces a stale stream of the same node
+  // process (cancelled), refuses (AlreadyExists) while another process holds it.
+  absl::Status Claim(SyncSession& session);
+  // Whether the node's digest at `seq` matches the replica; a mismatch at the HWM raises an alarm
+  // and marks the UPT for a snapshot (FailedPrecondition).
+  absl::Status CheckDigest(const SyncSession& session, uint64_t seq,
+                           const node::v1::RecordDigest& node_digest, const UptSyncState& state);
+  void Alarm(const std::string& upt_code, const std::string& text);
   void Touch(const std::string& upt_code, uint64_t node_last_seq);
 
   KanwilStore& store_;
@@ -107,6 +155,9 @@ class SyncCore {
   uint64_t registry_version_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, LiveState> live_ ABSL_GUARDED_BY(mu_);
   uint64_t next_snapshot_id_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t next_stream_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // UPTs whose node history diverged from the replica: their next Hello gets a snapshot.
+  std::set<std::string> diverged_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace unggul::aggregator

@@ -52,6 +52,25 @@ s1::NodeMessage Changes(uint64_t first, int n) {
   return m;
 }
 
+constexpr char kProcessA[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr char kProcessB[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+s1::NodeMessage HelloFrom(const std::string& process, uint64_t last_seq) {
+  s1::NodeMessage m = Hello(last_seq, 1);
+  m.mutable_hello()->set_process_id(process);
+  return m;
+}
+
+// A session whose transport counts the times it was cancelled.
+struct CountedSession {
+  CountedSession() {
+    session.peer = "ipv4:127.0.0.1:40000";
+    session.canceller = std::make_shared<StreamCanceller>([this] { ++cancels; });
+  }
+  SyncSession session;
+  int cancels = 0;
+};
+
 class SyncCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -180,6 +199,91 @@ TEST_F(SyncCoreTest, SnapshotDecisionsAndApply) {
   // Streaming continues on the same stream after the snapshot.
   EXPECT_EQ(One(u, Changes(21, 2)).ack().upto_seq(), 22u);
   EXPECT_EQ(core_->Live().at(kUpt).connections, 1);
+}
+
+}  // namespace
+}  // namespace unggul::aggregator
+
+namespace unggul::aggregator {
+namespace {
+
+TEST_F(SyncCoreTest, ASecondNodeProcessIsRefusedWhileTheFirstIsLive) {
+  CountedSession a;
+  ASSERT_TRUE(One(a.session, HelloFrom(kProcessA, 0)).has_welcome());
+  EXPECT_EQ(One(a.session, Changes(1, 2)).ack().upto_seq(), 2u);
+  // A copy of the same database (same incarnation) started as another process.
+  CountedSession b;
+  EXPECT_THAT(core_->Handle(b.session, HelloFrom(kProcessB, 2)).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       HasSubstr("already syncing from another node process")));
+  EXPECT_EQ(a.cancels, 0);
+  const LiveState live = core_->Live().at(kUpt);
+  EXPECT_EQ(live.connections, 1);
+  EXPECT_EQ(live.process_id, kProcessA);
+  EXPECT_EQ(live.alarms, 1);
+  EXPECT_THAT(live.last_alarm, HasSubstr(kProcessB));
+  // The first stream goes on; closing the refused one changes nothing.
+  core_->Closed(b.session);
+  EXPECT_EQ(One(a.session, Changes(3, 1)).ack().upto_seq(), 3u);
+  EXPECT_EQ(core_->Live().at(kUpt).connections, 1);
+}
+
+TEST_F(SyncCoreTest, TheSameProcessReconnectingReplacesItsStaleStream) {
+  CountedSession old_stream;
+  ASSERT_TRUE(One(old_stream.session, HelloFrom(kProcessA, 0)).has_welcome());
+  CountedSession fresh;
+  ASSERT_TRUE(One(fresh.session, HelloFrom(kProcessA, 0)).has_welcome());
+  EXPECT_EQ(old_stream.cancels, 1);
+  // The old stream's end does not count the new one out.
+  core_->Closed(old_stream.session);
+  EXPECT_EQ(core_->Live().at(kUpt).connections, 1);
+  EXPECT_EQ(core_->Live().at(kUpt).alarms, 0);
+  core_->Closed(fresh.session);
+  EXPECT_EQ(core_->Live().at(kUpt).connections, 0);
+  old_stream.session.canceller->Cancel();  // disarmed once closed
+  EXPECT_EQ(old_stream.cancels, 1);
+}
+
+TEST_F(SyncCoreTest, ASilentStreamIsReplacedByAnotherProcess) {
+  CountedSession dead;  // e.g. a half-open connection after the node process was restarted
+  ASSERT_TRUE(One(dead.session, HelloFrom(kProcessA, 0)).has_welcome());
+  clock_.Advance(SyncLimits().silent_stream_timeout + absl::Seconds(1));
+  CountedSession restarted;
+  ASSERT_TRUE(One(restarted.session, HelloFrom(kProcessB, 0)).has_welcome());
+  EXPECT_EQ(dead.cancels, 1);
+  EXPECT_EQ(core_->Live().at(kUpt).process_id, kProcessB);
+  EXPECT_EQ(core_->Live().at(kUpt).alarms, 0);
+}
+
+TEST_F(SyncCoreTest, ADivergedDigestAtTheSameSeqRequiresASnapshot) {
+  CountedSession a;
+  ASSERT_TRUE(One(a.session, HelloFrom(kProcessA, 0)).has_welcome());
+  ASSERT_EQ(One(a.session, Changes(1, 2)).ack().upto_seq(), 2u);
+  const v1::RecordDigest replica = (*store_->GetUpt(kUpt))->digest;
+  // A heartbeat with the matching digest at the HWM is answered.
+  s1::NodeMessage hb;
+  hb.mutable_heartbeat()->set_seq(2);
+  *hb.mutable_heartbeat()->mutable_digest() = replica;
+  EXPECT_EQ(One(a.session, hb).heartbeat().seq(), 2u);
+  // The same seq with other records: the node's history diverged (a second copy wrote seq 2).
+  hb.mutable_heartbeat()->mutable_digest()->set_hash_sum(replica.hash_sum() ^ 1);
+  EXPECT_THAT(core_->Handle(a.session, hb).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("diverged")));
+  core_->Closed(a.session);
+  EXPECT_EQ(core_->Live().at(kUpt).alarms, 1);
+  // Its next Hello must send a snapshot, whatever digest it brings.
+  CountedSession again;
+  s1::AggregatorMessage answer = One(again.session, HelloFrom(kProcessA, 2));
+  ASSERT_TRUE(answer.has_snapshot_required());
+  EXPECT_EQ(answer.snapshot_required().reason(), s1::SNAPSHOT_REASON_DIGEST_MISMATCH);
+  core_->Closed(again.session);
+  // A Hello at the HWM with a different digest is caught directly.
+  CountedSession other;
+  s1::NodeMessage hello = HelloFrom(kProcessB, 2);
+  hello.mutable_hello()->mutable_digest()->set_count(2);
+  hello.mutable_hello()->mutable_digest()->set_hash_sum(7);
+  EXPECT_EQ(One(other.session, hello).snapshot_required().reason(),
+            s1::SNAPSHOT_REASON_DIGEST_MISMATCH);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/aggregator/grpc/kanwil_sync_service.h"
 
 #include <deque>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
@@ -18,8 +19,12 @@ namespace s1 = ::unggul::sync::v1;
 
 class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage> {
  public:
-  SyncReactor(SyncCore& core, Executor& executor, PublicationHub* hub)
+  SyncReactor(grpc::CallbackServerContext* context, SyncCore& core, Executor& executor,
+              PublicationHub* hub)
       : core_(core), executor_(executor), hub_(hub) {
+    session_.peer = context->peer();
+    // A newer stream of the same node process replaces this one (SyncCore::Claim).
+    session_.canceller = std::make_shared<StreamCanceller>([context] { context->TryCancel(); });
     StartRead(&in_);
   }
 
@@ -148,8 +153,8 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
 }  // namespace
 
 grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage>* KanwilSyncServiceImpl::Sync(
-    grpc::CallbackServerContext* /*context*/) {
-  return new SyncReactor(core_, executor_, hub_);
+    grpc::CallbackServerContext* context) {
+  return new SyncReactor(context, core_, executor_, hub_);
 }
 
 }  // namespace unggul::aggregator

@@ -214,7 +214,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream) {
       }
       if (stream_done_) break;
       full = session_->window_full();
-      if (full) heartbeat = session_->HeartbeatIfDue(feed_.Info().last_seq, clock_.Now());
+      if (full) heartbeat = session_->HeartbeatIfDue(feed_.Info(), clock_.Now());
       next = session_->next_seq();
     }
     if (full) {  // never write under mu_: the reader needs it to take acks
@@ -234,7 +234,7 @@ absl::Status SyncClient::StreamChanges(Stream& stream) {
       if (!feed_.WaitForChange(next - 1, clock_, clock_.Now() + options_.heartbeat)) {
         {
           absl::MutexLock lock(&mu_);
-          heartbeat = session_->HeartbeatIfDue(feed_.Info().last_seq, clock_.Now());
+          heartbeat = session_->HeartbeatIfDue(feed_.Info(), clock_.Now());
         }
         if (heartbeat && !stream.Write(*heartbeat)) break;
       }

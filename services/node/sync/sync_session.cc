@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/records/records.h"
 
 namespace unggul::node {
@@ -23,6 +25,8 @@ s1::NodeMessage SyncSession::Hello(const StoreInfo& info) const {
   hello->set_protocol_version(s1::PROTOCOL_VERSION_1);
   hello->set_software_version(options_.software_version);
   hello->set_designation_revision(info.designation_revision);
+  hello->set_process_id(options_.process_id);
+  *hello->mutable_digest() = info.digest;
   return msg;
 }
 
@@ -111,10 +115,11 @@ s1::NodeMessage SyncSession::NextBatch(std::vector<ChangeEntry>& changes, absl::
   return msg;
 }
 
-std::optional<s1::NodeMessage> SyncSession::HeartbeatIfDue(uint64_t last_seq, absl::Time now) {
+std::optional<s1::NodeMessage> SyncSession::HeartbeatIfDue(const StoreInfo& info, absl::Time now) {
   if (now - last_sent_ < options_.heartbeat) return std::nullopt;
   s1::NodeMessage hb;
-  hb.mutable_heartbeat()->set_seq(last_seq);
+  hb.mutable_heartbeat()->set_seq(info.last_seq);
+  *hb.mutable_heartbeat()->mutable_digest() = info.digest;
   hb.mutable_heartbeat()->set_sent_at_unix_ms(absl::ToUnixMillis(now));
   last_sent_ = now;
   return hb;
@@ -128,6 +133,11 @@ bool SyncSession::TrimDue(absl::Time now) {
   if (now - last_trim_ < absl::Minutes(1)) return false;
   last_trim_ = now;
   return true;
+}
+
+std::string NewProcessId() {
+  absl::BitGen gen;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
 }
 
 ReconnectBackoff::ReconnectBackoff(const SyncOptions& options, uint64_t seed)

@@ -35,7 +35,13 @@ struct SyncOptions {
   // Changelog entries are trimmed once acknowledged and older than this.
   absl::Duration retention = absl::Hours(24 * 7);
   std::string software_version = "0.2.0";
+  // Random per process start (32 hex characters; NewProcessId): tells a reconnect of this process
+  // from a second process on a copy of the same database.
+  std::string process_id;
 };
+
+// 32 random hex characters for SyncOptions::process_id.
+std::string NewProcessId();
 
 class SyncSession {
  public:
@@ -67,8 +73,9 @@ class SyncSession {
   // max_bytes (at least one), projected for export. Marks it in flight; the rest of `changes`
   // is left for the next call.
   sync::v1::NodeMessage NextBatch(std::vector<ChangeEntry>& changes, absl::Time now);
-  // A heartbeat carrying `last_seq` when nothing was sent for the heartbeat interval.
-  std::optional<sync::v1::NodeMessage> HeartbeatIfDue(uint64_t last_seq, absl::Time now);
+  // A heartbeat carrying the node's last_seq and its digest there, when nothing was sent for the
+  // heartbeat interval (the Kanwil checks the digest when its HWM is at that seq).
+  std::optional<sync::v1::NodeMessage> HeartbeatIfDue(const StoreInfo& info, absl::Time now);
   // An ack from the Kanwil: every batch up to `upto_seq` leaves the window.
   void OnAck(uint64_t upto_seq);
 

@@ -44,12 +44,22 @@ s1::AggregatorMessage Welcome(uint64_t resume_after, uint32_t bytes, uint32_t wi
   return m;
 }
 
+// A node at `last_seq` with a digest of that many records.
+StoreInfo InfoAt(uint64_t last_seq) {
+  StoreInfo info;
+  info.last_seq = last_seq;
+  info.digest.set_count(static_cast<int64_t>(last_seq));
+  info.digest.set_hash_sum(0x5eed0000 + last_seq);
+  return info;
+}
+
 class SyncSessionTest : public ::testing::Test {
  protected:
   SyncSessionTest() : clock_(absl::FromUnixSeconds(1795921200)) {
     options_.max_batch_bytes = 256 * 1024;
     options_.window = 8;
     options_.heartbeat = absl::Seconds(5);
+    options_.process_id = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
   }
   SyncOptions options_;
   FakeClock clock_;
@@ -63,6 +73,8 @@ TEST_F(SyncSessionTest, HelloCarriesTheNodeState) {
   info.last_seq = 39;
   info.oldest_seq = 12;
   info.designation_revision = 4;
+  info.digest.set_count(39);
+  info.digest.set_hash_sum(0x8f3a);
   const s1::Hello hello = session.Hello(info).hello();
   EXPECT_EQ(hello.upt_code(), "SMS-LP-LAHAT");
   EXPECT_EQ(hello.incarnation_id(), "6a21ef848f2764599464b64687267a5e");
@@ -70,6 +82,16 @@ TEST_F(SyncSessionTest, HelloCarriesTheNodeState) {
   EXPECT_EQ(hello.oldest_seq(), 12u);
   EXPECT_EQ(hello.designation_revision(), 4u);
   EXPECT_EQ(hello.protocol_version(), s1::PROTOCOL_VERSION_1);
+  EXPECT_EQ(hello.process_id(), "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+  EXPECT_EQ(hello.digest().count(), 39);
+  EXPECT_EQ(hello.digest().hash_sum(), 0x8f3au);
+}
+
+TEST_F(SyncSessionTest, ProcessIdsAre32HexAndDifferPerCall) {
+  const std::string a = NewProcessId();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos) << a;
+  EXPECT_NE(a, NewProcessId());
 }
 
 TEST_F(SyncSessionTest, LimitsAreTheSmallerOfOursAndTheKanwils) {
@@ -140,20 +162,21 @@ TEST_F(SyncSessionTest, HeartbeatOnlyAfterAnIntervalWithoutSending) {
   SyncSession session(options_, clock_.Now());
   ASSERT_THAT(session.OnFirstAnswer(Welcome(0, 4096, 8)), unggul::testing::IsOk());
   clock_.Advance(absl::Seconds(4));
-  EXPECT_FALSE(session.HeartbeatIfDue(7, clock_.Now()).has_value());
+  EXPECT_FALSE(session.HeartbeatIfDue(InfoAt(7), clock_.Now()).has_value());
   clock_.Advance(absl::Seconds(1));
-  std::optional<s1::NodeMessage> hb = session.HeartbeatIfDue(7, clock_.Now());
+  std::optional<s1::NodeMessage> hb = session.HeartbeatIfDue(InfoAt(7), clock_.Now());
   ASSERT_TRUE(hb.has_value());
   EXPECT_EQ(hb->heartbeat().seq(), 7u);
+  EXPECT_EQ(hb->heartbeat().digest().count(), 7);  // the digest at that seq
   EXPECT_EQ(hb->heartbeat().sent_at_unix_ms(), absl::ToUnixMillis(clock_.Now()));
-  EXPECT_FALSE(session.HeartbeatIfDue(7, clock_.Now()).has_value());  // just sent
+  EXPECT_FALSE(session.HeartbeatIfDue(InfoAt(7), clock_.Now()).has_value());  // just sent
   clock_.Advance(absl::Seconds(3));
   std::vector<ChangeEntry> pending = Changes(1, 1);
   session.NextBatch(pending, clock_.Now());  // a batch counts as traffic
   clock_.Advance(absl::Seconds(4));
-  EXPECT_FALSE(session.HeartbeatIfDue(8, clock_.Now()).has_value());
+  EXPECT_FALSE(session.HeartbeatIfDue(InfoAt(8), clock_.Now()).has_value());
   clock_.Advance(absl::Seconds(1));
-  EXPECT_TRUE(session.HeartbeatIfDue(8, clock_.Now()).has_value());
+  EXPECT_TRUE(session.HeartbeatIfDue(InfoAt(8), clock_.Now()).has_value());
 }
 
 TEST_F(SyncSessionTest, SnapshotIsChunkedByBytesAndEndsWithCountAndDigest) {

@@ -1,0 +1,116 @@
+// End to end with the real binaries: attacks on and mistakes around the sync stream. Waits are
+// event-driven (port FIFOs, WaitForSync with a deadline).
+
+#include <signal.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/process.h"
+
+namespace unggul::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kLahat[] = "SMS-LP-LAHAT";
+
+class SyncSecurityE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fixture_ = dir_.path() + "/fixture";
+    ASSERT_EQ(::unggul::testing::Run(
+                  {UNGGULCTL_BIN, "fixture", "--out", fixture_, "--end-month", "2026-10"})
+                  ->exit_code,
+              0);
+  }
+
+  int Start(Process& process, const std::vector<std::string>& argv, const std::string& name) {
+    absl::StatusOr<StartedServer> server =
+        StartServer(argv, dir_.path() + "/port-" + name + "-" + std::to_string(starts_++),
+                    dir_.path() + "/" + name + ".log");
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return 0;
+    process = std::move(server->process);
+    return server->port;
+  }
+  int StartKanwil() {
+    return Start(kanwil_,
+                 {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                  "--registry_file=" + fixture_ + "/registry.csv"},
+                 "kanwil");
+  }
+  int StartNode(Process& process, const std::string& data_dir, int kanwil_port,
+                const std::string& name) {
+    return Start(
+        process,
+        {UPT_NODE_BIN, absl::StrCat("--upt_code=", kLahat), "--data_dir=" + data_dir,
+         absl::StrCat("--aggregator_addr=127.0.0.1:", kanwil_port), "--sync_max_backoff=1s"},
+        name);
+  }
+  RunResult Ctl(int port, const std::vector<std::string>& args) {
+    return RunCtl(UNGGULCTL_BIN, port, args);
+  }
+  std::string Product(const std::string& id, const std::string& name) {
+    return absl::StrCat(R"({"product_id": ")", id, R"(", "name": ")", name,
+                        R"(", "category": "CATEGORY_PANGAN_OLAHAN"})");
+  }
+
+  ScopedTempDir dir_;
+  std::string fixture_;
+  int starts_ = 0;
+  Process kanwil_ = Process::Start({"/bin/true"}, "/dev/null").value();
+  Process node_a_ = Process::Start({"/bin/true"}, "/dev/null").value();
+  Process node_b_ = Process::Start({"/bin/true"}, "/dev/null").value();
+};
+
+// The restore mistake: the Lahat data directory copied and both copies started. One UPT syncs
+// over one stream: the second process is refused loudly on both sides, never merged.
+TEST_F(SyncSecurityE2eTest, TwoLiveCopiesOfOneNodeDatabaseAreNeverMerged) {
+  const int k = StartKanwil();
+  const std::string db_a = dir_.path() + "/lahat-a";
+  int a = StartNode(node_a_, db_a, k, "lahat-a");
+  ASSERT_EQ(
+      Ctl(a, {"product", "create", "--json", Product("SMS-LP-LAHAT-GSJM", "Gula Semut")}).exit_code,
+      0);
+  ASSERT_EQ(Ctl(a, {"sync", "wait", "--wait", "60"}).exit_code, 0);
+  node_a_.Signal(SIGTERM);
+  ASSERT_EQ(node_a_.Wait(), 0);
+  const std::string db_b = dir_.path() + "/lahat-b";
+  std::filesystem::copy(db_a, db_b, std::filesystem::copy_options::recursive);
+
+  a = StartNode(node_a_, db_a, k, "lahat-a");
+  ASSERT_EQ(Ctl(a, {"product", "create", "--json", Product("SMS-LP-LAHAT-KOPI", "Kopi")}).exit_code,
+            0);
+  ASSERT_EQ(Ctl(a, {"sync", "wait", "--wait", "60"}).exit_code, 0);  // A holds the stream
+  const int b = StartNode(node_b_, db_b, k, "lahat-b");
+  ASSERT_EQ(Ctl(b, {"product", "create", "--json", Product("SMS-LP-LAHAT-ROTI", "Roti")}).exit_code,
+            0);
+  // B's write is never acknowledged while A is live (bounded wait: it must time out).
+  RunResult r = Ctl(b, {"sync", "wait", "--wait", "8"});
+  EXPECT_NE(r.exit_code, 0);
+  r = Ctl(b, {"info"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("already syncing from another node process"));
+  // The Kanwil raised the alarm and holds exactly A's records.
+  r = Ctl(k, {"kanwil", "upts"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("two node processes share one database"));
+  r = Ctl(k, {"kanwil", "products"});
+  EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT-KOPI"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SMS-LP-LAHAT-ROTI")));
+  // A goes on syncing.
+  ASSERT_EQ(
+      Ctl(a, {"product", "create", "--json", Product("SMS-LP-LAHAT-SAMBAL", "Sambal")}).exit_code,
+      0);
+  EXPECT_EQ(Ctl(a, {"sync", "wait", "--wait", "60"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace unggul::testing
