@@ -19,7 +19,8 @@ void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::
   file = new std::string(main_file);
   absl::FlagsUsageConfig config;
   config.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, *file);
+    return absl::StrContains(path, *file) ||
+           absl::StrContains(path, "common/server/security_flags");
   };
   config.contains_helpshort_flags = config.contains_help_flags;
   absl::SetFlagsUsageConfig(config);

@@ -15,6 +15,7 @@
 #include "common/executor/executor.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
+#include "common/server/security_flags.h"
 #include "common/server/server_main.h"
 #include "common/time/clock.h"
 #include "common/time/periodic_task.h"
@@ -125,6 +126,14 @@ int main(int argc, char** argv) {
       unggul::aggregator::ParseRegistryCsv(*registry_text);
   if (!registry.ok()) return Fail(std::string(registry.status().message()));
 
+  absl::StatusOr<unggul::ServerSecurity> security = unggul::ServerSecurityFromFlags();
+  if (!security.ok()) return Fail(std::string(security.status().message()));
+  if (security->self && security->self->kind != unggul::pki::PeerId::Kind::kAggregator) {
+    return Fail(absl::StrCat("--tls_cert: identifies ", unggul::pki::SpiffeUri(*security->self),
+                             ", not a Kanwil aggregator"));
+  }
+  unggul::tls::RevocationList revoked(security->files.revoked);
+
   const sigset_t signals = unggul::BlockStopSignals();
 
   absl::StatusOr<unggul::SystemClock> server_clock = unggul::ServerClock();
@@ -179,7 +188,11 @@ int main(int argc, char** argv) {
 
   auto executor =
       std::make_unique<unggul::ThreadPoolExecutor>(absl::GetFlag(FLAGS_executor_threads));
-  unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub);
+  unggul::aggregator::SyncAdmission admission;
+  admission.require_identity = security->self.has_value();
+  admission.kanwil = security->self ? security->self->kanwil : "";
+  admission.revoked = &revoked;
+  unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub, admission);
   unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(
       dashboard_core, ranking_core, panel_core, incident_core, access);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(
@@ -194,7 +207,13 @@ int main(int argc, char** argv) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
+  // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Client certificates are verified when presented: nodes must present one (their Sync stream
+  // is refused otherwise), dashboard callers may use bearer tokens instead.
+  builder.AddListeningPort(
+      absl::GetFlag(FLAGS_listen),
+      unggul::tls::ServerCredentials(security->files, unggul::tls::ClientCerts::kOptional), &port);
   builder.RegisterService(&sync_service);
   builder.RegisterService(&dashboard_service);
   builder.RegisterService(&designation_service);
@@ -204,6 +223,7 @@ int main(int argc, char** argv) {
   }
   unggul::log::Info("kanwil-aggregator serving",
                     {{"port", absl::StrCat(port)},
+                     {"security", security->description},
                      {"registry_version", absl::StrCat(*version)},
                      {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
                      {"upts", absl::StrCat(registry->entries.size())},

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "common/tls/tls.h"
 
 namespace unggul::cli {
 
@@ -15,14 +16,45 @@ void CliContext::AddGlobalOptions(CLI::App& app) {
   app.add_option("--timeout", timeout_seconds, "Seconds per call")->capture_default_str();
   app.add_option("--token", token,
                  "Bearer token for the Kanwil APIs (also from the UNGGUL_TOKEN environment)");
+  app.add_option("--tls_ca,--tls-ca", tls_ca, "PEM CA bundle that signs the servers")
+      ->envname("UNGGUL_TLS_CA");
+  app.add_option("--tls_cert,--tls-cert", tls_cert, "PEM client certificate (optional)")
+      ->envname("UNGGUL_TLS_CERT");
+  app.add_option("--tls_key,--tls-key", tls_key, "PEM key of --tls_cert")
+      ->envname("UNGGUL_TLS_KEY");
+  app.add_flag("--insecure", insecure, "Plaintext, for servers started with --insecure")
+      ->envname("UNGGUL_INSECURE");
+}
+
+absl::Status CliContext::CheckSecurity() const {
+  if (insecure || !tls_ca.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      "--tls_ca: is required to reach a server over TLS (or UNGGUL_TLS_CA); --insecure only for "
+      "servers started with --insecure");
+}
+
+std::shared_ptr<grpc::ChannelCredentials> CliContext::Credentials() const {
+  tls::TlsFiles files;
+  files.ca = tls_ca;
+  files.cert = tls_cert;
+  files.key = tls_key;
+  files.insecure = insecure;
+  return tls::ChannelCredentials(files, std::nullopt);
 }
 
 void CliContext::OnRun(CLI::App* cmd, std::function<absl::Status()> run) {
   cmd->callback([this, run = std::move(run)] { action = run; });
 }
 
+void CliContext::OnRunLocal(CLI::App* cmd, std::function<absl::Status()> run) {
+  cmd->callback([this, run = std::move(run)] {
+    action = run;
+    local = true;
+  });
+}
+
 std::unique_ptr<NodeClient> CliContext::Node() const {
-  return NodeClient::Connect(addr, absl::Seconds(timeout_seconds));
+  return NodeClient::Connect(addr, absl::Seconds(timeout_seconds), Credentials());
 }
 
 std::unique_ptr<KanwilClient> CliContext::Kanwil() const {
@@ -30,7 +62,7 @@ std::unique_ptr<KanwilClient> CliContext::Kanwil() const {
   if (t.empty()) {
     if (const char* env = std::getenv("UNGGUL_TOKEN")) t = env;
   }
-  return KanwilClient::Connect(addr, absl::Seconds(timeout_seconds), t);
+  return KanwilClient::Connect(addr, absl::Seconds(timeout_seconds), t, Credentials());
 }
 
 }  // namespace unggul::cli

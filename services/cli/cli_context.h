@@ -23,6 +23,13 @@ struct CliContext {
   double timeout_seconds = 10;
   // Bearer token for the Kanwil APIs; empty means UNGGUL_TOKEN from the environment, if set.
   std::string token;
+  // Transport security (also from UNGGUL_TLS_CA, UNGGUL_TLS_CERT, UNGGUL_TLS_KEY and
+  // UNGGUL_INSECURE=1): the CA that signs the servers, an optional client certificate, or
+  // plaintext for servers started with --insecure.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure = false;
 
   // What the parsed command runs (empty when none was chosen).
   std::function<absl::Status()> action;
@@ -36,11 +43,20 @@ struct CliContext {
   void AddGlobalOptions(CLI::App& app);
   // Makes `run` the action when `cmd` is the command given on the command line.
   void OnRun(CLI::App* cmd, std::function<absl::Status()> run);
+  // The same for commands that work on local files only (no server, so no TLS options needed).
+  void OnRunLocal(CLI::App* cmd, std::function<absl::Status()> run);
+  bool local = false;  // the chosen command is local
 
   // Clients of the node API and of the Kanwil dashboard API at --addr with the --timeout
   // deadline per call (the Kanwil one sends the token).
   std::unique_ptr<NodeClient> Node() const;
   std::unique_ptr<KanwilClient> Kanwil() const;
+  // The channel credentials the options ask for (TLS unless --insecure; a missing --tls_ca is
+  // reported by the first call as UNAVAILABLE with the handshake error, so check it up front
+  // with CheckSecurity).
+  std::shared_ptr<grpc::ChannelCredentials> Credentials() const;
+  // InvalidArgument naming the option when neither --tls_ca nor --insecure is given.
+  absl::Status CheckSecurity() const;
 };
 
 }  // namespace unggul::cli

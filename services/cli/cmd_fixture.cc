@@ -32,7 +32,7 @@ void RegisterFixtureCommand(CLI::App& app, CliContext& ctx) {
                   "Last month, YYYY-MM (default: the last complete month in Asia/Jakarta)");
   cmd->add_option("--months", f->options.months, "Months of data")->capture_default_str();
   cmd->add_option("--seed", f->options.seed, "Generator seed")->capture_default_str();
-  ctx.OnRun(cmd, [f]() -> absl::Status {
+  ctx.OnRunLocal(cmd, [f]() -> absl::Status {
     if (f->end_month.empty()) {
       UNGGUL_ASSIGN_OR_RETURN(SystemClock clock, SystemClockFromEnvironment());
       f->options.end_month = LastCompleteJakartaMonth(clock.Now());

@@ -63,7 +63,7 @@ void AddInit(CLI::App* pki, CliContext& ctx) {
   cmd->add_option("--days", f->days, "Validity of the CA certificate in days")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  ctx.OnRun(cmd, [&ctx, f]() -> absl::Status {
+  ctx.OnRunLocal(cmd, [&ctx, f]() -> absl::Status {
     UNGGUL_RETURN_IF_ERROR(
         pki::CreateCa(f->ca_dir, f->kanwil, RealClock().Now(), absl::Hours(24) * f->days));
     if (ctx.json()) {
@@ -96,7 +96,7 @@ void AddIssue(CLI::App* pki, CliContext& ctx) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--out", f->out, "Output prefix: writes PREFIX.key and PREFIX.crt")->required();
-  ctx.OnRun(cmd, [&ctx, f, upt, user]() -> absl::Status {
+  ctx.OnRunLocal(cmd, [&ctx, f, upt, user]() -> absl::Status {
     pki::IssueRequest request;
     UNGGUL_ASSIGN_OR_RETURN(request.id.kanwil, pki::ReadCaKanwil(f->ca_dir));
     if (upt->count() > 0) {
@@ -139,7 +139,7 @@ void AddRevoke(CLI::App* pki, CliContext& ctx) {
   which->add_option("--cert", f->cert, "The certificate file (PEM)");
   which->require_option(1);
   cmd->add_option("--reason", f->reason, "Why, one line (recorded in revoked.txt)");
-  ctx.OnRun(cmd, [&ctx, f, serial]() -> absl::Status {
+  ctx.OnRunLocal(cmd, [&ctx, f, serial]() -> absl::Status {
     std::string target;
     std::string canonical;
     if (serial->count() > 0) {
@@ -168,7 +168,7 @@ void AddList(CLI::App* pki, CliContext& ctx) {
   auto ca_dir = std::make_shared<std::string>();
   CLI::App* cmd = pki->add_subcommand("list", "Certificates issued by the CA, oldest first");
   AddCaDir(cmd, *ca_dir);
-  ctx.OnRun(cmd, [&ctx, ca_dir]() -> absl::Status {
+  ctx.OnRunLocal(cmd, [&ctx, ca_dir]() -> absl::Status {
     UNGGUL_ASSIGN_OR_RETURN(std::vector<pki::CertInfo> issued, pki::ListIssued(*ca_dir));
     UNGGUL_ASSIGN_OR_RETURN(std::set<std::string> revoked,
                             pki::ReadRevokedSerials(absl::StrCat(*ca_dir, "/", pki::kRevokedFile)));

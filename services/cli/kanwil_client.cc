@@ -24,10 +24,11 @@ absl::StatusOr<Response> Call(Stub& stub, Method method, const Request& request,
 
 }  // namespace
 
-std::unique_ptr<KanwilClient> KanwilClient::Connect(const std::string& addr, absl::Duration timeout,
-                                                    std::string token) {
-  return std::make_unique<KanwilClient>(
-      grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()), timeout, std::move(token));
+std::unique_ptr<KanwilClient> KanwilClient::Connect(
+    const std::string& addr, absl::Duration timeout, std::string token,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return std::make_unique<KanwilClient>(grpc::CreateChannel(addr, std::move(credentials)), timeout,
+                                        std::move(token));
 }
 
 KanwilClient::KanwilClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout,

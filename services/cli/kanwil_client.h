@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
 #include "unggul/kanwil/v1/dashboard.grpc.pb.h"
 #include "unggul/kanwil/v1/designation.grpc.pb.h"
 
@@ -15,8 +16,9 @@ namespace unggul::cli {
 class KanwilClient {
  public:
   // `token` (optional) is sent as "authorization: Bearer <token>" on every call.
-  static std::unique_ptr<KanwilClient> Connect(const std::string& addr, absl::Duration timeout,
-                                               std::string token = "");
+  static std::unique_ptr<KanwilClient> Connect(
+      const std::string& addr, absl::Duration timeout, std::string token,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
   KanwilClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout,
                std::string token = "");
 

@@ -34,7 +34,8 @@ int Main(int argc, char** argv) {
     return app.exit(e);
   }
   if (!ctx.action) return 2;
-  absl::Status status = ctx.action();
+  absl::Status status = ctx.local ? absl::OkStatus() : ctx.CheckSecurity();
+  if (status.ok()) status = ctx.action();
   if (!status.ok()) {
     std::cerr << "unggulctl: " << absl::StatusCodeToString(status.code()) << ": "
               << status.message() << "\n";

@@ -24,9 +24,10 @@ absl::StatusOr<Response> Call(UptNode::Stub& stub, Method method, const Request&
 
 }  // namespace
 
-std::unique_ptr<NodeClient> NodeClient::Connect(const std::string& addr, absl::Duration timeout) {
-  return std::make_unique<NodeClient>(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
-                                      timeout);
+std::unique_ptr<NodeClient> NodeClient::Connect(
+    const std::string& addr, absl::Duration timeout,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return std::make_unique<NodeClient>(grpc::CreateChannel(addr, std::move(credentials)), timeout);
 }
 
 NodeClient::NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout)

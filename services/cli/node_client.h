@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
 #include "unggul/node/v1/node_service.grpc.pb.h"
 
 namespace unggul::cli {
@@ -16,7 +17,9 @@ class NodeClient {
  public:
   // Dials `addr` (host:port) without TLS. Never fails: errors show on the first call
   // (UNAVAILABLE when nothing listens).
-  static std::unique_ptr<NodeClient> Connect(const std::string& addr, absl::Duration timeout);
+  static std::unique_ptr<NodeClient> Connect(
+      const std::string& addr, absl::Duration timeout,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
   // Over an existing channel (tests use a server's in-process channel).
   NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout);
 

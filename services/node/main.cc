@@ -17,6 +17,7 @@
 #include "common/executor/executor.h"
 #include "common/log/log.h"
 #include "common/server/port_file.h"
+#include "common/server/security_flags.h"
 #include "common/server/server_main.h"
 #include "common/time/clock.h"
 #include "common/time/periodic_task.h"
@@ -107,6 +108,14 @@ int main(int argc, char** argv) {
     return Fail("--request_retention must not be negative");
   }
 
+  absl::StatusOr<unggul::ServerSecurity> security = unggul::ServerSecurityFromFlags();
+  if (!security.ok()) return Fail(std::string(security.status().message()));
+  if (security->self && (security->self->kind != unggul::pki::PeerId::Kind::kUpt ||
+                         security->self->name != upt_code)) {
+    return Fail(absl::StrCat("--tls_cert: identifies ", unggul::pki::SpiffeUri(*security->self),
+                             ", not the node of UPT ", upt_code));
+  }
+
   // Signals are taken by a dedicated thread (sigwait), so block them before any thread starts.
   const sigset_t signals = unggul::BlockStopSignals();
 
@@ -142,8 +151,16 @@ int main(int argc, char** argv) {
     sync_options.process_id = unggul::node::NewProcessId();
     sync = std::make_unique<unggul::node::SyncClient>(
         **store, clock,
-        grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(),
-                                  unggul::node::SyncChannelArguments()),
+        grpc::CreateCustomChannel(
+            addr,
+            // The node talks only to its own Kanwil's aggregator (checked in its certificate).
+            unggul::tls::ChannelCredentials(
+                security->files,
+                security->self
+                    ? std::optional<unggul::pki::PeerId>(unggul::pki::PeerId{
+                          unggul::pki::PeerId::Kind::kAggregator, security->self->kanwil, ""})
+                    : std::nullopt),
+            unggul::node::SyncChannelArguments()),
         sync_options);
     core.SetSyncStatusProvider(sync.get());
   }
@@ -159,7 +176,11 @@ int main(int argc, char** argv) {
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(4 << 20);
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
+  // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(
+      absl::GetFlag(FLAGS_listen),
+      unggul::tls::ServerCredentials(security->files, unggul::tls::ClientCerts::kOptional), &port);
   service.Register(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -172,6 +193,7 @@ int main(int argc, char** argv) {
                        {"to_format", absl::StrCat(info.format_version)}});
   }
   unggul::log::Info("upt-node serving", {{"upt", upt_code},
+                                         {"security", security->description},
                                          {"port", absl::StrCat(port)},
                                          {"incarnation", info.incarnation_id},
                                          {"last_seq", absl::StrCat(info.last_seq)},

@@ -48,14 +48,14 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
           ->exit_code,
       0);
   const int k = Start(kanwil_,
-                      {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                      {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
                        "--registry_file=" + fx + "/registry.csv"},
                       "kanwil");
-  const int n =
-      Start(node_,
-            {UPT_NODE_BIN, "--upt_code=SMS-LP-LAHAT", "--data_dir=" + dir_.path() + "/lahat",
-             absl::StrCat("--aggregator_addr=127.0.0.1:", k)},
-            "lahat");
+  const int n = Start(
+      node_,
+      {UPT_NODE_BIN, "--insecure", "--upt_code=SMS-LP-LAHAT",
+       "--data_dir=" + dir_.path() + "/lahat", absl::StrCat("--aggregator_addr=127.0.0.1:", k)},
+      "lahat");
   ASSERT_EQ(Ctl(n, {"import", "dir", fx + "/SMS-LP-LAHAT"}).exit_code, 0);
   RunResult r = Ctl(n, {"sync", "wait", "--wait", "120"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -150,7 +150,7 @@ TEST_F(DesignationE2eTest, BearerTokensMapCallersToRoles) {
     std::fclose(f);
   }
   const int k = Start(kanwil_,
-                      {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                      {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
                        "--registry_file=" + fx + "/registry.csv", "--tokens_file=" + tokens},
                       "kanwil");
   RunResult r = Ctl(k, {"kanwil", "upts"});

@@ -104,7 +104,7 @@ class DiskFaultTest : public ::testing::Test {
 
   int StartKanwil(const std::string& data_dir) {
     return Start(kanwil_,
-                 {KANWIL_AGGREGATOR_BIN, "--data_dir=" + data_dir,
+                 {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + data_dir,
                   "--registry_file=" + dir_.path() + "/registry.csv",
                   absl::StrCat("--min_free_disk_mb=", kReserveMb)},
                  "kanwil");
@@ -113,7 +113,7 @@ class DiskFaultTest : public ::testing::Test {
   int StartNode(const std::string& data_dir, int kanwil_port) {
     return Start(
         node_,
-        {UPT_NODE_BIN, std::string("--upt_code=") + kUpt, "--data_dir=" + data_dir,
+        {UPT_NODE_BIN, "--insecure", std::string("--upt_code=") + kUpt, "--data_dir=" + data_dir,
          absl::StrCat("--aggregator_addr=127.0.0.1:", kanwil_port), "--sync_heartbeat=200ms",
          "--sync_max_backoff=500ms", absl::StrCat("--min_free_disk_mb=", kReserveMb)},
         "node");
@@ -219,15 +219,16 @@ TEST_F(DiskFaultTest, LockedAndReadOnlyDataDirectoriesAreRefusedByName) {
   const int k = StartKanwil(dir_.path() + "/kanwil");
   StartNode(db, k);
   // A second node on the same directory: refused, the directory named, the first one unharmed.
-  RunResult r = ::unggul::testing::Run({UPT_NODE_BIN, std::string("--upt_code=") + kUpt,
-                                        "--data_dir=" + db, "--listen=127.0.0.1:0"})
-                    .value();
+  RunResult r =
+      ::unggul::testing::Run({UPT_NODE_BIN, "--insecure", std::string("--upt_code=") + kUpt,
+                              "--data_dir=" + db, "--listen=127.0.0.1:0"})
+          .value();
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("data directory " + db + " is in use by another process"));
   // The same for a second Kanwil on the live Kanwil's directory.
-  r = ::unggul::testing::Run({KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
-                              "--registry_file=" + dir_.path() + "/registry.csv",
-                              "--listen=127.0.0.1:0"})
+  r = ::unggul::testing::Run(
+          {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
+           "--registry_file=" + dir_.path() + "/registry.csv", "--listen=127.0.0.1:0"})
           .value();
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("is in use by another process"));
@@ -236,8 +237,8 @@ TEST_F(DiskFaultTest, LockedAndReadOnlyDataDirectoriesAreRefusedByName) {
   ASSERT_EQ(node_.Wait(), 0);
   r = ::unggul::testing::Run({kMount, "-o", "remount,ro", disk}).value();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = ::unggul::testing::Run({UPT_NODE_BIN, std::string("--upt_code=") + kUpt, "--data_dir=" + db,
-                              "--listen=127.0.0.1:0"})
+  r = ::unggul::testing::Run({UPT_NODE_BIN, "--insecure", std::string("--upt_code=") + kUpt,
+                              "--data_dir=" + db, "--listen=127.0.0.1:0"})
           .value();
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("data directory " + db + " is on a read-only filesystem"));

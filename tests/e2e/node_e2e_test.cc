@@ -29,10 +29,10 @@ class NodeE2eTest : public ::testing::Test {
     const std::string fifo = absl::StrCat(dir_.path(), "/port-", starts_++);
     UNGGUL_ASSERT_OK_AND_ASSIGN(FifoReader reader, FifoReader::Create(fifo));
     UNGGUL_ASSERT_OK_AND_ASSIGN(
-        node_,
-        Process::Start({UPT_NODE_BIN, "--upt_code=" + upt, "--data_dir=" + dir_.path() + "/db",
-                        "--listen=127.0.0.1:0", "--port_file=" + fifo},
-                       dir_.path() + "/node.log"));
+        node_, Process::Start({UPT_NODE_BIN, "--insecure", "--upt_code=" + upt,
+                               "--data_dir=" + dir_.path() + "/db", "--listen=127.0.0.1:0",
+                               "--port_file=" + fifo},
+                              dir_.path() + "/node.log"));
     UNGGUL_ASSERT_OK_AND_ASSIGN(std::string line, reader.ReadLine(absl::Seconds(60)));
     ASSERT_TRUE(absl::SimpleAtoi(line, &port_)) << line;
   }
@@ -188,7 +188,7 @@ TEST_F(NodeE2eTest, DataSurvivesSigtermAndKillNine) {
   EXPECT_EQ(node_.Wait(), 0);
   // A node for another UPT refuses this data dir.
   RunResult wrong =
-      ::unggul::testing::Run({UPT_NODE_BIN, "--upt_code=SMS-LP-SEKAYU",
+      ::unggul::testing::Run({UPT_NODE_BIN, "--insecure", "--upt_code=SMS-LP-SEKAYU",
                               "--data_dir=" + dir_.path() + "/db", "--listen=127.0.0.1:0"})
           .value();
   EXPECT_EQ(wrong.exit_code, 2);

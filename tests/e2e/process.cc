@@ -199,7 +199,14 @@ absl::StatusOr<StartedServer> StartServer(std::vector<std::string> argv, const s
 }
 
 RunResult RunCtl(const std::string& unggulctl, int port, const std::vector<std::string>& args) {
+  return RunCtlWith(unggulctl, port, {"--insecure"}, args);
+}
+
+RunResult RunCtlWith(const std::string& unggulctl, int port,
+                     const std::vector<std::string>& global_options,
+                     const std::vector<std::string>& args) {
   std::vector<std::string> argv = {unggulctl, absl::StrCat("--addr=127.0.0.1:", port)};
+  argv.insert(argv.end(), global_options.begin(), global_options.end());
   argv.insert(argv.end(), args.begin(), args.end());
   absl::StatusOr<RunResult> r = Run(argv);
   if (r.ok()) return *std::move(r);

@@ -63,7 +63,12 @@ class FifoReader {
 // Runs `unggulctl --addr=127.0.0.1:<port> args...` to completion. When it cannot be run at all
 // (or does not finish in time) the result has exit_code -1 and the reason in `err`, so the
 // caller's exit-code assertion fails with it.
+// Plaintext (--insecure): for servers started with --insecure.
 RunResult RunCtl(const std::string& unggulctl, int port, const std::vector<std::string>& args);
+// With the given global options instead, e.g. {"--tls_ca=ca.crt"}.
+RunResult RunCtlWith(const std::string& unggulctl, int port,
+                     const std::vector<std::string>& global_options,
+                     const std::vector<std::string>& args);
 
 // A server binary started with `--listen=127.0.0.1:0 --port_file=<fifo>`, once it accepts calls.
 struct StartedServer {

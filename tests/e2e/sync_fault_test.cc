@@ -392,7 +392,7 @@ class SyncFaultTest : public ::testing::Test {
     ASSERT_TRUE(gen.ok()) << gen.status();
     ASSERT_EQ(gen->exit_code, 0) << gen->err;
 
-    kanwil_.argv = {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+    kanwil_.argv = {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
                     "--registry_file=" + fx + "/registry.csv"};
     kanwil_.log = dir_.path() + "/kanwil.log";
     UNGGUL_ASSERT_OK(Start(kanwil_));
@@ -403,6 +403,7 @@ class SyncFaultTest : public ::testing::Test {
       UNGGUL_ASSERT_OK_AND_ASSIGN(links_[upt], FaultProxy::Start("127.0.0.1", kanwil_.port));
       Server& node = nodes_[upt];
       node.argv = {UPT_NODE_BIN,
+                   "--insecure",
                    "--upt_code=" + upt,
                    "--data_dir=" + DataDir(upt),
                    absl::StrCat("--aggregator_addr=127.0.0.1:", links_[upt]->port()),

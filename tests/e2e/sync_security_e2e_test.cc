@@ -42,7 +42,7 @@ class SyncSecurityE2eTest : public ::testing::Test {
   }
   int StartKanwil() {
     return Start(kanwil_,
-                 {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
+                 {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
                   "--registry_file=" + fixture_ + "/registry.csv"},
                  "kanwil");
   }
@@ -50,7 +50,7 @@ class SyncSecurityE2eTest : public ::testing::Test {
                 const std::string& name) {
     return Start(
         process,
-        {UPT_NODE_BIN, absl::StrCat("--upt_code=", kLahat), "--data_dir=" + data_dir,
+        {UPT_NODE_BIN, "--insecure", absl::StrCat("--upt_code=", kLahat), "--data_dir=" + data_dir,
          absl::StrCat("--aggregator_addr=127.0.0.1:", kanwil_port), "--sync_max_backoff=1s"},
         name);
   }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "services/aggregator/core/designation_core.h"
 
@@ -199,9 +200,25 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnHello(SyncSession
         absl::StrCat("protocol_version ", static_cast<int>(hello.protocol_version()),
                      " is not supported; this aggregator speaks version 1"));
   }
+  if (session.require_identity) {
+    std::string refused;
+    if (!session.admission_error.empty()) {
+      refused = absl::StrCat("sync refused for ", session.peer, ": ", session.admission_error);
+    } else if (session.certified_upt != hello.upt_code()) {
+      refused = absl::StrCat("sync refused for ", session.peer, ": its certificate identifies UPT ",
+                             session.certified_upt, ", its Hello names ", Echo(hello.upt_code()));
+    }
+    if (!refused.empty()) {
+      log::Warn("sync Hello refused", {{"peer", session.peer},
+                                       {"certified_upt", session.certified_upt},
+                                       {"hello_upt", Echo(hello.upt_code())},
+                                       {"reason", refused}});
+      return absl::PermissionDeniedError(refused);
+    }
+  }
   if (!InRegistry(hello.upt_code())) {
     return absl::PermissionDeniedError(
-        absl::StrCat("UPT \"", hello.upt_code(), "\" is not in this Kanwil's registry"));
+        absl::StrCat("UPT \"", Echo(hello.upt_code()), "\" is not in this Kanwil's registry"));
   }
   if (hello.incarnation_id().size() != 32) {
     return absl::InvalidArgumentError("hello.incarnation_id: must be 32 hex characters");

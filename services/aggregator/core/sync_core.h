@@ -71,7 +71,12 @@ struct SyncSession {
   bool registered = false;            // the UPT's one live stream (LiveState)
   uint64_t designation_revision = 0;  // newest publication the node has (from Hello)
   std::string process_id;             // from Hello
-  uint64_t stream_id = 0;             // set when the session holds the UPT's live stream
+  // Set by the transport under mutual TLS: the UPT the peer's certificate names (the only one
+  // its Hello may name), or why the peer may not sync at all.
+  bool require_identity = false;
+  std::string certified_upt;
+  std::string admission_error;
+  uint64_t stream_id = 0;  // set when the session holds the UPT's live stream
   // Set by the transport: the peer's address (for messages) and how to end this stream when a
   // newer stream of the same node process replaces it.
   std::string peer;

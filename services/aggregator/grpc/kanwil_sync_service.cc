@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log/log.h"
+#include "common/pki/pki.h"
 #include "common/status/grpc_status.h"
+#include "common/tls/tls.h"
 #include "services/aggregator/core/designation_core.h"
 
 namespace unggul::aggregator {
@@ -20,9 +23,10 @@ namespace s1 = ::unggul::sync::v1;
 class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage> {
  public:
   SyncReactor(grpc::CallbackServerContext* context, SyncCore& core, Executor& executor,
-              PublicationHub* hub)
+              PublicationHub* hub, const SyncAdmission& admission)
       : core_(core), executor_(executor), hub_(hub) {
     session_.peer = context->peer();
+    if (admission.require_identity) Admit(*context, admission);
     // A newer stream of the same node process replaces this one (SyncCore::Claim).
     session_.canceller = std::make_shared<StreamCanceller>([context] { context->TryCancel(); });
     StartRead(&in_);
@@ -69,6 +73,27 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
   }
 
  private:
+  // The UPT this stream may speak for, from the peer's verified certificate; SyncCore refuses
+  // the Hello otherwise.
+  void Admit(const grpc::CallbackServerContext& context, const SyncAdmission& admission) {
+    session_.require_identity = true;
+    const std::optional<tls::Peer> peer = tls::PeerOf(*context.auth_context());
+    std::string why;
+    if (!peer) {
+      session_.admission_error = "no client certificate with a Unggul identity";
+    } else if (peer->id.kind != pki::PeerId::Kind::kUpt) {
+      session_.admission_error =
+          absl::StrCat("the certificate identifies ", pki::SpiffeUri(peer->id), ", not a UPT node");
+    } else if (peer->id.kanwil != admission.kanwil) {
+      session_.admission_error = absl::StrCat("the certificate belongs to Kanwil ", peer->id.kanwil,
+                                              ", not ", admission.kanwil);
+    } else if (admission.revoked != nullptr && admission.revoked->IsRevoked(peer->serial, &why)) {
+      session_.admission_error = why;
+    } else {
+      session_.certified_upt = peer->id.name;
+    }
+  }
+
   // Subscribe first, then read what was published before: nothing falls between the two, and
   // a publication seen both ways is sent once.
   void StartDesignationFeed() {
@@ -154,7 +179,7 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
 
 grpc::ServerBidiReactor<s1::NodeMessage, s1::AggregatorMessage>* KanwilSyncServiceImpl::Sync(
     grpc::CallbackServerContext* context) {
-  return new SyncReactor(context, core_, executor_, hub_);
+  return new SyncReactor(context, core_, executor_, hub_, admission_);
 }
 
 }  // namespace unggul::aggregator
