@@ -8,11 +8,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "common/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/process.h"
+#include "unggul/node/v1/node_service.grpc.pb.h"
 
 namespace unggul::testing {
 namespace {
@@ -110,6 +114,73 @@ TEST_F(SyncSecurityE2eTest, TwoLiveCopiesOfOneNodeDatabaseAreNeverMerged) {
       Ctl(a, {"product", "create", "--json", Product("SMS-LP-LAHAT-SAMBAL", "Sambal")}).exit_code,
       0);
   EXPECT_EQ(Ctl(a, {"sync", "wait", "--wait", "60"}).exit_code, 0);
+}
+
+// A handful of clients must not disable a node: pending WaitForSync calls hold no thread, are
+// limited per caller, and cancelling frees them at once.
+TEST_F(SyncSecurityE2eTest, PendingWaitsDoNotBlockTheNodeAndCancellingFreesThem) {
+  // The Kanwil is unreachable (nothing listens there), so every wait stays pending.
+  const int n = Start(
+      node_a_,
+      {UPT_NODE_BIN, "--insecure", absl::StrCat("--upt_code=", kLahat),
+       "--data_dir=" + dir_.path() + "/lahat", "--aggregator_addr=127.0.0.1:1", "--max_threads=4"},
+      "lahat");
+  ASSERT_EQ(
+      Ctl(n, {"product", "create", "--json", Product("SMS-LP-LAHAT-GSJM", "Gula Semut")}).exit_code,
+      0);
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", n), grpc::InsecureChannelCredentials());
+  auto stub = node::v1::UptNode::NewStub(channel);
+  constexpr int kCalls = 32;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<node::v1::NodeInfo> replies(kCalls);
+  const node::v1::WaitForSyncRequest request;  // wait for the node's last seq
+  absl::Mutex mu;
+  std::vector<grpc::Status> ended;
+  for (int i = 0; i < kCalls; ++i) {
+    auto& context = contexts.emplace_back(std::make_unique<grpc::ClientContext>());
+    context->set_deadline(absl::ToChronoTime(RealClock().Now() + absl::Minutes(5)));
+    stub->async()->WaitForSync(context.get(), &request, &replies[i], [&mu, &ended](grpc::Status s) {
+      absl::MutexLock lock(&mu);
+      ended.push_back(std::move(s));
+    });
+  }
+  // Beyond 16 per caller the node refuses at once, naming the limit.
+  auto count_ended = [&](size_t n_ended) {
+    absl::MutexLock lock(&mu);
+    auto done = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return ended.size() >= n_ended; };
+    return mu.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(30));
+  };
+  ASSERT_TRUE(count_ended(16));
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_EQ(ended.size(), 16u);
+    for (const grpc::Status& s : ended) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+      EXPECT_THAT(s.error_message(), HasSubstr("max_pending_waits_per_peer: 16"));
+    }
+  }
+  // With 16 waits pending on a node of 4 threads, every other call is still answered.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(Ctl(n, {"product", "create", "--json",
+                      Product(absl::StrCat("SMS-LP-LAHAT-P", i), "Produk")})
+                  .exit_code,
+              0);
+  }
+  EXPECT_EQ(Ctl(n, {"info"}).exit_code, 0);
+  // Cancelling frees them at once (long before their 5-minute deadline).
+  for (auto& context : contexts) context->TryCancel();
+  ASSERT_TRUE(count_ended(kCalls));
+  {
+    absl::MutexLock lock(&mu);
+    for (size_t i = 16; i < ended.size(); ++i) {
+      EXPECT_EQ(ended[i].error_code(), grpc::StatusCode::CANCELLED) << ended[i].error_message();
+    }
+  }
+  // The slots are free again: a new wait is accepted and runs to its own deadline.
+  RunResult r = Ctl(n, {"sync", "wait", "--wait", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("DEADLINE_EXCEEDED"));
 }
 
 }  // namespace

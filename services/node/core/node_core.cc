@@ -74,7 +74,10 @@ absl::Status CheckPageSize(int requested) {
 
 }  // namespace
 
-NodeCore::NodeCore(CatalogStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+NodeCore::NodeCore(CatalogStore& store, const Clock& clock)
+    : store_(store),
+      clock_(clock),
+      waiters_(std::make_unique<SyncWaiters>(clock, SyncWaiters::Limits())) {}
 
 ValidationContext NodeCore::Context() const {
   ValidationContext ctx;
@@ -83,23 +86,46 @@ ValidationContext NodeCore::Context() const {
   return ctx;
 }
 
-void NodeCore::SetSyncStatusProvider(const SyncStatusProvider* sync) { sync_ = sync; }
+void NodeCore::SetSyncStatusProvider(SyncStatusProvider* sync) {
+  sync_ = sync;
+  if (sync != nullptr) sync->SetChangeListener([this] { waiters_->Notify(); });
+}
 
-absl::StatusOr<v1::NodeInfo> NodeCore::WaitForSync(const v1::WaitForSyncRequest& request,
-                                                   absl::Duration timeout) const {
-  const absl::Time deadline = clock_.Now() + timeout;
+absl::StatusOr<uint64_t> NodeCore::StartWaitForSync(
+    const v1::WaitForSyncRequest& request, absl::Duration timeout, const std::string& caller,
+    std::function<void(absl::StatusOr<v1::NodeInfo>)> done) {
   const SyncStatusProvider* sync = sync_.load();
   if (sync == nullptr) {
     return absl::FailedPreconditionError("sync is off: the node runs without --aggregator_addr");
   }
   const uint64_t target =
       request.min_acked_seq() == 0 ? store_.Info().last_seq : request.min_acked_seq();
-  UNGGUL_RETURN_IF_ERROR(sync->WaitForAck(target, deadline));
-  if (request.min_designation_revision() > 0) {
-    UNGGUL_RETURN_IF_ERROR(sync->WaitForDesignation(request.min_designation_revision(), deadline));
-  }
-  return GetNodeInfo();
+  const uint64_t revision = request.min_designation_revision();
+  auto check = [this, sync, target, revision]() -> std::optional<absl::Status> {
+    if (sync->Status().acked_seq() >= target && store_.Info().designation_revision >= revision) {
+      return absl::OkStatus();
+    }
+    if (sync->stopping()) return absl::UnavailableError("sync client stopping");
+    return std::nullopt;
+  };
+  auto timed_out = [this, sync, target, revision]() -> absl::Status {
+    const uint64_t acked = sync->Status().acked_seq();
+    if (acked < target) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("the Kanwil has acknowledged up to ", acked, ", not yet ", target));
+    }
+    return absl::DeadlineExceededError(absl::StrCat("designation revision ", revision,
+                                                    " not received yet (have ",
+                                                    store_.Info().designation_revision, ")"));
+  };
+  return waiters_->Add(caller, std::move(check), clock_.Now() + timeout, std::move(timed_out),
+                       [this, done = std::move(done)](absl::Status status) {
+                         if (!status.ok()) return done(status);
+                         done(GetNodeInfo());
+                       });
 }
+
+void NodeCore::CancelWait(uint64_t id) { waiters_->Cancel(id); }
 
 v1::NodeInfo NodeCore::GetNodeInfo() const {
   const StoreInfo info = store_.Info();

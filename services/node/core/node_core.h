@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -21,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/time/clock.h"
 #include "services/node/core/sync_status.h"
+#include "services/node/core/sync_waiters.h"
 #include "services/node/core/validation.h"
 #include "services/node/store/catalog_store.h"
 #include "unggul/node/v1/node_service.pb.h"
@@ -39,14 +42,21 @@ class NodeCore {
   NodeCore(CatalogStore& store, const Clock& clock);
 
   // Optional; without it NodeInfo.sync shows sync as off. `sync` must outlive the core.
-  void SetSyncStatusProvider(const SyncStatusProvider* sync);
+  // Also subscribes the pending WaitForSync calls to its changes.
+  void SetSyncStatusProvider(SyncStatusProvider* sync);
 
   v1::NodeInfo GetNodeInfo() const;
-  // Returns NodeInfo once the Kanwil acknowledged min_acked_seq (0: last_seq now).
-  // FailedPrecondition: no sync configured. DeadlineExceeded after `timeout` (by the clock).
-  absl::StatusOr<v1::NodeInfo> WaitForSync(const v1::WaitForSyncRequest& request,
-                                           absl::Duration timeout) const;
-
+  // WaitForSync without a thread: `done` runs exactly once (possibly before this returns, or on
+  // another thread) with the node info once the Kanwil acknowledged min_acked_seq (default the
+  // last seq) and min_designation_revision arrived, DeadlineExceeded after `timeout`, Cancelled
+  // after CancelWait(id). FailedPrecondition without sync configured, ResourceExhausted beyond the
+  // pending-wait limits (SyncWaiters: in total and per `caller`, e.g. the peer's identity or
+  // host); `done` never runs then.
+  absl::StatusOr<uint64_t> StartWaitForSync(const v1::WaitForSyncRequest& request,
+                                            absl::Duration timeout, const std::string& caller,
+                                            std::function<void(absl::StatusOr<v1::NodeInfo>)> done);
+  void CancelWait(uint64_t id);
+  int pending_waits() const { return waiters_->pending(); }
   absl::StatusOr<Written<v1::Product>> CreateProduct(const v1::CreateProductRequest& request);
   absl::StatusOr<Written<v1::Product>> UpdateProduct(const v1::UpdateProductRequest& request);
   absl::StatusOr<Written<v1::Product>> RetireProduct(const v1::RetireProductRequest& request);
@@ -103,6 +113,7 @@ class NodeCore {
   CatalogStore& store_;
   const Clock& clock_;
   std::atomic<const SyncStatusProvider*> sync_{nullptr};
+  std::unique_ptr<SyncWaiters> waiters_;
   absl::Mutex write_mu_;
 };
 

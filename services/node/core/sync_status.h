@@ -4,6 +4,7 @@
 // in main.cc. Thread-safe implementations.
 
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -20,6 +21,10 @@ class SyncStatusProvider {
   virtual absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const = 0;
   // OK once a designation publication with revision >= `revision` was stored.
   virtual absl::Status WaitForDesignation(uint64_t revision, absl::Time deadline) const = 0;
+  // `listener` runs (on the sync client's thread, with no lock of the provider held) after an
+  // ack was persisted, a designation stored or the client began to stop.
+  virtual void SetChangeListener(std::function<void()> listener) = 0;
+  virtual bool stopping() const = 0;
 };
 
 }  // namespace unggul::node

@@ -1,5 +1,7 @@
 #include "services/node/grpc/upt_node_service.h"
 
+#include <atomic>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +9,7 @@
 #include "common/status/echo.h"
 #include "common/status/grpc_status.h"
 #include "common/time/clock.h"
+#include "common/tls/tls.h"
 
 namespace unggul::node {
 namespace {
@@ -135,14 +138,57 @@ grpc::Status UptNodeServiceImpl::GetNodeInfo(grpc::ServerContext*, const v1::Get
   return grpc::Status::OK;
 }
 
-grpc::Status UptNodeServiceImpl::WaitForSync(grpc::ServerContext* context,
-                                             const v1::WaitForSyncRequest* request,
-                                             v1::NodeInfo* response) {
-  // Without a client deadline, wait at most 10 minutes.
-  const absl::Duration timeout =
-      std::min(absl::FromChrono(context->deadline()) - RealClock().Now(), absl::Minutes(10));
-  return Reply(core_.WaitForSync(*request, timeout),
-               [&](v1::NodeInfo info) { *response = std::move(info); });
+namespace {
+
+// Who is waiting, for the per-caller limit: the identity of the client certificate, else the
+// host the call came from (not the port: one client may open many connections).
+std::string CallerOf(const grpc::CallbackServerContext& context) {
+  if (std::optional<tls::Peer> peer = tls::PeerOf(*context.auth_context())) {
+    return pki::SpiffeUri(peer->id);
+  }
+  const std::string address = context.peer();  // e.g. "ipv4:127.0.0.1:50622"
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos || colon < 5 ? address : address.substr(0, colon);
+}
+
+class WaitForSyncReactor final : public grpc::ServerUnaryReactor {
+ public:
+  WaitForSyncReactor(NodeCore& core, grpc::CallbackServerContext* context,
+                     const v1::WaitForSyncRequest& request, v1::NodeInfo* response)
+      : core_(core) {
+    // Without a client deadline, wait at most 10 minutes.
+    const absl::Duration timeout =
+        std::min(absl::FromChrono(context->deadline()) - RealClock().Now(), absl::Minutes(10));
+    absl::StatusOr<uint64_t> id = core_.StartWaitForSync(
+        request, timeout, CallerOf(*context), [this, response](absl::StatusOr<v1::NodeInfo> info) {
+          if (!info.ok()) return Finish(ToGrpcStatus(info.status()));
+          *response = *std::move(info);
+          Finish(grpc::Status::OK);
+        });
+    if (!id.ok()) {
+      Finish(ToGrpcStatus(id.status()));
+      return;
+    }
+    id_ = *id;
+    // A cancel that came before the id was known: OnCancel could not name the wait.
+    if (context->IsCancelled()) core_.CancelWait(id_);
+  }
+  void OnCancel() override {
+    if (id_ != 0) core_.CancelWait(id_);  // frees the wait at once (CANCELLED)
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  NodeCore& core_;
+  std::atomic<uint64_t> id_{0};
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* UptNodeServiceImpl::WaitForSync(grpc::CallbackServerContext* context,
+                                                          const v1::WaitForSyncRequest* request,
+                                                          v1::NodeInfo* response) {
+  return new WaitForSyncReactor(core_, context, *request, response);
 }
 
 grpc::Status UptNodeServiceImpl::CreateProduct(grpc::ServerContext*,

@@ -5,7 +5,8 @@
 //
 // Two parts, registered together by Register():
 // - UptNodeServiceImpl: the hand-written handlers (node info, products, the generic
-//   WriteRecord/GetRecord/ListRecordsOfKind, designations). Sync API.
+//   WriteRecord/GetRecord/ListRecordsOfKind, designations). Sync API, except WaitForSync: a
+//   callback reactor over NodeCore::StartWaitForSync, holding no thread while it waits.
 // - the typed per-kind RPCs (RecordBatch, GetSale, ListTrainings, ...), marked generic on this
 //   service and served by a callback generic service from RecordRpcTable: one handler for every
 //   kind, read off the service descriptor. Their core calls run on `executor`, never on a gRPC
@@ -23,7 +24,10 @@
 
 namespace unggul::node {
 
-class UptNodeServiceImpl final : public v1::UptNode::Service {
+// WaitForSync is a callback method (no thread while it waits; cancelling ends it at once); the
+// other hand-written handlers use the sync API.
+class UptNodeServiceImpl final
+    : public v1::UptNode::WithCallbackMethod_WaitForSync<v1::UptNode::Service> {
  public:
   UptNodeServiceImpl(NodeCore& core, Executor& executor);
   ~UptNodeServiceImpl() override;
@@ -35,8 +39,9 @@ class UptNodeServiceImpl final : public v1::UptNode::Service {
 
   grpc::Status GetNodeInfo(grpc::ServerContext*, const v1::GetNodeInfoRequest*,
                            v1::NodeInfo*) override;
-  grpc::Status WaitForSync(grpc::ServerContext*, const v1::WaitForSyncRequest*,
-                           v1::NodeInfo*) override;
+  grpc::ServerUnaryReactor* WaitForSync(grpc::CallbackServerContext* context,
+                                        const v1::WaitForSyncRequest* request,
+                                        v1::NodeInfo* response) override;
   grpc::Status CreateProduct(grpc::ServerContext*, const v1::CreateProductRequest*,
                              v1::ProductResponse*) override;
   grpc::Status UpdateProduct(grpc::ServerContext*, const v1::UpdateProductRequest*,

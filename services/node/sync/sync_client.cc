@@ -59,6 +59,7 @@ void SyncClient::Stop() {
     if (context_ != nullptr) context_->TryCancel();
     cv_.SignalAll();
   }
+  NotifyListener();
   feed_.Wake();
   if (thread_.joinable()) thread_.join();
 }
@@ -293,6 +294,7 @@ void SyncClient::ReadLoop(Stream* stream) {
           absl::MutexLock lock(&mu_);
           cv_.SignalAll();
         }
+        NotifyListener();
         log::Info("designation received", {{"revision", absl::StrCat(n.revision())},
                                            {"product", n.product_id()},
                                            {"status", n.status()}});
@@ -313,16 +315,33 @@ absl::Status SyncClient::OnAck(uint64_t upto_seq) {
   } else if (!s.ok()) {
     log::Warn("cannot persist acked seq", {{"status", StatusText(s)}});
   }
-  absl::MutexLock lock(&mu_);
-  if (session_) session_->OnAck(upto_seq);
-  if (upto_seq > acked_seq_) {
-    acked_seq_ = upto_seq;
-    last_error_.clear();  // progress: whatever failed before works again
+  {
+    absl::MutexLock lock(&mu_);
+    if (session_) session_->OnAck(upto_seq);
+    if (upto_seq > acked_seq_) {
+      acked_seq_ = upto_seq;
+      last_error_.clear();  // progress: whatever failed before works again
+    }
+    aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
+    last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
+    cv_.SignalAll();
   }
-  aggregator_hwm_ = std::max(aggregator_hwm_, upto_seq);
-  last_ack_unix_ms_ = absl::ToUnixMillis(clock_.Now());
-  cv_.SignalAll();
+  NotifyListener();
   return absl::OkStatus();
+}
+
+void SyncClient::SetChangeListener(std::function<void()> listener) {
+  absl::MutexLock lock(&mu_);
+  listener_ = std::move(listener);
+}
+
+void SyncClient::NotifyListener() {
+  std::function<void()> listener;
+  {
+    absl::MutexLock lock(&mu_);
+    listener = listener_;
+  }
+  if (listener) listener();
 }
 
 void SyncClient::MaybeTrim() {

@@ -54,6 +54,8 @@ class SyncClient final : public SyncStatusProvider {
   v1::SyncStatus Status() const override;
   absl::Status WaitForAck(uint64_t seq, absl::Time deadline) const override;
   absl::Status WaitForDesignation(uint64_t revision, absl::Time deadline) const override;
+  void SetChangeListener(std::function<void()> listener) override;
+  bool stopping() const override { return stopping_.load(); }
 
   // Largest number of unacknowledged batches seen in flight (for the flow-control test).
   int max_inflight_seen() const;
@@ -69,7 +71,8 @@ class SyncClient final : public SyncStatusProvider {
   // FailedPrecondition (nothing recorded) for an ack beyond the node's last seq.
   absl::Status OnAck(uint64_t upto_seq);
   void MaybeTrim();
-  bool stopping() const { return stopping_.load(); }
+  // Runs the change listener (never under mu_: it reads Status()).
+  void NotifyListener();
 
   ChangeFeed& feed_;
   SyncInbox inbox_;  // acks and designations go through the node core's checks
@@ -92,6 +95,7 @@ class SyncClient final : public SyncStatusProvider {
   // The protocol state of the current connection (windowing, heartbeats, trim policy).
   std::optional<SyncSession> session_ ABSL_GUARDED_BY(mu_);
   int max_inflight_seen_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<void()> listener_ ABSL_GUARDED_BY(mu_);
   uint64_t acked_seq_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t last_ack_unix_ms_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t aggregator_hwm_ ABSL_GUARDED_BY(mu_) = 0;
