@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<unggul::ServerSecurity> security = unggul::ServerSecurityFromFlags();
   if (!security.ok()) return Fail(std::string(security.status().message()));
+  if (!security->files.revoked.empty()) {
+    return Fail("--tls_revoked: only kanwil-aggregator reads the deny-list (it admits the nodes)");
+  }
   if (security->self && (security->self->kind != unggul::pki::PeerId::Kind::kUpt ||
                          security->self->name != upt_code)) {
     return Fail(absl::StrCat("--tls_cert: identifies ", unggul::pki::SpiffeUri(*security->self),

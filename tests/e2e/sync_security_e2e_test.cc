@@ -13,6 +13,7 @@
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/process.h"
@@ -114,6 +115,35 @@ TEST_F(SyncSecurityE2eTest, TwoLiveCopiesOfOneNodeDatabaseAreNeverMerged) {
       Ctl(a, {"product", "create", "--json", Product("SMS-LP-LAHAT-SAMBAL", "Sambal")}).exit_code,
       0);
   EXPECT_EQ(Ctl(a, {"sync", "wait", "--wait", "60"}).exit_code, 0);
+}
+
+// Bytes that are no NodeMessage end the stream with INVALID_ARGUMENT (not OK), and nothing
+// is applied.
+TEST_F(SyncSecurityE2eTest, GarbageOnTheSyncStreamIsInvalidArgument) {
+  const int k = StartKanwil();
+  grpc::GenericStub stub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", k), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(RealClock().Now() + absl::Seconds(30)));
+  grpc::CompletionQueue cq;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, "/unggul.sync.v1.KanwilSync/Sync", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  const std::string garbage = "\xff\xff\xff\xff\x0f garbage, not a NodeMessage";
+  grpc::Slice slice(garbage);
+  grpc::ByteBuffer buffer(&slice, 1);
+  call->Write(buffer, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("could not be parsed"));
+  RunResult r = Ctl(k, {"kanwil", "products"});
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SMS-")));
 }
 
 // A handful of clients must not disable a node: pending WaitForSync calls hold no thread, are

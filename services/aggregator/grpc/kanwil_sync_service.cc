@@ -24,7 +24,7 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
  public:
   SyncReactor(grpc::CallbackServerContext* context, SyncCore& core, Executor& executor,
               PublicationHub* hub, const SyncAdmission& admission)
-      : core_(core), executor_(executor), hub_(hub) {
+      : context_(context), core_(core), executor_(executor), hub_(hub) {
     session_.peer = context->peer();
     if (admission.require_identity) Admit(*context, admission);
     // A newer stream of the same node process replaces this one (SyncCore::Claim).
@@ -33,7 +33,15 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) return FinishOnce(grpc::Status::OK);  // half-close or cancel; no task pending
+    if (!ok) {
+      // Nodes end a stream by cancelling it. Anything else is a half-close or a message gRPC
+      // could not parse: a protocol error, said so (no task is pending here).
+      if (context_->IsCancelled()) return FinishOnce(grpc::Status::OK);
+      return FinishOnce(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "sync stream: a message could not be parsed as a NodeMessage, or the node half-closed "
+          "the stream (nodes end a stream by cancelling it)"));
+    }
     executor_.Schedule([this] {
       absl::StatusOr<std::vector<s1::AggregatorMessage>> replies = core_.Handle(session_, in_);
       if (!replies.ok()) {
@@ -157,6 +165,7 @@ class SyncReactor final : public grpc::ServerBidiReactor<s1::NodeMessage, s1::Ag
     Finish(status);
   }
 
+  grpc::CallbackServerContext* const context_;
   SyncCore& core_;
   Executor& executor_;
   PublicationHub* hub_;
