@@ -260,6 +260,15 @@ absl::StatusOr<Written<v1::Product>> NodeCore::RetireProduct(
   if (request.reason().size() > 500) {
     return absl::InvalidArgumentError("reason: must be at most 500 characters");
   }
+  {  // the reason becomes product.retired_reason, free text that leaves the node
+    v1::Product reason;
+    reason.set_retired_reason(request.reason());
+    if (!CheckFreeText(reason, "request").ok()) {
+      return absl::InvalidArgumentError(
+          "reason: must not contain an identity number (a run of 16 or more digits, like a NIK "
+          "or NIP): free text leaves the node");
+    }
+  }
   const std::string fingerprint = Fingerprint(request);
 
   absl::MutexLock lock(&write_mu_);
@@ -328,6 +337,10 @@ absl::StatusOr<Written<v1::Record>> NodeCore::WriteRecord(v1::Record record,
                      ": products are written with CreateProduct, UpdateProduct and RetireProduct"));
   }
   UNGGUL_RETURN_IF_ERROR(rules->validate(record, Context()));
+  UNGGUL_RETURN_IF_ERROR(
+      CheckFreeText(record.GetReflection()->GetMessage(
+                        record, record.GetDescriptor()->FindFieldByNumber(kind->number)),
+                    kind->field_name));
   const std::string fingerprint = Fingerprint(record, *kind);
   if (rules->complete != nullptr) UNGGUL_RETURN_IF_ERROR(rules->complete(record));
   absl::MutexLock lock(&write_mu_);

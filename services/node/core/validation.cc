@@ -251,7 +251,54 @@ absl::Status ValidateCertificateNumber(absl::string_view field, v1::Certificatio
   }
 }
 
+namespace {
+
+// The longest run of digits in `text`, digits separated by single spaces, dots or dashes
+// counted as one run ("1671 2345 6789 0001" is 16).
+int LongestDigitRun(absl::string_view text) {
+  int best = 0;
+  int run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      best = std::max(best, ++run);
+    } else if (!((c == ' ' || c == '.' || c == '-') && run > 0 && i + 1 < text.size() &&
+                 text[i + 1] >= '0' && text[i + 1] <= '9')) {
+      run = 0;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+absl::Status CheckFreeText(const google::protobuf::Message& message, absl::string_view path) {
+  const google::protobuf::Reflection& r = *message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  r.ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* f : fields) {
+    const std::string field = absl::StrCat(path, ".", f->name());
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      const int n = f->is_repeated() ? r.FieldSize(message, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        UNGGUL_RETURN_IF_ERROR(CheckFreeText(
+            f->is_repeated() ? r.GetRepeatedMessage(message, f, i) : r.GetMessage(message, f),
+            f->is_repeated() ? absl::StrCat(field, "[", i, "]") : field));
+      }
+      continue;
+    }
+    if (!f->options().GetExtension(v1::free_text) || f->is_repeated()) continue;
+    if (LongestDigitRun(r.GetString(message, f)) >= 16) {
+      return Bad(field,
+                 "must not contain an identity number (a run of 16 or more digits, like a NIK or "
+                 "NIP): free text leaves the node");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateProduct(const v1::Product& p, const ValidationContext& ctx) {
+  UNGGUL_RETURN_IF_ERROR(CheckFreeText(p, "product"));
   UNGGUL_RETURN_IF_ERROR(ValidateRecordId("product.product_id", p.product_id(), ctx));
   if (!p.upt_code().empty() && p.upt_code() != ctx.upt_code) {
     return Bad("product.upt_code",

@@ -27,6 +27,10 @@ absl::Status ValidateRequestId(absl::string_view request_id);
 absl::Status ValidateRecordId(absl::string_view field, absl::string_view id,
                               const ValidationContext& ctx);
 
+// Every text field marked (free_text) in records.proto, at any depth of `message`: refuses an
+// identity number in it (a run of 16 or more digits, spaces, dots or dashes between digits
+// allowed), naming the field (`path`.field) but not echoing the value.
+absl::Status CheckFreeText(const google::protobuf::Message& message, absl::string_view path);
 absl::Status ValidateProduct(const v1::Product& product, const ValidationContext& ctx);
 absl::Status ValidateBatch(const v1::ProductionBatch& batch, const ValidationContext& ctx);
 absl::Status ValidateSale(const v1::Sale& sale, const ValidationContext& ctx);

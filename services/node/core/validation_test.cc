@@ -466,3 +466,47 @@ TEST(KindRulesTest, EveryKindButProductsHasRules) {
 
 }  // namespace
 }  // namespace unggul::node
+
+namespace unggul::node {
+namespace {
+
+// Every (free_text) field of every record kind refuses an identity number, written plainly or
+// grouped, and names the field without echoing the value.
+TEST(FreeTextTest, IdentityNumbersAreRefusedInEveryFreeTextField) {
+  int checked = 0;
+  for (const RecordKindInfo& kind : RecordKinds()) {
+    const google::protobuf::Descriptor* d =
+        v1::Record::descriptor()->FindFieldByNumber(kind.number)->message_type();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* f = d->field(i);
+      if (!f->options().GetExtension(v1::free_text)) continue;
+      ++checked;
+      for (const std::string& text :
+           {std::string("Ketua kelompok 1671012345670001"), std::string("NIK 1671 0123 4567 0001"),
+            std::string("NIP 19800101-200501-1-001")}) {
+        v1::Record record;
+        google::protobuf::Message* m = record.GetReflection()->MutableMessage(
+            &record, v1::Record::descriptor()->FindFieldByNumber(kind.number));
+        m->GetReflection()->SetString(m, f, text);
+        const absl::Status s = CheckFreeText(*m, kind.field_name);
+        EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << f->full_name() << ": " << text;
+        EXPECT_NE(s.message().find(absl::StrCat(kind.field_name, ".", f->name(),
+                                                ": must not contain an identity number")),
+                  std::string::npos)
+            << s;
+        EXPECT_EQ(s.message().find("0001"), std::string::npos) << "the value is not echoed: " << s;
+      }
+      // Phone numbers, billing codes and years are fine.
+      v1::Record ok;
+      google::protobuf::Message* m = ok.GetReflection()->MutableMessage(
+          &ok, v1::Record::descriptor()->FindFieldByNumber(kind.number));
+      m->GetReflection()->SetString(m, f,
+                                    "Pameran 2026, hubungi 0812-3456-7890, kode 820260101234567");
+      EXPECT_TRUE(CheckFreeText(*m, kind.field_name).ok()) << f->full_name();
+    }
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace unggul::node
