@@ -28,6 +28,12 @@ void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::
   absl::ParseCommandLine(argc, argv);
 }
 
+void MarkServicesServing(grpc::Server& server, const std::vector<std::string>& services) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  for (const std::string& name : services) health->SetServingStatus(name, true);
+}
+
 sigset_t BlockStopSignals() {
   sigset_t signals;
   sigemptyset(&signals);

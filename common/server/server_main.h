@@ -7,6 +7,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -31,6 +32,10 @@ std::thread DrainOnStopSignal(sigset_t signals, grpc::Server& server, absl::Dura
 // The domain clock of a server (SystemClockFromEnvironment): the wall clock, or shifted to
 // UNGGUL_NOW with a warning logged. InvalidArgument if UNGGUL_NOW is malformed (main exits).
 absl::StatusOr<SystemClock> ServerClock();
+
+// Marks every gRPC service of `server` SERVING in the health service under its full name (e.g.
+// "unggul.node.v1.UptNode"), besides the server as a whole (""), so a probe may ask for one.
+void MarkServicesServing(grpc::Server& server, const std::vector<std::string>& services);
 
 // NotFound "cannot read <path>" when the file cannot be opened.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);

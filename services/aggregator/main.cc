@@ -221,6 +221,10 @@ int main(int argc, char** argv) {
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
   }
+  unggul::MarkServicesServing(*server,
+                              {unggul::sync::v1::KanwilSync::service_full_name(),
+                               unggul::kanwil::v1::KanwilDashboard::service_full_name(),
+                               unggul::kanwil::v1::KanwilDesignations::service_full_name()});
   unggul::log::Info("kanwil-aggregator serving",
                     {{"port", absl::StrCat(port)},
                      {"security", security->description},

@@ -189,6 +189,7 @@ int main(int argc, char** argv) {
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
   }
+  unggul::MarkServicesServing(*server, {unggul::node::v1::UptNode::service_full_name()});
   const unggul::node::StoreInfo info = (*store)->Info();
   if (info.migrated_from_format != 0) {
     unggul::log::Info("database migrated",

@@ -146,6 +146,54 @@ TEST_F(SyncSecurityE2eTest, GarbageOnTheSyncStreamIsInvalidArgument) {
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SMS-")));
 }
 
+// grpc.health.v1.Health/Check for `service`, by hand (HealthCheckRequest{service = 1},
+// HealthCheckResponse{status = 1}); returns the status number (1 = SERVING) or -code on error.
+int HealthOf(int port, const std::string& service) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(RealClock().Now() + absl::Seconds(30)));
+  std::string request;
+  if (!service.empty()) {
+    request = std::string(1, '\x0a') + static_cast<char>(service.size()) + service;
+  }
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  absl::Mutex mu;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in, &out,
+                 [&](grpc::Status s) {
+                   absl::MutexLock lock(&mu);
+                   status = std::move(s);
+                   done = true;
+                 });
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(&done));
+  if (!status.ok()) return -static_cast<int>(status.error_code());
+  std::vector<grpc::Slice> slices;
+  if (!out.Dump(&slices).ok()) return -100;
+  std::string bytes;
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return bytes.size() == 2 && bytes[0] == '\x08' ? bytes[1] : 0;
+}
+
+TEST_F(SyncSecurityE2eTest, HealthKnowsEveryServiceByName) {
+  const int k = StartKanwil();
+  const int n = StartNode(node_a_, dir_.path() + "/lahat", k, "lahat");
+  EXPECT_EQ(HealthOf(k, ""), 1);
+  for (const char* service : {"unggul.sync.v1.KanwilSync", "unggul.kanwil.v1.KanwilDashboard",
+                              "unggul.kanwil.v1.KanwilDesignations"}) {
+    EXPECT_EQ(HealthOf(k, service), 1) << service;
+  }
+  EXPECT_EQ(HealthOf(n, ""), 1);
+  EXPECT_EQ(HealthOf(n, "unggul.node.v1.UptNode"), 1);
+  EXPECT_EQ(HealthOf(n, "unggul.node.v1.NoSuchService"),
+            -static_cast<int>(grpc::StatusCode::NOT_FOUND));
+}
+
 // A handful of clients must not disable a node: pending WaitForSync calls hold no thread, are
 // limited per caller, and cancelling frees them at once.
 TEST_F(SyncSecurityE2eTest, PendingWaitsDoNotBlockTheNodeAndCancellingFreesThem) {
