@@ -1,5 +1,6 @@
 #include "common/csv/csv.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace unggul {
@@ -74,7 +75,12 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
 }
 
 std::string CsvEscape(absl::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(cell);
+  // A cell starting with a byte-order mark is quoted too: unquoted at the start of a file, the
+  // reader would take the mark for the file's and drop it (found by fuzz_csv).
+  if (cell.find_first_of(",\"\r\n") == absl::string_view::npos &&
+      !absl::StartsWith(cell, "\xEF\xBB\xBF")) {
+    return std::string(cell);
+  }
   std::string out = "\"";
   for (char c : cell) {
     if (c == '"') out.push_back('"');

@@ -45,6 +45,14 @@ TEST(CsvTest, MalformedQuotingIsAnErrorWithLine) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
 }
 
+// Regression (fuzz_csv): a first cell that starts with a byte-order mark keeps it.
+TEST(CsvTest, ACellStartingWithAByteOrderMarkRoundTrips) {
+  const std::string bom = "\xEF\xBB\xBF";
+  UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<CsvRow> rows, ParseCsv(CsvEscape(bom + "x") + "\n"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].cells, std::vector<std::string>{bom + "x"});
+}
+
 TEST(CsvTest, EscapeRoundTrips) {
   const std::string cell = "Kopi \"LAPAGA\", 200 g\nbubuk";
   UNGGUL_ASSERT_OK_AND_ASSIGN(std::vector<CsvRow> rows, ParseCsv(CsvEscape(cell) + ",x\n"));

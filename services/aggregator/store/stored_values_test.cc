@@ -122,6 +122,16 @@ TEST(StoredValuesTest, RollupsKeepTheFiguresAndDropTheNameView) {
   EXPECT_TRUE(MessageDifferencer::Equals(old, figures));
 }
 
+// Regression (fuzz_stored_values): an empty but present frozen score stays present.
+TEST(StoredValuesTest, AnEmptyFrozenScoreIsKept) {
+  kv1::Designation d;
+  d.set_designation_id("DSG-0123456789abcdef");
+  d.mutable_frozen_score();
+  UNGGUL_ASSERT_OK_AND_ASSIGN(const std::string bytes, EncodeDesignation(d));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(const kv1::Designation back, DecodeDesignation(bytes));
+  EXPECT_TRUE(back.has_frozen_score());
+}
+
 TEST(StoredValuesTest, UndecodableBytesAreDataLoss) {
   const std::string garbage("\xff\xff\xff", 3);
   EXPECT_EQ(DecodeDesignation(garbage).status().code(), absl::StatusCode::kDataLoss);
