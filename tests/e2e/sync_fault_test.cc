@@ -376,7 +376,8 @@ class SyncFaultTest : public ::testing::Test {
   }
 
   RunResult Ctl(int port, std::vector<std::string> args) {
-    std::vector<std::string> argv = {UNGGULCTL_BIN, absl::StrCat("--addr=127.0.0.1:", port)};
+    std::vector<std::string> argv = {UNGGULCTL_BIN, absl::StrCat("--addr=127.0.0.1:", port),
+                                     "--insecure"};
     argv.insert(argv.end(), args.begin(), args.end());
     absl::StatusOr<RunResult> r = ::unggul::testing::Run(argv, absl::Seconds(300));
     EXPECT_TRUE(r.ok()) << r.status();

@@ -33,36 +33,14 @@ inline absl::string_view ToView(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Parses the values of `cf` from `start` while keys begin with `prefix` (empty: any key) and are
-// below `end` (empty: no bound), at most `max`. DataLoss names `what` when a value does not parse.
-template <typename Message>
-absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
-                                                absl::string_view start, absl::string_view prefix,
-                                                size_t max, absl::string_view what,
-                                                absl::string_view end = {}) {
-  std::vector<Message> out;
-  rocksdb::ReadOptions options;
-  const rocksdb::Slice upper = ToSlice(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, cf));
-  for (start.empty() ? it->SeekToFirst() : it->Seek(ToSlice(start));
-       it->Valid() && out.size() < max && it->key().starts_with(ToSlice(prefix)); it->Next()) {
-    Message m;
-    if (!m.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("undecodable ", what));
-    }
-    out.push_back(std::move(m));
-  }
-  UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), absl::StrCat("scan ", what)));
-  return out;
-}
-
-// As ScanValues, each value decoded by `decode` (a value codec of stored_values.h).
-template <typename Value>
-absl::StatusOr<std::vector<Value>> ScanDecoded(
-    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, absl::string_view start,
-    absl::string_view prefix, size_t max, absl::StatusOr<Value> (*decode)(absl::string_view bytes),
-    absl::string_view end = {}) {
+// Decodes the values of `cf` from `start` while keys begin with `prefix` (empty: any key) and are
+// below `end` (empty: no bound), at most `max`, with `decode(bytes) -> StatusOr<Value>` (a value
+// codec of stored_values.h); its error ends the scan.
+template <typename Value, typename Decode>
+absl::StatusOr<std::vector<Value>> ScanWith(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                            absl::string_view start, absl::string_view prefix,
+                                            size_t max, const Decode& decode,
+                                            absl::string_view end = {}) {
   std::vector<Value> out;
   rocksdb::ReadOptions options;
   const rocksdb::Slice upper = ToSlice(end);
@@ -75,6 +53,33 @@ absl::StatusOr<std::vector<Value>> ScanDecoded(
   }
   UNGGUL_RETURN_IF_ERROR(FromRocksStatus(it->status(), "scan"));
   return out;
+}
+
+// ScanWith for a storage message parsed as is; DataLoss names `what` when a value does not parse.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> ScanValues(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                absl::string_view start, absl::string_view prefix,
+                                                size_t max, absl::string_view what,
+                                                absl::string_view end = {}) {
+  return ScanWith<Message>(
+      db, cf, start, prefix, max,
+      [what](absl::string_view bytes) -> absl::StatusOr<Message> {
+        Message m;
+        if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+          return absl::DataLossError(absl::StrCat("undecodable ", what));
+        }
+        return m;
+      },
+      end);
+}
+
+// ScanWith for a value codec of stored_values.h.
+template <typename Value>
+absl::StatusOr<std::vector<Value>> ScanDecoded(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, absl::string_view start,
+    absl::string_view prefix, size_t max, absl::StatusOr<Value> (*decode)(absl::string_view bytes),
+    absl::string_view end = {}) {
+  return ScanWith<Value>(db, cf, start, prefix, max, decode, end);
 }
 
 }  // namespace unggul::aggregator::store_internal
