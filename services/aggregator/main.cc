@@ -219,7 +219,8 @@ int main(int argc, char** argv) {
   builder.RegisterService(&designation_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen),
+                             ": the address is in use or not local (a busy port is never shared)"));
   }
   unggul::MarkServicesServing(*server,
                               {unggul::sync::v1::KanwilSync::service_full_name(),

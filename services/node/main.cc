@@ -187,7 +187,8 @@ int main(int argc, char** argv) {
   service.Register(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen),
+                             ": the address is in use or not local (a busy port is never shared)"));
   }
   unggul::MarkServicesServing(*server, {unggul::node::v1::UptNode::service_full_name()});
   const unggul::node::StoreInfo info = (*store)->Info();

@@ -194,6 +194,36 @@ TEST_F(SyncSecurityE2eTest, HealthKnowsEveryServiceByName) {
             -static_cast<int>(grpc::StatusCode::NOT_FOUND));
 }
 
+// A busy port is never shared (gRPC enables SO_REUSEPORT by default): a second server on a live
+// server's port refuses to start with one line naming the address, and the first keeps serving.
+TEST_F(SyncSecurityE2eTest, ASecondServerOnABusyPortRefusesToStart) {
+  const int k = StartKanwil();
+  const int n = StartNode(node_a_, dir_.path() + "/lahat", k, "lahat");
+  const std::string node_addr = absl::StrCat("127.0.0.1:", n);
+  absl::StatusOr<RunResult> second =
+      ::unggul::testing::Run({UPT_NODE_BIN, "--insecure", "--upt_code=SMS-LP-SEKAYU",
+                              "--data_dir=" + dir_.path() + "/sekayu", "--listen=" + node_addr},
+                             absl::Seconds(60));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(second->exit_code, 0);
+  EXPECT_THAT(second->err, HasSubstr(absl::StrCat("cannot listen on ", node_addr)));
+  const std::string kanwil_addr = absl::StrCat("127.0.0.1:", k);
+  second = ::unggul::testing::Run(
+      {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil2",
+       "--registry_file=" + fixture_ + "/registry.csv", "--listen=" + kanwil_addr},
+      absl::Seconds(60));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(second->exit_code, 0);
+  EXPECT_THAT(second->err, HasSubstr(absl::StrCat("cannot listen on ", kanwil_addr)));
+  // Every call reaches the first servers.
+  for (int i = 0; i < 10; ++i) {
+    RunResult r = Ctl(n, {"info"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(kLahat));
+  }
+  EXPECT_EQ(Ctl(k, {"kanwil", "upts"}).exit_code, 0);
+}
+
 // A handful of clients must not disable a node: pending WaitForSync calls hold no thread, are
 // limited per caller, and cancelling frees them at once.
 TEST_F(SyncSecurityE2eTest, PendingWaitsDoNotBlockTheNodeAndCancellingFreesThem) {
