@@ -58,12 +58,12 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "libpq-fe.h"
-#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/core/ranking_core.h"
 #include "services/aggregator/core/sync_core.h"
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
+#include "services/aggregator/grpc/roles.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
@@ -481,10 +481,11 @@ int Run(const Flags& f) {
   auto model = aggregator::ParseScoringModel(aggregator::DefaultScoringModelJson());
   aggregator::RankingCore ranking(**store, (*store)->panel(), sync, clock, *model);
   aggregator::DashboardCore dashboard(**store, sync);
-  aggregator::AccessPolicy open_access;
   aggregator::IncidentCore incidents(**store, (*store)->panel(), sync, clock);
   aggregator::PanelCore panel(**store, (*store)->panel(), sync, clock);
-  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, panel, incidents, open_access);
+  auth::AuthProcessor open_auth(auth::Authorizer(aggregator::KanwilRoleTable(), "ADMIN", true),
+                                nullptr, nullptr);
+  aggregator::KanwilDashboardServiceImpl service(dashboard, ranking, panel, incidents, open_auth);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

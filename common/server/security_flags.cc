@@ -1,5 +1,8 @@
 #include "common/server/security_flags.h"
 
+#include <memory>
+#include <utility>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
@@ -17,8 +20,13 @@ ABSL_FLAG(std::string, tls_revoked, "",
 ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(10),
           "How often certificate, key and CA files are re-read (rotation without restart)");
 ABSL_FLAG(bool, insecure, false,
-          "Serve plaintext without identities (tests on loopback only): no TLS, no certificate "
-          "identities, anyone who reaches the port is trusted");
+          "Serve plaintext on loopback only, without certificate identities (tests and local "
+          "trials): without --access_policy anyone who reaches the port is trusted with every "
+          "role");
+ABSL_FLAG(std::string, access_policy, "",
+          "Access policy file (`unggulctl access init|grant`, `unggulctl token add|revoke`): the "
+          "role of each person's certificate and the hashed bearer tokens; re-read when it "
+          "changes. Required unless --insecure.");
 
 namespace unggul {
 
@@ -34,13 +42,41 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags() {
     return absl::InvalidArgumentError("--insecure: cannot be combined with --tls_cert");
   }
   UNGGUL_ASSIGN_OR_RETURN(out.self, tls::CheckFiles(out.files));
+  out.access_policy = absl::GetFlag(FLAGS_access_policy);
   if (out.self) {
     out.description = absl::StrCat("mutual TLS as ", pki::SpiffeUri(*out.self));
   } else {
-    out.description = "INSECURE (plaintext, no identities)";
-    log::Warn("serving WITHOUT TLS (--insecure): plaintext, no identities; for tests only");
+    out.description = "INSECURE (plaintext on loopback, no identities)";
+    log::Warn("serving WITHOUT TLS (--insecure): plaintext, loopback clients only, no identities");
   }
   return out;
+}
+
+absl::StatusOr<std::shared_ptr<auth::AuthProcessor>> AuthFromFlags(const ServerSecurity& security,
+                                                                   auth::Service service,
+                                                                   auth::RoleTable table,
+                                                                   tls::RevocationList* revoked) {
+  const std::string open_role = service == auth::Service::kKanwil ? "ADMIN" : "OPERATOR";
+  std::unique_ptr<auth::PolicyFile> policy;
+  if (!security.access_policy.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::PolicyFile>> opened =
+        auth::PolicyFile::Open(security.access_policy, service);
+    if (!opened.ok()) {
+      return absl::Status(opened.status().code(),
+                          absl::StrCat("--access_policy: ", opened.status().message()));
+    }
+    policy = *std::move(opened);
+  } else if (!security.files.insecure) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--access_policy: is required (create one with `unggulctl access init --service ",
+        auth::ServiceName(service), " --policy FILE`); only --insecure serves without one"));
+  } else {
+    log::Warn("serving WITHOUT an access policy (--insecure): every caller is trusted as " +
+              open_role);
+  }
+  return std::make_shared<auth::AuthProcessor>(
+      auth::Authorizer(std::move(table), open_role, security.files.insecure), std::move(policy),
+      revoked);
 }
 
 }  // namespace unggul

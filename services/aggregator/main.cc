@@ -24,7 +24,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/panel_core.h"
@@ -35,6 +34,7 @@
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
 #include "services/aggregator/grpc/kanwil_designation_service.h"
 #include "services/aggregator/grpc/kanwil_sync_service.h"
+#include "services/aggregator/grpc/roles.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
@@ -60,10 +60,6 @@ ABSL_FLAG(std::string, scoring_model, "",
           "SPUP scoring model (JSON, unggul.kanwil.v1.ScoringModel). Empty: the built-in SPUP 1.0 "
           "(services/aggregator/ranking/spup-1.0.json). An invalid model refuses to start.");
 ABSL_FLAG(std::string, kanwil_code, "SUMSEL", "This Kanwil's code, stamped on designations.");
-ABSL_FLAG(std::string, tokens_file, "",
-          "CSV token,user,role (roles: viewer, proposer, verifier, approver, admin) for the "
-          "dashboard and designation APIs. Empty: those APIs are open and the actor named in a "
-          "request is trusted (local demo only).");
 ABSL_FLAG(std::string, kanwil_name, "Kanwil Ditjenpas Sumatera Selatan",
           "This Kanwil's name, used in designation titles.");
 ABSL_FLAG(int, ranking_cache, 8,
@@ -157,15 +153,9 @@ int main(int argc, char** argv) {
       sync_core.LoadRegistry(registry->entries, registry->content_hash);
   if (!version.ok())
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
-  unggul::aggregator::AccessPolicy access;
-  if (const std::string tokens = absl::GetFlag(FLAGS_tokens_file); !tokens.empty()) {
-    absl::StatusOr<std::string> text = unggul::ReadFileToString(tokens);
-    if (!text.ok()) return Fail(absl::StrCat("--tokens_file: ", text.status().message()));
-    absl::StatusOr<unggul::aggregator::AccessPolicy> parsed =
-        unggul::aggregator::AccessPolicy::Parse(*text);
-    if (!parsed.ok()) return Fail(std::string(parsed.status().message()));
-    access = *std::move(parsed);
-  }
+  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth = unggul::AuthFromFlags(
+      *security, unggul::auth::Service::kKanwil, unggul::aggregator::KanwilRoleTable(), &revoked);
+  if (!auth.ok()) return Fail(std::string(auth.status().message()));
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
   if (absl::GetFlag(FLAGS_ranking_cache) < 1) return Fail("--ranking_cache must be >= 1");
   if (absl::GetFlag(FLAGS_ranking_cache_mb) < 1) return Fail("--ranking_cache_mb must be >= 1");
@@ -194,9 +184,9 @@ int main(int argc, char** argv) {
   admission.revoked = &revoked;
   unggul::aggregator::KanwilSyncServiceImpl sync_service(sync_core, *executor, &hub, admission);
   unggul::aggregator::KanwilDashboardServiceImpl dashboard_service(
-      dashboard_core, ranking_core, panel_core, incident_core, access);
+      dashboard_core, ranking_core, panel_core, incident_core, **auth);
   unggul::aggregator::KanwilDesignationServiceImpl designation_service(
-      designation_core, (*store)->designations(), hub, access, *executor);
+      designation_core, (*store)->designations(), hub, *executor, **auth);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -210,10 +200,12 @@ int main(int argc, char** argv) {
   // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Client certificates are verified when presented: nodes must present one (their Sync stream
-  // is refused otherwise), dashboard callers may use bearer tokens instead.
-  builder.AddListeningPort(
-      absl::GetFlag(FLAGS_listen),
-      unggul::tls::ServerCredentials(security->files, unggul::tls::ClientCerts::kOptional), &port);
+  // is refused otherwise), dashboard callers may use bearer tokens instead. The auth processor
+  // decides every call by the role table (services/aggregator/grpc/roles.h).
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
+                           unggul::auth::ServerCredentialsWithAuth(
+                               security->files, unggul::tls::ClientCerts::kOptional, *auth),
+                           &port);
   builder.RegisterService(&sync_service);
   builder.RegisterService(&dashboard_service);
   builder.RegisterService(&designation_service);
@@ -232,7 +224,8 @@ int main(int argc, char** argv) {
                      {"registry_version", absl::StrCat(*version)},
                      {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
                      {"upts", absl::StrCat(registry->entries.size())},
-                     {"auth", access.enabled() ? "tokens" : "OPEN (no --tokens_file)"}});
+                     {"access_policy", security->access_policy.empty() ? "OPEN (none, --insecure)"
+                                                                       : security->access_policy}});
   if (const std::string pf = absl::GetFlag(FLAGS_port_file); !pf.empty()) {
     if (absl::Status s = unggul::WritePortFile(pf, port); !s.ok()) {
       return Fail(std::string(s.message()));

@@ -15,7 +15,8 @@ void CliContext::AddGlobalOptions(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--timeout", timeout_seconds, "Seconds per call")->capture_default_str();
   app.add_option("--token", token,
-                 "Bearer token for the Kanwil APIs (also from the UNGGUL_TOKEN environment)");
+                 "Bearer token from `unggulctl token add` (instead of a client certificate)")
+      ->envname("UNGGUL_TOKEN");
   app.add_option("--tls_ca,--tls-ca", tls_ca, "PEM CA bundle that signs the servers")
       ->envname("UNGGUL_TLS_CA");
   app.add_option("--tls_cert,--tls-cert", tls_cert, "PEM client certificate (optional)")
@@ -54,15 +55,11 @@ void CliContext::OnRunLocal(CLI::App* cmd, std::function<absl::Status()> run) {
 }
 
 std::unique_ptr<NodeClient> CliContext::Node() const {
-  return NodeClient::Connect(addr, absl::Seconds(timeout_seconds), Credentials());
+  return NodeClient::Connect(addr, absl::Seconds(timeout_seconds), Credentials(), token);
 }
 
 std::unique_ptr<KanwilClient> CliContext::Kanwil() const {
-  std::string t = token;
-  if (t.empty()) {
-    if (const char* env = std::getenv("UNGGUL_TOKEN")) t = env;
-  }
-  return KanwilClient::Connect(addr, absl::Seconds(timeout_seconds), t, Credentials());
+  return KanwilClient::Connect(addr, absl::Seconds(timeout_seconds), token, Credentials());
 }
 
 }  // namespace unggul::cli

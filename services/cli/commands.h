@@ -31,5 +31,7 @@ void RegisterImportCommand(CLI::App& app, CliContext& ctx);
 void RegisterFixtureCommand(CLI::App& app, CliContext& ctx);
 // cmd_pki.cc: pki init, issue, revoke, list (the Kanwil's CA for mutual TLS, a local folder).
 void RegisterPkiCommands(CLI::App& app, CliContext& ctx);
+// cmd_access.cc: access init, grant, revoke, list; token add, revoke (a server's access policy).
+void RegisterAccessCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace unggul::cli

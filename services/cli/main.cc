@@ -27,6 +27,7 @@ int Main(int argc, char** argv) {
   RegisterImportCommand(app, ctx);
   RegisterFixtureCommand(app, ctx);
   RegisterPkiCommands(app, ctx);
+  RegisterAccessCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

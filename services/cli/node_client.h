@@ -15,13 +15,16 @@ namespace unggul::cli {
 
 class NodeClient {
  public:
-  // Dials `addr` (host:port) without TLS. Never fails: errors show on the first call
-  // (UNAVAILABLE when nothing listens).
+  // Dials `addr` (host:port) with `credentials`; every call carries `token` as
+  // "authorization: Bearer <token>" when it is not empty. Never fails: errors show on the first
+  // call (UNAVAILABLE when nothing listens).
   static std::unique_ptr<NodeClient> Connect(
       const std::string& addr, absl::Duration timeout,
-      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials());
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials(),
+      std::string token = "");
   // Over an existing channel (tests use a server's in-process channel).
-  NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout);
+  NodeClient(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout,
+             std::string token = "");
 
   absl::StatusOr<node::v1::NodeInfo> GetNodeInfo();
   // Waits up to `wait` (the call's deadline) for the Kanwil to acknowledge min_acked_seq.
@@ -43,6 +46,7 @@ class NodeClient {
  private:
   std::unique_ptr<node::v1::UptNode::Stub> stub_;
   absl::Duration timeout_;
+  std::string token_;
 };
 
 }  // namespace unggul::cli

@@ -30,6 +30,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "services/node/core/node_core.h"
+#include "services/node/grpc/roles.h"
 #include "services/node/grpc/upt_node_service.h"
 #include "services/node/store/rocksdb_catalog_store.h"
 #include "services/node/sync/sync_client.h"
@@ -110,9 +111,6 @@ int main(int argc, char** argv) {
 
   absl::StatusOr<unggul::ServerSecurity> security = unggul::ServerSecurityFromFlags();
   if (!security.ok()) return Fail(std::string(security.status().message()));
-  if (!security->files.revoked.empty()) {
-    return Fail("--tls_revoked: only kanwil-aggregator reads the deny-list (it admits the nodes)");
-  }
   if (security->self && (security->self->kind != unggul::pki::PeerId::Kind::kUpt ||
                          security->self->name != upt_code)) {
     return Fail(absl::StrCat("--tls_cert: identifies ", unggul::pki::SpiffeUri(*security->self),
@@ -167,6 +165,11 @@ int main(int argc, char** argv) {
         sync_options);
     core.SetSyncStatusProvider(sync.get());
   }
+  // Operators' certificates on the deny-list are refused (--tls_revoked).
+  unggul::tls::RevocationList revoked(security->files.revoked);
+  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth = unggul::AuthFromFlags(
+      *security, unggul::auth::Service::kNode, unggul::node::NodeRoleTable(), &revoked);
+  if (!auth.ok()) return Fail(std::string(auth.status().message()));
   // The table-driven record RPCs run their core calls here (see upt_node_service.h).
   unggul::ThreadPoolExecutor executor(absl::GetFlag(FLAGS_max_threads));
   unggul::node::UptNodeServiceImpl service(core, executor);
@@ -181,9 +184,12 @@ int main(int argc, char** argv) {
   int port = 0;
   // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(
-      absl::GetFlag(FLAGS_listen),
-      unggul::tls::ServerCredentials(security->files, unggul::tls::ClientCerts::kOptional), &port);
+  // Operators present a certificate (its role from the access policy) or a bearer token; the
+  // auth processor decides every call by the role table (services/node/grpc/roles.h).
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
+                           unggul::auth::ServerCredentialsWithAuth(
+                               security->files, unggul::tls::ClientCerts::kOptional, *auth),
+                           &port);
   service.Register(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -197,12 +203,15 @@ int main(int argc, char** argv) {
                       {{"from_format", absl::StrCat(info.migrated_from_format)},
                        {"to_format", absl::StrCat(info.format_version)}});
   }
-  unggul::log::Info("upt-node serving", {{"upt", upt_code},
-                                         {"security", security->description},
-                                         {"port", absl::StrCat(port)},
-                                         {"incarnation", info.incarnation_id},
-                                         {"last_seq", absl::StrCat(info.last_seq)},
-                                         {"sync_writes", options.sync_writes ? "true" : "false"}});
+  unggul::log::Info("upt-node serving",
+                    {{"upt", upt_code},
+                     {"security", security->description},
+                     {"access_policy", security->access_policy.empty() ? "OPEN (none, --insecure)"
+                                                                       : security->access_policy},
+                     {"port", absl::StrCat(port)},
+                     {"incarnation", info.incarnation_id},
+                     {"last_seq", absl::StrCat(info.last_seq)},
+                     {"sync_writes", options.sync_writes ? "true" : "false"}});
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     if (absl::Status s = unggul::WritePortFile(port_file, port); !s.ok()) {
       return Fail(std::string(s.message()));

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -138,37 +139,56 @@ TEST_F(DesignationE2eTest, BearerTokensMapCallersToRoles) {
       ::unggul::testing::Run({UNGGULCTL_BIN, "fixture", "--out", fx, "--end-month", "2026-10"})
           ->exit_code,
       0);
-  const std::string tokens = dir_.path() + "/tokens.csv";
-  {
-    std::FILE* f = std::fopen(tokens.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    std::fputs(
-        "token,user,role\n"
-        "viewer-token-0123456789,dashboard,viewer\n"
-        "kalapas-token-0123456789,kalapas.lahat,proposer\n",
-        f);
-    std::fclose(f);
-  }
+  // The policy is made the way an operator makes it: unggulctl access init + token add.
+  const std::string policy = dir_.path() + "/access.csv";
+  ASSERT_EQ(::unggul::testing::Run(
+                {UNGGULCTL_BIN, "access", "init", "--policy", policy, "--service", "kanwil"})
+                ->exit_code,
+            0);
+  auto add = [&](const std::string& user, const std::string& role) {
+    absl::StatusOr<RunResult> r = ::unggul::testing::Run(
+        {UNGGULCTL_BIN, "token", "add", "--policy", policy, "--user", user, "--role", role});
+    EXPECT_EQ(r->exit_code, 0) << r->err;
+    return std::string(absl::StripAsciiWhitespace(r->out));
+  };
+  const std::string viewer = add("dashboard", "VIEWER");
+  const std::string kalapas = add("kalapas.lahat", "PROPOSER");
   const int k = Start(kanwil_,
                       {KANWIL_AGGREGATOR_BIN, "--insecure", "--data_dir=" + dir_.path() + "/kanwil",
-                       "--registry_file=" + fx + "/registry.csv", "--tokens_file=" + tokens},
+                       "--registry_file=" + fx + "/registry.csv", "--access_policy=" + policy},
                       "kanwil");
   RunResult r = Ctl(k, {"kanwil", "upts"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: missing bearer token"));
-  r = Ctl(k, {"--token", "wrong-token-0123456789", "kanwil", "upts"});
-  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: unknown bearer token"));
-  r = Ctl(k, {"--token", "viewer-token-0123456789", "kanwil", "upts"});
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: no credentials"));
+  std::string wrong = viewer;
+  wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+  r = Ctl(k, {"--token", wrong, "kanwil", "upts"});
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: bearer token: unknown"));
+  r = Ctl(k, {"--token", viewer, "kanwil", "upts"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  r = Ctl(k, {"--token", "viewer-token-0123456789", "kanwil", "designation", "create",
-              "SMS-LP-LAHAT-GSJM"});
+  r = Ctl(k, {"--token", viewer, "kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED: role viewer of dashboard may not propose"));
-  // The proposer passes authorization (the product has not been replicated yet).
-  r = Ctl(k, {"--token", "kalapas-token-0123456789", "kanwil", "designation", "create",
-              "SMS-LP-LAHAT-GSJM"});
+  EXPECT_THAT(r.err,
+              HasSubstr("PERMISSION_DENIED: /unggul.kanwil.v1.KanwilDesignations/"
+                        "CreateDesignation: needs PROPOSER or ADMIN; dashboard (role VIEWER"));
+  // The proposer passes authorization (the product has not been replicated yet); naming another
+  // person as the actor is refused.
+  r = Ctl(k, {"--token", kalapas, "kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
+              "kakanwil:KAKANWIL"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED: actor.user: must be the caller kalapas.lahat"));
+  r = Ctl(k, {"--token", kalapas, "kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("NOT_FOUND"));
+  // Revoked with unggulctl: refused on the next call, without a restart.
+  ASSERT_EQ(::unggul::testing::Run(
+                {UNGGULCTL_BIN, "token", "revoke", "--policy", policy, "--user", "dashboard"})
+                ->exit_code,
+            0);
+  r = Ctl(k, {"--token", viewer, "kanwil", "upts"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: bearer token: token " + viewer.substr(4, 8) +
+                               " of dashboard is revoked"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/policy_file.h"
 #include "common/pki/pki.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -47,6 +48,22 @@ class MtlsE2eTest : public ::testing::Test {
               0);
     ca_ = dir_.path() + "/ca";
     UNGGUL_ASSERT_OK(pki::CreateCa(ca_, "SUMSEL", Now(), absl::Hours(24 * 30)));
+    // unggulctl calls the Kanwil as a VIEWER and the node as its OPERATOR, with tokens.
+    kanwil_token_ = AddPolicyToken(dir_.path() + "/kanwil-access.csv", auth::Service::kKanwil,
+                                   "dasbor", "VIEWER");
+    node_token_ = AddPolicyToken(dir_.path() + "/lahat-access.csv", auth::Service::kNode,
+                                 "operator", "OPERATOR");
+  }
+  static std::string AddPolicyToken(const std::string& path, auth::Service service,
+                                    const std::string& user, const std::string& role) {
+    std::string token;
+    EXPECT_TRUE(auth::CreatePolicyFile(path, service).ok());
+    EXPECT_TRUE(auth::EditPolicyFile(path, [&](auth::AccessPolicy& p) {
+                  absl::StatusOr<std::string> t = p.AddToken(user, role);
+                  if (t.ok()) token = *t;
+                  return t.status();
+                }).ok());
+    return token;
   }
   static absl::Time Now() { return RealClock().Now(); }
   // Issues `id` from the CA in `ca_dir` to dir/<name>.{crt,key}; returns the serial.
@@ -76,20 +93,28 @@ class MtlsE2eTest : public ::testing::Test {
                   std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {KANWIL_AGGREGATOR_BIN, "--data_dir=" + dir_.path() + "/kanwil",
                                      "--registry_file=" + fixture_ + "/registry.csv",
-                                     "--tls_revoked=" + ca_ + "/revoked.txt"};
+                                     "--tls_revoked=" + ca_ + "/revoked.txt",
+                                     "--access_policy=" + dir_.path() + "/kanwil-access.csv"};
     for (const std::string& f : TlsFlags(cert_name, ca_file)) argv.push_back(f);
     for (std::string& f : extra) argv.push_back(std::move(f));
-    return Start(kanwil_, std::move(argv), "kanwil");
+    kanwil_port_ = Start(kanwil_, std::move(argv), "kanwil");
+    return kanwil_port_;
   }
   int StartLahat(int kanwil_port) {
-    std::vector<std::string> argv = {
-        UPT_NODE_BIN, std::string("--upt_code=") + kLahat, "--data_dir=" + dir_.path() + "/lahat",
-        absl::StrCat("--aggregator_addr=127.0.0.1:", kanwil_port), "--sync_max_backoff=1s"};
+    std::vector<std::string> argv = {UPT_NODE_BIN,
+                                     std::string("--upt_code=") + kLahat,
+                                     "--data_dir=" + dir_.path() + "/lahat",
+                                     absl::StrCat("--aggregator_addr=127.0.0.1:", kanwil_port),
+                                     "--sync_max_backoff=1s",
+                                     "--access_policy=" + dir_.path() + "/lahat-access.csv"};
     for (const std::string& f : TlsFlags("lahat", ca_ + "/ca.crt")) argv.push_back(f);
     return Start(node_, std::move(argv), "lahat");
   }
   RunResult Ctl(int port, const std::vector<std::string>& args) {
-    return RunCtlWith(UNGGULCTL_BIN, port, {"--tls_ca=" + ca_ + "/ca.crt"}, args);
+    return RunCtlWith(UNGGULCTL_BIN, port,
+                      {"--tls_ca=" + ca_ + "/ca.crt", "--token",
+                       port == kanwil_port_ ? kanwil_token_ : node_token_},
+                      args);
   }
   RunResult CreateProduct(int node_port, const std::string& id) {
     return Ctl(node_port,
@@ -133,6 +158,9 @@ class MtlsE2eTest : public ::testing::Test {
   std::string fixture_;
   std::string ca_;
   int starts_ = 0;
+  int kanwil_port_ = -1;
+  std::string kanwil_token_;
+  std::string node_token_;
   Process kanwil_ = Process::Start({"/bin/true"}, "/dev/null").value();
   Process node_ = Process::Start({"/bin/true"}, "/dev/null").value();
 };
@@ -149,11 +177,11 @@ TEST_F(MtlsE2eTest, ALahatCertificateCannotSyncAsPagarAlam) {
                         "SMS-LP-PAGARALAM"));
   // Without a client certificate, or with a person's, no UPT at all.
   s = HelloAs(ChannelAs("", k), kLahat);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
-  EXPECT_THAT(s.error_message(), HasSubstr("no client certificate"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("no credentials"));
   s = HelloAs(ChannelAs("staff", k), kLahat);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
-  EXPECT_THAT(s.error_message(), HasSubstr("not a UPT node"));
+  EXPECT_THAT(s.error_message(), HasSubstr("only a UPT node's certificate may call it"));
   // Nothing reached Pagar Alam's replica; the real Lahat node syncs as itself.
   const int n = StartLahat(k);
   ASSERT_EQ(CreateProduct(n, "SMS-LP-LAHAT-GSJM").exit_code, 0);
@@ -183,7 +211,10 @@ TEST_F(MtlsE2eTest, ARevokedNodeCertificateIsRefusedOnItsNextConnect) {
   ASSERT_EQ(CreateProduct(n, "SMS-LP-LAHAT-KOPI").exit_code, 0);
   EXPECT_NE(Ctl(n, {"sync", "wait", "--wait", "6"}).exit_code, 0);  // never acknowledged
   r = Ctl(n, {"info"});
-  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("certificate serial ", serial, " is revoked")));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("certificate ", serial,
+                                            " of "
+                                            "spiffe://unggul/kanwil/SUMSEL/upt/SMS-LP-LAHAT "
+                                            "is revoked")));
   r = Ctl(k, {"kanwil", "products"});
   EXPECT_THAT(r.out, HasSubstr("SMS-LP-LAHAT-GSJM"));
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SMS-LP-LAHAT-KOPI")));
@@ -209,7 +240,8 @@ TEST_F(MtlsE2eTest, ANodeRefusesAnAggregatorOfAnotherCa) {
   ASSERT_EQ(CreateProduct(n, "SMS-LP-LAHAT-GSJM").exit_code, 0);
   EXPECT_NE(Ctl(n, {"sync", "wait", "--wait", "6"}).exit_code, 0);
   RunResult r =
-      RunCtlWith(UNGGULCTL_BIN, k, {"--tls_ca=" + other_ca + "/ca.crt"}, {"kanwil", "upts"});
+      RunCtlWith(UNGGULCTL_BIN, k, {"--tls_ca=" + other_ca + "/ca.crt", "--token", kanwil_token_},
+                 {"kanwil", "upts"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::ContainsRegex("SMS-LP-LAHAT +no +- +0 "));  // never synced
 }
@@ -233,6 +265,7 @@ TEST_F(MtlsE2eTest, ARotatedAggregatorCertificateTakesEffectWithoutARestart) {
     auto stub = kv1::KanwilDashboard::NewStub(ChannelAs("lahat", k));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(Now() + absl::Seconds(5)));
+    context.AddMetadata("authorization", "Bearer " + kanwil_token_);  // a node may not read
     kv1::ListUptsResponse response;
     if (!stub->ListUpts(&context, kv1::ListUptsRequest(), &response).ok()) continue;
     const auto pems = context.auth_context()->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);

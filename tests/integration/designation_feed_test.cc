@@ -27,6 +27,7 @@
 #include "services/aggregator/core/sync_core.h"
 #include "services/aggregator/grpc/kanwil_designation_service.h"
 #include "services/aggregator/grpc/kanwil_sync_service.h"
+#include "services/aggregator/grpc/roles.h"
 #include "services/aggregator/store/rocksdb_kanwil_store.h"
 #include "services/node/store/rocksdb_catalog_store.h"
 #include "services/node/sync/sync_client.h"
@@ -83,7 +84,7 @@ class Kanwil {
     executor_ = std::make_unique<ThreadPoolExecutor>(2);
     sync_service_ = std::make_unique<aggregator::KanwilSyncServiceImpl>(*sync_, *executor_, &hub_);
     designation_service_ = std::make_unique<aggregator::KanwilDesignationServiceImpl>(
-        *designations_, store_->designations(), hub_, access_, *executor_);
+        *designations_, store_->designations(), hub_, *executor_, open_auth_);
     grpc::ServerBuilder builder;
     grpc::ResourceQuota quota("kanwil-test");
     if (max_threads_ > 0) {
@@ -153,11 +154,13 @@ class Kanwil {
   SystemClock clock_ = testing::WallClockForTest();
   EligibleScores scores_;
   aggregator::PublicationHub hub_;
-  aggregator::AccessPolicy access_;  // open
   std::unique_ptr<aggregator::RocksDbKanwilStore> store_;
   std::unique_ptr<aggregator::SyncCore> sync_;
   std::unique_ptr<aggregator::DesignationCore> designations_;
   std::unique_ptr<ThreadPoolExecutor> executor_;
+  auth::AuthProcessor open_auth_{
+      auth::Authorizer(aggregator::KanwilRoleTable(), "ADMIN", /*plaintext=*/true), nullptr,
+      nullptr};
   std::unique_ptr<aggregator::KanwilSyncServiceImpl> sync_service_;
   std::unique_ptr<aggregator::KanwilDesignationServiceImpl> designation_service_;
   std::unique_ptr<grpc::Server> server_;

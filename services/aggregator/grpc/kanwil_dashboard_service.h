@@ -2,7 +2,7 @@
 
 // gRPC adapter of the Kanwil dashboard API (sync API): unpack, call DashboardCore, map status.
 
-#include "services/aggregator/core/access.h"
+#include "common/auth/grpc_auth.h"
 #include "services/aggregator/core/dashboard_core.h"
 #include "services/aggregator/core/incident_core.h"
 #include "services/aggregator/core/panel_core.h"
@@ -13,10 +13,11 @@ namespace unggul::aggregator {
 
 class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Service {
  public:
-  // `access` checks every call's bearer token (open when no tokens are configured).
+  // Who may call what is decided before any handler (roles.h, common/auth); the writes that
+  // record a person (incidents, labour verification) take the authenticated user.
   KanwilDashboardServiceImpl(const DashboardCore& core, RankingCore& ranking, PanelCore& panel,
-                             IncidentCore& incidents, const AccessPolicy& access)
-      : core_(core), ranking_(ranking), panel_(panel), incidents_(incidents), access_(access) {}
+                             IncidentCore& incidents, auth::AuthProcessor& auth)
+      : core_(core), ranking_(ranking), panel_(panel), incidents_(incidents), auth_(auth) {}
 
   grpc::Status ListUpts(grpc::ServerContext*, const kanwil::v1::ListUptsRequest*,
                         kanwil::v1::ListUptsResponse*) override;
@@ -49,7 +50,7 @@ class KanwilDashboardServiceImpl final : public kanwil::v1::KanwilDashboard::Ser
   RankingCore& ranking_;
   PanelCore& panel_;
   IncidentCore& incidents_;
-  const AccessPolicy& access_;
+  auth::AuthProcessor& auth_;
 };
 
 }  // namespace unggul::aggregator

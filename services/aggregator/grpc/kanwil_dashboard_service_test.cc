@@ -1,17 +1,26 @@
-// The dashboard's gRPC adapter over an in-process channel: statuses reach the client with the
-// core's code and message, and bearer tokens map callers to roles.
+// The dashboard's gRPC adapter on a loopback port with the Kanwil's auth processor (local
+// credentials, as --insecure serves): statuses reach the client with the core's code and
+// message, bearer tokens of the access policy map callers to roles, and the person recorded is
+// the authenticated one.
 
 #include "services/aggregator/grpc/kanwil_dashboard_service.h"
 
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "common/auth/grpc_auth.h"
+#include "common/auth/policy_file.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "services/aggregator/grpc/roles.h"
 #include "services/aggregator/ranking/default_model.h"
 #include "services/aggregator/ranking/model.h"
 #include "services/aggregator/testing/kanwil_test_bed.h"
@@ -23,12 +32,11 @@ namespace kv1 = ::unggul::kanwil::v1;
 using ::testing::HasSubstr;
 
 using testing::kLahat;
-constexpr char kViewer[] = "viewer-token-0123456789";
-constexpr char kVerifier[] = "verifier-token-0123456789";
 
 class DashboardServiceTest : public ::testing::Test {
  protected:
-  void Start(const std::string& tokens_csv) {
+  // `policy` null: open, as --insecure without --access_policy.
+  void Start(const auth::AccessPolicy* policy) {
     auto model = ParseScoringModel(DefaultScoringModelJson());
     ASSERT_TRUE(model.ok()) << model.status();
     ranking_ = std::make_unique<RankingCore>(kanwil_.store(), kanwil_.store().panel(),
@@ -38,18 +46,36 @@ class DashboardServiceTest : public ::testing::Test {
     panel_ = std::make_unique<PanelCore>(kanwil_.store(), kanwil_.store().panel(), kanwil_.sync(),
                                          kanwil_.clock());
     dashboard_ = std::make_unique<DashboardCore>(kanwil_.store(), kanwil_.sync());
-    if (!tokens_csv.empty()) {
-      auto access = AccessPolicy::Parse(tokens_csv);
-      ASSERT_TRUE(access.ok()) << access.status();
-      access_ = *std::move(access);
+    std::unique_ptr<auth::PolicyFile> policy_file;
+    if (policy != nullptr) {
+      const std::string path = dir_.path() + "/access.csv";
+      ASSERT_TRUE(auth::CreatePolicyFile(path, auth::Service::kKanwil).ok());
+      ASSERT_TRUE(auth::EditPolicyFile(path, [&](auth::AccessPolicy& p) {
+                    p = *policy;
+                    return absl::OkStatus();
+                  }).ok());
+      auto opened = auth::PolicyFile::Open(path, auth::Service::kKanwil);
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      policy_file = *std::move(opened);
     }
+    auto processor = std::make_shared<auth::AuthProcessor>(
+        auth::Authorizer(KanwilRoleTable(), "ADMIN", /*plaintext=*/true), std::move(policy_file),
+        nullptr);
     service_ = std::make_unique<KanwilDashboardServiceImpl>(*dashboard_, *ranking_, *panel_,
-                                                            *incidents_, access_);
+                                                            *incidents_, *processor);
+    processor_ = processor;
+    tls::TlsFiles files;
+    files.insecure = true;
     grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(
+        "127.0.0.1:0",
+        auth::ServerCredentialsWithAuth(files, tls::ClientCerts::kOptional, processor), &port);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = kv1::KanwilDashboard::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+    stub_ = kv1::KanwilDashboard::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
@@ -63,19 +89,20 @@ class DashboardServiceTest : public ::testing::Test {
     return context;
   }
 
+  unggul::testing::ScopedTempDir dir_;
+  std::shared_ptr<auth::AuthProcessor> processor_;
   testing::KanwilTestBed kanwil_;
   std::unique_ptr<RankingCore> ranking_;
   std::unique_ptr<PanelCore> panel_;
   std::unique_ptr<IncidentCore> incidents_;
   std::unique_ptr<DashboardCore> dashboard_;
-  AccessPolicy access_;
   std::unique_ptr<KanwilDashboardServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<kv1::KanwilDashboard::Stub> stub_;
 };
 
 TEST_F(DashboardServiceTest, CoreStatusesReachTheClientWithCodeAndMessage) {
-  Start("");
+  Start(nullptr);
   kv1::ListUptsResponse upts;
   ASSERT_TRUE(stub_->ListUpts(Context().get(), kv1::ListUptsRequest(), &upts).ok());
   ASSERT_EQ(upts.upts_size(), 3);
@@ -101,19 +128,24 @@ TEST_F(DashboardServiceTest, CoreStatusesReachTheClientWithCodeAndMessage) {
   EXPECT_THAT(s.error_message(), HasSubstr("end_month: must be a month YYYY-MM, got \"2026-13\""));
 }
 
-TEST_F(DashboardServiceTest, BearerTokensMapCallersToRoles) {
-  Start(absl::StrCat("token,user,role\n", kViewer, ",dasbor,viewer\n", kVerifier,
-                     ",kasi.bimker,verifier\n"));
+TEST_F(DashboardServiceTest, BearerTokensMapCallersToRolesAndTheVerifierIsTheCaller) {
+  auth::AccessPolicy policy(auth::Service::kKanwil);
+  UNGGUL_ASSERT_OK_AND_ASSIGN(const std::string kViewer, policy.AddToken("dasbor", "VIEWER"));
+  UNGGUL_ASSERT_OK_AND_ASSIGN(const std::string kVerifier,
+                              policy.AddToken("kasi.bimker", "VERIFIER"));
+  Start(&policy);
   kv1::ListUptsResponse upts;
   grpc::Status s = stub_->ListUpts(Context().get(), kv1::ListUptsRequest(), &upts);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  s = stub_->ListUpts(Context("wrong-token-0123456789").get(), kv1::ListUptsRequest(), &upts);
+  std::string wrong = kViewer;
+  wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+  s = stub_->ListUpts(Context(wrong).get(), kv1::ListUptsRequest(), &upts);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(stub_->ListUpts(Context(kViewer).get(), kv1::ListUptsRequest(), &upts).ok());
 
   kv1::VerifyMonthlyReportsRequest verify;
   verify.set_upt_code(kLahat);
-  verify.set_verified_by("kasi.bimker");
+  verify.set_verified_by("someone.else");  // display only: the caller is recorded
   verify.set_start_month("2025-11");
   verify.set_end_month("2026-10");
   kv1::VerifyMonthlyReportsResponse verified;

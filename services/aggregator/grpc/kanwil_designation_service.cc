@@ -1,13 +1,18 @@
 #include "services/aggregator/grpc/kanwil_designation_service.h"
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/auth/grpc_auth.h"
+#include "common/status/echo.h"
 #include "common/status/grpc_status.h"
-#include "services/aggregator/grpc/authorize.h"
+#include "services/aggregator/grpc/roles.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -20,13 +25,6 @@ grpc::Status Reply(absl::StatusOr<T> result, T* response) {
   *response = *std::move(result);
   return grpc::Status::OK;
 }
-
-// A watch refused before it starts (authorization): finished at once.
-class RefusedWatch final : public grpc::ServerWriteReactor<kv1::Publication> {
- public:
-  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
-};
 
 // One WatchDesignations stream. Subscribes to the hub first, then catches up from the store
 // (publications after `after`), so nothing published in between is missed; revisions are
@@ -156,18 +154,18 @@ class WatchReactor final : public grpc::ServerWriteReactor<kv1::Publication> {
   grpc::Status failure_ ABSL_GUARDED_BY(mu_);
 };
 
-Permission NeededFor(kv1::DesignationAction action) {
-  switch (action) {
-    case kv1::DESIGNATION_ACTION_VERIFY:
-    case kv1::DESIGNATION_ACTION_REJECT:
-      return Permission::kVerify;
-    case kv1::DESIGNATION_ACTION_APPROVE:
-    case kv1::DESIGNATION_ACTION_PUBLISH:
-    case kv1::DESIGNATION_ACTION_REVOKE:
-      return Permission::kApprove;
-    default:
-      return Permission::kPropose;  // SUBMIT, WITHDRAW (unknown actions fail validation)
+// With an access policy: the authenticated person acts (a different actor.user is refused; the
+// organisational role in actor.role is kept for the record, the access role otherwise). Open:
+// the request's actor as given.
+absl::Status SetActor(const std::optional<auth::Identity>& who, kv1::Actor* actor) {
+  if (!who) return absl::OkStatus();
+  if (!actor->user().empty() && absl::AsciiStrToLower(actor->user()) != who->user) {
+    return absl::PermissionDeniedError(absl::StrCat("actor.user: must be the caller ", who->user,
+                                                    " or empty, got ", Echo(actor->user())));
   }
+  actor->set_user(who->user);
+  if (actor->role().empty()) actor->set_role(who->role);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -175,66 +173,57 @@ Permission NeededFor(kv1::DesignationAction action) {
 grpc::Status KanwilDesignationServiceImpl::CreateDesignation(
     grpc::ServerContext* context, const kv1::CreateDesignationRequest* request,
     kv1::Designation* response) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kPropose);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  absl::StatusOr<std::optional<auth::Identity>> who = auth_.ActingPerson(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
   kv1::CreateDesignationRequest req = *request;
-  if (access_.enabled()) {
-    req.mutable_actor()->set_user(principal->user);
-    req.mutable_actor()->set_role(principal->role);
-  }
+  if (absl::Status s = SetActor(*who, req.mutable_actor()); !s.ok()) return ToGrpcStatus(s);
   return Reply(core_.Create(req), response);
 }
 
 grpc::Status KanwilDesignationServiceImpl::TransitionDesignation(
     grpc::ServerContext* context, const kv1::TransitionDesignationRequest* request,
     kv1::Designation* response) {
-  absl::StatusOr<Principal> principal =
-      AuthorizeCall(*context, access_, NeededFor(request->action()));
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  kv1::TransitionDesignationRequest req = *request;
-  if (access_.enabled()) {
-    req.mutable_actor()->set_user(principal->user);
-    req.mutable_actor()->set_role(principal->role);
+  // The role table let PROPOSER, VERIFIER, APPROVER and ADMIN in; the action decides.
+  absl::StatusOr<std::optional<auth::Identity>> who = auth_.ActingPerson(*context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  const std::vector<std::string> roles = RolesForAction(request->action());
+  if (*who && !roles.empty() &&
+      std::find(roles.begin(), roles.end(), (*who)->role) == roles.end()) {
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        absl::StrCat("action ", kv1::DesignationAction_Name(request->action()), ": needs ",
+                     auth::DescribeRoles(roles), "; ", (*who)->Describe())));
   }
+  kv1::TransitionDesignationRequest req = *request;
+  if (absl::Status s = SetActor(*who, req.mutable_actor()); !s.ok()) return ToGrpcStatus(s);
   return Reply(core_.Transition(req), response);
 }
 
-grpc::Status KanwilDesignationServiceImpl::GetDesignation(grpc::ServerContext* context,
+grpc::Status KanwilDesignationServiceImpl::GetDesignation(grpc::ServerContext*,
                                                           const kv1::GetDesignationRequest* request,
                                                           kv1::Designation* response) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kRead);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
   return Reply(core_.Get(request->designation_id()), response);
 }
 
 grpc::Status KanwilDesignationServiceImpl::ListDesignations(
-    grpc::ServerContext* context, const kv1::ListDesignationsRequest* request,
+    grpc::ServerContext*, const kv1::ListDesignationsRequest* request,
     kv1::ListDesignationsResponse* response) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kRead);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
   return Reply(core_.List(*request), response);
 }
 
-grpc::Status KanwilDesignationServiceImpl::GetAuditLog(grpc::ServerContext* context,
+grpc::Status KanwilDesignationServiceImpl::GetAuditLog(grpc::ServerContext*,
                                                        const kv1::GetAuditLogRequest* request,
                                                        kv1::GetAuditLogResponse* response) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kRead);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
   return Reply(core_.AuditLog(*request), response);
 }
 
-grpc::Status KanwilDesignationServiceImpl::VerifyAuditLog(grpc::ServerContext* context,
+grpc::Status KanwilDesignationServiceImpl::VerifyAuditLog(grpc::ServerContext*,
                                                           const kv1::VerifyAuditLogRequest*,
                                                           kv1::VerifyAuditLogResponse* response) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kRead);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
   return Reply(core_.VerifyAuditLog(), response);
 }
 
 grpc::ServerWriteReactor<kv1::Publication>* KanwilDesignationServiceImpl::WatchDesignations(
-    grpc::CallbackServerContext* context, const kv1::WatchDesignationsRequest* request) {
-  absl::StatusOr<Principal> principal = AuthorizeCall(*context, access_, Permission::kRead);
-  if (!principal.ok()) return new RefusedWatch(ToGrpcStatus(principal.status()));
+    grpc::CallbackServerContext*, const kv1::WatchDesignationsRequest* request) {
   return new WatchReactor(store_, hub_, executor_, request->from_revision());
 }
 

@@ -6,8 +6,8 @@
 // is queued into its outbox by the hub and written when the previous write is done. A
 // cancelled watch is finished at once (after a catch-up read already running returns).
 
+#include "common/auth/grpc_auth.h"
 #include "common/executor/executor.h"
-#include "services/aggregator/core/access.h"
 #include "services/aggregator/core/designation_core.h"
 #include "services/aggregator/core/publication_hub.h"
 #include "unggul/kanwil/v1/designation.grpc.pb.h"
@@ -18,12 +18,14 @@ class KanwilDesignationServiceImpl final
     : public kanwil::v1::KanwilDesignations::WithCallbackMethod_WatchDesignations<
           kanwil::v1::KanwilDesignations::Service> {
  public:
-  // With tokens configured, the authenticated user and role replace the request's actor, so
-  // separation of duties rests on identities. `executor` runs the watchers' store reads; every
-  // argument must outlive the server.
+  // Who may call what is decided before any handler (roles.h, common/auth); TransitionDesignation
+  // then checks the action against RolesForAction. With an access policy the authenticated user
+  // is the actor (a request's actor.user must be that user; actor.role stays display data, e.g.
+  // KABID_YANBIN_KANWIL), so separation of duties rests on identities. `executor` runs the
+  // watchers' store reads; every argument must outlive the server.
   KanwilDesignationServiceImpl(DesignationCore& core, DesignationStore& store, PublicationHub& hub,
-                               const AccessPolicy& access, Executor& executor)
-      : core_(core), store_(store), hub_(hub), access_(access), executor_(executor) {}
+                               Executor& executor, auth::AuthProcessor& auth)
+      : core_(core), store_(store), hub_(hub), executor_(executor), auth_(auth) {}
 
   grpc::Status CreateDesignation(grpc::ServerContext*, const kanwil::v1::CreateDesignationRequest*,
                                  kanwil::v1::Designation*) override;
@@ -46,8 +48,8 @@ class KanwilDesignationServiceImpl final
   DesignationCore& core_;
   DesignationStore& store_;
   PublicationHub& hub_;
-  const AccessPolicy& access_;
   Executor& executor_;
+  auth::AuthProcessor& auth_;
 };
 
 }  // namespace unggul::aggregator
