@@ -35,6 +35,7 @@ inline constexpr char kUptNode[] = "UPT_NODE";  // a UPT node's client certifica
 struct MethodRule {
   std::string method;
   std::vector<std::string> roles;
+  bool write = false;  // counted against the caller's write rate limit
 };
 using RoleTable = std::vector<MethodRule>;
 

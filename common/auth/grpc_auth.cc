@@ -13,8 +13,11 @@ namespace unggul::auth {
 namespace {}  // namespace
 
 AuthProcessor::AuthProcessor(Authorizer authorizer, std::unique_ptr<PolicyFile> policy,
-                             tls::RevocationList* revoked)
-    : authorizer_(std::move(authorizer)), policy_(std::move(policy)), revoked_(revoked) {}
+                             tls::RevocationList* revoked, RateLimiter* writes)
+    : authorizer_(std::move(authorizer)),
+      policy_(std::move(policy)),
+      revoked_(revoked),
+      writes_(writes) {}
 
 Caller AuthProcessor::CallerOf(absl::string_view authorization, const grpc::AuthContext* context) {
   Caller caller;
@@ -51,6 +54,15 @@ grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata, grpc::Au
                {"certificate", caller.cert ? pki::SpiffeUri(*caller.cert) : "none"},
                {"reason", std::string(identity.status().message())}});
     return ToGrpcStatus(identity.status());
+  }
+  if (const MethodRule* rule = authorizer_.Find(method); writes_ != nullptr && rule->write) {
+    const std::string caller = identity->kind == Identity::Kind::kOpen ? "anyone" : identity->user;
+    if (absl::Status limited = writes_->Take(caller); !limited.ok()) {
+      log::Warn("security event", {{"event", "write_rate_limited"},
+                                   {"method", Echo(method)},
+                                   {"identity", identity->Describe()}});
+      return ToGrpcStatus(limited);
+    }
   }
   return grpc::Status::OK;
 }

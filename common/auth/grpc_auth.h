@@ -2,10 +2,11 @@
 
 // The gRPC side of authorization: one grpc::AuthMetadataProcessor per server runs the
 // Authorizer on every call before any handler (it sees the method, the metadata and the TLS peer)
-// and refuses with the Authorizer's status. Handlers that record a person (separation of duties,
-// "recorded by") ask the same processor who the caller is (ActingPerson): it authenticates the
-// call again from its metadata and peer. (The identity is not stored in the AuthContext: gRPC
-// shares that object between all calls of a connection.)
+// and refuses with the Authorizer's status; a write (MethodRule::write) then takes one write from
+// the caller's rate limit (RESOURCE_EXHAUSTED when it is used up). Handlers that record a person
+// (separation of duties, "recorded by") ask the same processor who the caller is (ActingPerson): it
+// authenticates the call again from its metadata and peer. (The identity is not stored in the
+// AuthContext: gRPC shares that object between all calls of a connection.)
 //
 // A processor only runs on secure credentials, so --insecure servers listen with gRPC's local
 // credentials (LOCAL_TCP: plaintext on the wire, loopback clients only) and the same processor.
@@ -19,6 +20,7 @@
 
 #include "common/auth/authorizer.h"
 #include "common/auth/policy_file.h"
+#include "common/auth/rate_limiter.h"
 #include "common/tls/tls.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_metadata_processor.h"
@@ -29,9 +31,10 @@ namespace unggul::auth {
 
 class AuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
-  // `policy` null: open (only with --insecure; main refuses otherwise). `revoked` may be null.
+  // `policy` null: open (only with --insecure; main refuses otherwise). `revoked` and `writes`
+  // may be null (no deny-list, no write rate limit).
   AuthProcessor(Authorizer authorizer, std::unique_ptr<PolicyFile> policy,
-                tls::RevocationList* revoked);
+                tls::RevocationList* revoked, RateLimiter* writes = nullptr);
 
   bool IsBlocking() const override { return false; }  // in-memory decision, no I/O but a stat
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
@@ -51,6 +54,7 @@ class AuthProcessor final : public grpc::AuthMetadataProcessor {
   const Authorizer authorizer_;
   const std::unique_ptr<PolicyFile> policy_;
   tls::RevocationList* const revoked_;
+  RateLimiter* const writes_;
 };
 
 // Credentials for a listener: TLS (files) or, when files.insecure, local credentials of

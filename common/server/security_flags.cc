@@ -55,7 +55,8 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags() {
 absl::StatusOr<std::shared_ptr<auth::AuthProcessor>> AuthFromFlags(const ServerSecurity& security,
                                                                    auth::Service service,
                                                                    auth::RoleTable table,
-                                                                   tls::RevocationList* revoked) {
+                                                                   tls::RevocationList* revoked,
+                                                                   auth::RateLimiter* writes) {
   const std::string open_role = service == auth::Service::kKanwil ? "ADMIN" : "OPERATOR";
   std::unique_ptr<auth::PolicyFile> policy;
   if (!security.access_policy.empty()) {
@@ -76,7 +77,7 @@ absl::StatusOr<std::shared_ptr<auth::AuthProcessor>> AuthFromFlags(const ServerS
   }
   return std::make_shared<auth::AuthProcessor>(
       auth::Authorizer(std::move(table), open_role, security.files.insecure), std::move(policy),
-      revoked);
+      revoked, writes);
 }
 
 }  // namespace unggul

@@ -34,6 +34,7 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags();
 absl::StatusOr<std::shared_ptr<auth::AuthProcessor>> AuthFromFlags(const ServerSecurity& security,
                                                                    auth::Service service,
                                                                    auth::RoleTable table,
-                                                                   tls::RevocationList* revoked);
+                                                                   tls::RevocationList* revoked,
+                                                                   auth::RateLimiter* writes);
 
 }  // namespace unggul

@@ -75,6 +75,13 @@ ABSL_FLAG(int, min_free_disk_mb, 64,
           "Writes are refused with RESOURCE_EXHAUSTED while less than this many MiB are free on "
           "the data directory's disk (reads go on); they resume by themselves once space is "
           "freed. 0 = no reserve (RocksDB then meets the full disk itself).");
+ABSL_FLAG(int64_t, write_rate_limit, 600,
+          "Kanwil writes (assessments, labour verification, incidents, designation steps) per "
+          "minute per caller, as a burst of that many then refilled evenly; beyond it "
+          "RESOURCE_EXHAUSTED names the limit. 0: no limit.");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "Largest request message accepted, bytes; a larger one is refused with "
+          "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
@@ -153,8 +160,15 @@ int main(int argc, char** argv) {
       sync_core.LoadRegistry(registry->entries, registry->content_hash);
   if (!version.ok())
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
-  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth = unggul::AuthFromFlags(
-      *security, unggul::auth::Service::kKanwil, unggul::aggregator::KanwilRoleTable(), &revoked);
+  if (absl::GetFlag(FLAGS_write_rate_limit) < 0) return Fail("--write_rate_limit must be >= 0");
+  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
+      absl::GetFlag(FLAGS_max_message_bytes) > (64 << 20)) {
+    return Fail("--max_message_bytes must be from 1024 to 67108864");
+  }
+  unggul::auth::RateLimiter write_limit(clock, absl::GetFlag(FLAGS_write_rate_limit));
+  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth =
+      unggul::AuthFromFlags(*security, unggul::auth::Service::kKanwil,
+                            unggul::aggregator::KanwilRoleTable(), &revoked, &write_limit);
   if (!auth.ok()) return Fail(std::string(auth.status().message()));
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
   if (absl::GetFlag(FLAGS_ranking_cache) < 1) return Fail("--ranking_cache must be >= 1");
@@ -191,7 +205,7 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.SetMaxReceiveMessageSize(4 << 20);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   // Idle prison links: accept keepalive pings without data every 10 s or more.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

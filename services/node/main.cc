@@ -74,6 +74,14 @@ ABSL_FLAG(int, min_free_disk_mb, 64,
           "Writes are refused with RESOURCE_EXHAUSTED while less than this many MiB are free on "
           "the data directory's disk (reads go on); they resume by themselves once space is "
           "freed. 0 = no reserve (RocksDB then meets the full disk itself).");
+ABSL_FLAG(
+    int64_t, write_rate_limit, 12000,
+    "A node's writes (products and records) per minute per caller (operator token or certificate; "
+    "\"anyone\" with --insecure and no policy), as a burst of that many then refilled evenly; "
+    "beyond it RESOURCE_EXHAUSTED names the limit. 0: no limit (bulk loads).");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "Largest request message accepted, bytes; a larger one is refused with "
+          "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
 
@@ -167,8 +175,15 @@ int main(int argc, char** argv) {
   }
   // Operators' certificates on the deny-list are refused (--tls_revoked).
   unggul::tls::RevocationList revoked(security->files.revoked);
-  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth = unggul::AuthFromFlags(
-      *security, unggul::auth::Service::kNode, unggul::node::NodeRoleTable(), &revoked);
+  if (absl::GetFlag(FLAGS_write_rate_limit) < 0) return Fail("--write_rate_limit must be >= 0");
+  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
+      absl::GetFlag(FLAGS_max_message_bytes) > (64 << 20)) {
+    return Fail("--max_message_bytes must be from 1024 to 67108864");
+  }
+  unggul::auth::RateLimiter write_limit(clock, absl::GetFlag(FLAGS_write_rate_limit));
+  absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth =
+      unggul::AuthFromFlags(*security, unggul::auth::Service::kNode, unggul::node::NodeRoleTable(),
+                            &revoked, &write_limit);
   if (!auth.ok()) return Fail(std::string(auth.status().message()));
   // The table-driven record RPCs run their core calls here (see upt_node_service.h).
   unggul::ThreadPoolExecutor executor(absl::GetFlag(FLAGS_max_threads));
@@ -180,7 +195,7 @@ int main(int argc, char** argv) {
   grpc::ResourceQuota quota("upt-node");
   quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(4 << 20);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   int port = 0;
   // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -73,6 +73,7 @@ std::optional<grpc::StatusCode> NeedsRole(const std::vector<std::string>& roles,
 struct Outcome {
   grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
   std::string message;
+  std::string body;  // the last response message, serialized
 };
 
 // A bidi reactor over raw bytes: writes one message, half-closes, reads until the end. Serves
@@ -91,7 +92,15 @@ class RawCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
     StartCall();
   }
   void OnReadDone(bool ok) override {
-    if (ok) StartRead(&response_);
+    if (!ok) return;
+    std::vector<grpc::Slice> slices;
+    if (response_.Dump(&slices).ok()) {
+      outcome_.body.clear();
+      for (const grpc::Slice& slice : slices) {
+        outcome_.body.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
+    StartRead(&response_);
   }
   void OnDone(const grpc::Status& status) override {
     outcome_.code = status.error_code();
@@ -346,6 +355,76 @@ TEST_F(AuthzMatrixE2eTest, EachDesignationActionTakesOnlyItsRoles) {
       }
     }
   }
+}
+
+// Input limits: a request that is not a protobuf or exceeds --max_message_bytes, sent to every
+// node RPC by its operator, is refused and changes nothing (digest and last_seq unchanged);
+// writes beyond --write_rate_limit are refused with RESOURCE_EXHAUSTED while reads go on.
+TEST_F(AuthzMatrixE2eTest, MalformedOversizedAndTooFrequentWritesChangeNothing) {
+  const std::string policy = dir_.path() + "/node-access.csv";
+  const auto tokens = MakePolicy(policy, auth::Service::kNode, "VIEWER");
+  const std::string operator_token = tokens.at("OPERATOR");
+  auto start = [&](Process& process, const std::string& data, const std::string& limit) {
+    return StartServer(process,
+                       {UPT_NODE_BIN, std::string("--upt_code=") + kLahat,
+                        "--data_dir=" + dir_.path() + "/" + data, "--access_policy=" + policy,
+                        "--max_message_bytes=65536", "--write_rate_limit=" + limit},
+                       "lahat", data);
+  };
+  auto create = [&](grpc::GenericStub& stub, const std::string& id) {
+    node::v1::CreateProductRequest request;
+    request.mutable_product()->set_product_id(id);
+    request.mutable_product()->set_name("Gula Semut Jahe Merah");
+    request.mutable_product()->set_category(node::v1::CATEGORY_PANGAN_OLAHAN);
+    RawCall call(stub, "/unggul.node.v1.UptNode/CreateProduct", request.SerializeAsString(),
+                 operator_token, absl::Seconds(60));
+    return call.Wait();
+  };
+  auto info = [&](grpc::GenericStub& stub) {
+    RawCall call(stub, "/unggul.node.v1.UptNode/GetNodeInfo", "", operator_token,
+                 absl::Seconds(60));
+    const Outcome got = call.Wait();
+    EXPECT_EQ(got.code, grpc::StatusCode::OK) << got.message;
+    node::v1::NodeInfo parsed;
+    EXPECT_TRUE(parsed.ParseFromString(got.body));
+    return parsed;
+  };
+  const int n = start(node_, "lahat", "0");
+  ASSERT_NE(n, 0);
+  grpc::GenericStub stub(Channel(n, ""));
+  ASSERT_EQ(create(stub, "SMS-LP-LAHAT-GSJM").code, grpc::StatusCode::OK);
+  const node::v1::NodeInfo before = info(stub);
+  const std::string garbage("\xff\xff\xff\xff\x0f", 5);
+  const std::string oversized(65536 + 1, 'x');
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          "unggul.node.v1.UptNode");
+  ASSERT_NE(service, nullptr);
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string method = absl::StrCat("/unggul.node.v1.UptNode/", service->method(i)->name());
+    RawCall bad(stub, method, garbage, operator_token, absl::Seconds(60));
+    RawCall big(stub, method, oversized, operator_token, absl::Seconds(60));
+    const Outcome got_bad = bad.Wait();
+    const Outcome got_big = big.Wait();
+    EXPECT_NE(got_bad.code, grpc::StatusCode::OK) << method;
+    EXPECT_EQ(got_big.code, grpc::StatusCode::RESOURCE_EXHAUSTED) << method << got_big.message;
+  }
+  const node::v1::NodeInfo after = info(stub);
+  EXPECT_EQ(after.last_seq(), before.last_seq());
+  EXPECT_EQ(after.digest().DebugString(), before.digest().DebugString());
+
+  // The rate limit, on a second node: 3 writes a minute per caller, reads go on.
+  const int limited_port = start(kanwil_, "limited", "3");
+  ASSERT_NE(limited_port, 0);
+  grpc::GenericStub limited(Channel(limited_port, ""));
+  for (const char* id : {"SMS-LP-LAHAT-GSJM", "SMS-LP-LAHAT-KOPI", "SMS-LP-LAHAT-ROTI"}) {
+    ASSERT_EQ(create(limited, id).code, grpc::StatusCode::OK) << id;
+  }
+  const Outcome refused = create(limited, "SMS-LP-LAHAT-PAVING");
+  EXPECT_EQ(refused.code, grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.message, ::testing::HasSubstr("write rate limit: operator.user may write 3 "
+                                                    "times a minute (--write_rate_limit)"));
+  EXPECT_EQ(info(limited).last_seq(), 3u);
 }
 
 TEST_F(AuthzMatrixE2eTest, HealthAnswersWithoutCredentials) {

@@ -11,7 +11,8 @@
 //   ADMIN     everything above (separation of duties still applies to the person)
 //   UPT_NODE  KanwilSync.Sync: a UPT node's certificate (which UPT: SyncAdmission)
 // TransitionDesignation is let in for PROPOSER, VERIFIER, APPROVER and ADMIN; the handler then
-// checks the action against RolesForAction.
+// checks the action against RolesForAction. Writes (assessments, labour verification, incidents,
+// designations) count against the caller's --write_rate_limit.
 
 #include <vector>
 

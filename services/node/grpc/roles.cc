@@ -24,7 +24,8 @@ auth::RoleTable NodeRoleTable() {
   for (const char* write : {"CreateProduct", "UpdateProduct", "RetireProduct", "WriteRecord",
                             "RecordBatch", "RecordSale", "RecordCertification", "RecordTraining",
                             "RecordMonthlyLabour", "RecordSettlement", "RecordCustomerReturn"}) {
-    table.push_back({absl::StrCat("/", v1::UptNode::service_full_name(), "/", write), writers});
+    table.push_back(
+        {absl::StrCat("/", v1::UptNode::service_full_name(), "/", write), writers, /*write=*/true});
   }
   return table;
 }
