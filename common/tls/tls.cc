@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/tls_certificate_provider.h"
@@ -144,8 +145,15 @@ bool RevocationList::IsRevoked(const std::string& serial, std::string* why) {
     if (serials.ok()) {
       serials_ = *std::move(serials);
       error_.clear();
+      log::Info("security event", {{"event", "deny_list_reloaded"},
+                                   {"path", path_},
+                                   {"revoked", absl::StrCat(serials_.size())}});
     } else {
       error_ = serials.status().ToString();
+      log::Error("security event", {{"event", "deny_list_unreadable"},
+                                    {"path", path_},
+                                    {"error", error_},
+                                    {"effect", "every certificate is refused until it is fixed"}});
     }
     mtime_ns_ = mtime;
   }

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "common/executor/executor.h"
 #include "common/log/log.h"
+#include "common/server/certificate_watch.h"
 #include "common/server/port_file.h"
 #include "common/server/security_flags.h"
 #include "common/server/server_main.h"
@@ -245,6 +246,10 @@ int main(int argc, char** argv) {
                         {{"count", absl::StrCat(*forgotten)}});
     }
   });
+  // Says in the log when a rotated certificate is picked up (gRPC reloads it by itself).
+  unggul::CertificateWatch certificate_watch(
+      clock, security->files.cert, security->self ? unggul::pki::SpiffeUri(*security->self) : "",
+      security->files.reload_interval);
   std::thread signal_thread =
       unggul::DrainOnStopSignal(signals, *server, absl::GetFlag(FLAGS_drain_timeout));
   server->Wait();

@@ -209,10 +209,11 @@ absl::StatusOr<std::vector<s1::AggregatorMessage>> SyncCore::OnHello(SyncSession
                              session.certified_upt, ", its Hello names ", Echo(hello.upt_code()));
     }
     if (!refused.empty()) {
-      log::Warn("sync Hello refused", {{"peer", session.peer},
-                                       {"certified_upt", session.certified_upt},
-                                       {"hello_upt", Echo(hello.upt_code())},
-                                       {"reason", refused}});
+      log::Warn("security event", {{"event", "hello_refused"},
+                                   {"peer", session.peer},
+                                   {"certified_upt", session.certified_upt},
+                                   {"hello_upt", Echo(hello.upt_code())},
+                                   {"reason", refused}});
       return absl::PermissionDeniedError(refused);
     }
   }
