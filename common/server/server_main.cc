@@ -1,14 +1,19 @@
 #include "common/server/server_main.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/log/log.h"
+#include "common/status/echo.h"
 #include "common/time/clock.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -69,6 +74,26 @@ absl::StatusOr<SystemClock> ServerClock() {
               {{"now", absl::FormatTime(absl::RFC3339_sec, clock->Now(), absl::UTCTimeZone())}});
   }
   return clock;
+}
+
+absl::Status CheckListenAddress(absl::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? "" : listen.substr(0, colon);
+  const absl::string_view port = colon == absl::string_view::npos ? "" : listen.substr(colon + 1);
+  bool host_ok = !host.empty();
+  if (absl::ConsumePrefix(&host, "[")) {
+    host_ok = absl::ConsumeSuffix(&host, "]") && !host.empty();  // [v6]
+  } else if (host.find(':') != absl::string_view::npos) {
+    host_ok = false;  // a bare IPv6 address: the port cannot be told apart
+  }
+  int number = -1;
+  const bool port_ok = !port.empty() && port.size() <= 5 &&
+                       std::all_of(port.begin(), port.end(), absl::ascii_isdigit) &&
+                       absl::SimpleAtoi(port, &number) && number <= 65535;
+  if (host_ok && port_ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--listen: must be host:port (e.g. 0.0.0.0:7401, 127.0.0.1:0, [::]:7401), got \"",
+      Echo(listen), "\""));
 }
 
 }  // namespace unggul

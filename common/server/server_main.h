@@ -37,6 +37,11 @@ absl::StatusOr<SystemClock> ServerClock();
 // "unggul.node.v1.UptNode"), besides the server as a whole (""), so a probe may ask for one.
 void MarkServicesServing(grpc::Server& server, const std::vector<std::string>& services);
 
+// OK for "host:port" or "[v6]:port" with a decimal port 0..65535 (0: any free port);
+// InvalidArgument "--listen: must be host:port, ..." otherwise (gRPC would read "localhost" as
+// port 443 and "host:" as a default port).
+absl::Status CheckListenAddress(absl::string_view listen);
+
 // NotFound "cannot read <path>" when the file cannot be opened.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 

@@ -107,6 +107,9 @@ int main(int argc, char** argv) {
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string registry_file = absl::GetFlag(FLAGS_registry_file);
   if (data_dir.empty()) return Fail("--data_dir is required");
+  if (absl::Status s = unggul::CheckListenAddress(absl::GetFlag(FLAGS_listen)); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
   if (registry_file.empty()) return Fail("--registry_file is required");
   if (absl::GetFlag(FLAGS_executor_threads) < 1) return Fail("--executor_threads must be >= 1");
   if (absl::GetFlag(FLAGS_max_batch_bytes) < 4096 ||
@@ -120,6 +123,11 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_scoring_model).empty()
           ? unggul::aggregator::ParseScoringModel(unggul::aggregator::DefaultScoringModelJson())
           : unggul::aggregator::LoadScoringModelFile(absl::GetFlag(FLAGS_scoring_model));
+  if (model.ok()) {
+    if (absl::Status spup = unggul::aggregator::ValidateSpupIndicators(*model); !spup.ok()) {
+      model = spup;
+    }
+  }
   if (!model.ok()) {
     return Fail(absl::StrCat("invalid --scoring_model: ", model.status().message()));
   }
@@ -238,6 +246,7 @@ int main(int argc, char** argv) {
                      {"security", security->description},
                      {"registry_version", absl::StrCat(*version)},
                      {"scoring_model", absl::StrCat(model->name(), " ", model->version())},
+                     {"scoring_model_sha256", ranking_core.model_hash()},
                      {"upts", absl::StrCat(registry->entries.size())},
                      {"access_policy", security->access_policy.empty() ? "OPEN (none, --insecure)"
                                                                        : security->access_policy}});

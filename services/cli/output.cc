@@ -241,8 +241,11 @@ std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
   const std::string period = ranking.period().label() == months
                                  ? months
                                  : absl::StrCat(ranking.period().label(), " (", months, ")");
-  std::string out =
-      absl::StrFormat("SPUP ranking, period %s (model %s)\n", period, ranking.model_version());
+  std::string model = ranking.model_version();
+  if (!ranking.model_hash().empty()) {
+    absl::StrAppend(&model, ", sha256 ", ranking.model_hash().substr(0, 12));
+  }
+  std::string out = absl::StrFormat("SPUP ranking, period %s (model %s)\n", period, model);
   out += RenderTable(
       {"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20", "STARS", "STANDING"},
       rows);

@@ -4,12 +4,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -112,7 +114,20 @@ int main(int argc, char** argv) {
   const std::string upt_code = absl::GetFlag(FLAGS_upt_code);
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (upt_code.empty()) return Fail("--upt_code is required");
+  // The code is fixed into the database at its creation: a wrong one would make a dead node.
+  if (upt_code.size() < 3 || upt_code.size() > 64 ||
+      !std::all_of(upt_code.begin(), upt_code.end(), [](char c) {
+        return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '-';
+      })) {
+    return Fail(absl::StrCat(
+        "--upt_code: must be the UPT's code in the Kanwil registry, 3-64 characters of A-Z, 0-9 "
+        "and '-' (e.g. SMS-LP-LAHAT), got \"",
+        upt_code.substr(0, 64), "\""));
+  }
   if (data_dir.empty()) return Fail("--data_dir is required");
+  if (absl::Status s = unggul::CheckListenAddress(absl::GetFlag(FLAGS_listen)); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
   if (absl::GetFlag(FLAGS_max_threads) < 2) return Fail("--max_threads must be >= 2");
   if (absl::GetFlag(FLAGS_request_retention) < absl::ZeroDuration()) {
     return Fail("--request_retention must not be negative");

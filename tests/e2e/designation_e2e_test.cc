@@ -95,6 +95,19 @@ TEST_F(DesignationE2eTest, RankVerifyAssessDesignatePublishAndTheNodeReceivesIt)
   ASSERT_NE(at, std::string::npos);
   const std::string id = r.out.substr(at + 19, 20);
   ASSERT_EQ(id.rfind("DSG-", 0), 0u) << id;
+  EXPECT_THAT(r.out, HasSubstr("\"title\": \"Gula Semut Jahe Merah — Produk Unggulan Kanwil "
+                               "Ditjenpas Sumatera Selatan"));
+  // One open designation per product, level and period; actors take the known roles.
+  r = Ctl(k, {"kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--actor",
+              "kalapas.lahat:KEPALA_UPT", "--from", "2025-11", "--to", "2026-10"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat("ALREADY_EXISTS: product SMS-LP-LAHAT-GSJM already "
+                                            "has designation ",
+                                            id, " (DRAFT) at level KANWIL")));
+  r = Ctl(k, {"kanwil", "designation", "create", "SMS-LP-LAHAT-GSJM", "--level", "UPT", "--actor",
+              "kalapas.lahat:BOSS", "--from", "2025-11", "--to", "2026-10"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("INVALID_ARGUMENT: actor.role: must be one of KEPALA_UPT"));
 
   // Illegal transition and separation of duties: exit 1, nothing changes.
   r = Ctl(k, {"kanwil", "designation", "act", id, "PUBLISH", "--actor", "humas:HUMAS"});

@@ -41,6 +41,13 @@ using aggregator::ScoreProvider;
 
 constexpr char kUpt[] = "SMS-LP-LAHAT";
 constexpr char kGula[] = "SMS-LP-LAHAT-GSJM";
+// The products Publish() designates, one each (a product has one open designation a period).
+constexpr const char* kProducts[] = {kGula,
+                                     "SMS-LP-LAHAT-KOPI",
+                                     "SMS-LP-LAHAT-ROTI",
+                                     "SMS-LP-LAHAT-TAS",
+                                     "SMS-LP-LAHAT-PAVING",
+                                     "SMS-LP-LAHAT-KRS"};
 
 class EligibleScores : public ScoreProvider {
  public:
@@ -50,6 +57,7 @@ class EligibleScores : public ScoreProvider {
     f.score.set_product_id(std::string(product_id));
     f.score.set_upt_code(kUpt);
     f.score.set_eligible(true);
+    f.score.set_standing(kv1::STANDING_RANKED);
     f.score.set_total(74.7);
     f.model_version = "SPUP-1.0";
     f.period_start = "2025-11-01";
@@ -111,16 +119,36 @@ class Kanwil {
   }
   // A product replicated directly (as if synced) so designations can be drafted.
   void AddProduct() {
-    aggregator::IncomingChange c;
-    c.seq = 1;
-    c.record.mutable_product()->set_product_id(kGula);
-    c.record.mutable_product()->set_name("Gula Semut Jahe Merah");
-    ASSERT_TRUE(ApplyChanges(*store_, kUpt, "0123456789abcdef0123456789abcdef", {c}, 1, 1).ok());
+    std::vector<aggregator::IncomingChange> changes;
+    for (const char* id : kProducts) {
+      aggregator::IncomingChange c;
+      c.seq = changes.size() + 1;
+      c.record.mutable_product()->set_product_id(id);
+      c.record.mutable_product()->set_name(id == std::string(kGula) ? "Gula Semut Jahe Merah" : id);
+      changes.push_back(std::move(c));
+    }
+    ASSERT_TRUE(
+        ApplyChanges(*store_, kUpt, "0123456789abcdef0123456789abcdef", changes, changes.size(), 1)
+            .ok());
   }
   // Drafts and publishes a designation; returns its publication revision.
   uint64_t Publish() {
+    absl::StatusOr<std::vector<kv1::Designation>> existing =
+        store_->designations().ListDesignations();
+    EXPECT_TRUE(existing.ok());
+    if (!existing.ok()) return 0;
+    const char* product = nullptr;
+    for (const char* id : kProducts) {
+      if (std::none_of(existing->begin(), existing->end(),
+                       [&](const kv1::Designation& d) { return d.product_id() == id; })) {
+        product = id;
+        break;
+      }
+    }
+    EXPECT_NE(product, nullptr) << "every test product is designated already";
+    if (product == nullptr) return 0;
     kv1::CreateDesignationRequest create;
-    create.set_product_id(kGula);
+    create.set_product_id(product);
     create.set_level(kv1::DESIGNATION_LEVEL_KANWIL);
     create.mutable_actor()->set_user("kalapas.lahat");
     create.mutable_actor()->set_role("KEPALA_UPT");
@@ -137,7 +165,7 @@ class Kanwil {
       t.set_designation_id(d.designation_id());
       t.set_action(action);
       t.mutable_actor()->set_user(user);
-      t.mutable_actor()->set_role("ROLE");
+      t.mutable_actor()->set_role("ADMIN");
       t.set_decree_number("W6-PAS.04/2026");
       auto next = designations_->Transition(t);
       EXPECT_TRUE(next.ok()) << next.status();
@@ -173,7 +201,7 @@ class DesignationFeedTest : public ::testing::Test {
     kanwil_ = std::make_unique<Kanwil>(dir_.path() + "/kanwil", socket_);
     kanwil_->Start();
   }
-  // The Lahat node's store holding its product Gula Semut (it reaches the Kanwil by sync).
+  // The Lahat node's store holding its products (they reach the Kanwil by sync).
   std::unique_ptr<node::RocksDbCatalogStore> NodeWithGula() {
     node::RocksDbCatalogStore::Options o;
     o.path = dir_.path() + "/node";
@@ -181,10 +209,12 @@ class DesignationFeedTest : public ::testing::Test {
     o.sync_writes = false;
     auto node = node::RocksDbCatalogStore::Open(o);
     EXPECT_TRUE(node.ok()) << node.status();
-    v1::Record product;
-    product.mutable_product()->set_product_id(kGula);
-    product.mutable_product()->set_name("Gula Semut Jahe Merah");
-    EXPECT_TRUE((*node)->Put(product, "", "", 1).ok());
+    for (const char* id : kProducts) {
+      v1::Record product;
+      product.mutable_product()->set_product_id(id);
+      product.mutable_product()->set_name(id == std::string(kGula) ? "Gula Semut Jahe Merah" : id);
+      EXPECT_TRUE((*node)->Put(product, "", "", 1).ok());
+    }
     return *std::move(node);
   }
   // Sync options with short intervals, so reconnects happen within the test's deadlines.
@@ -260,7 +290,7 @@ TEST_F(DesignationFeedTest, NodeOfflineDuringPublicationReceivesItOnReconnect) {
   for (const v1::DesignationNotice& n : notices) {
     revisions.push_back(n.revision());
     EXPECT_EQ(n.status(), "PUBLISHED");
-    EXPECT_EQ(n.product_id(), kGula);
+    EXPECT_EQ(n.product_id().rfind("SMS-LP-LAHAT-", 0), 0u) << n.product_id();
   }
   std::sort(revisions.begin(), revisions.end());
   EXPECT_EQ(revisions, (std::vector<uint64_t>{first, second, third}));

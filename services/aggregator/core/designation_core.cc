@@ -6,9 +6,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/crypto/sha256.h"
 #include "common/records/records.h"
+#include "common/status/echo.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
 
@@ -29,14 +32,41 @@ std::string LevelName(kv1::DesignationLevel l) {
   return kv1::DesignationLevel_Name(l).substr(sizeof("DESIGNATION_LEVEL_") - 1);
 }
 
+// The roles an actor may name: the organisational posts of the workflow and the access roles
+// (an authenticated caller who names none acts under its access role).
+constexpr const char* kActorRoles[] = {
+    "KEPALA_UPT", "KASI_GIATJA", "KABID_YANBIN", "KABID_YANBIN_KANWIL",
+    "KAKANWIL",   "HUMAS",       "DIRJEN",       "VIEWER",
+    "ASSESSOR",   "PROPOSER",    "VERIFIER",     "APPROVER",
+    "ADMIN"};
+
 absl::Status CheckActor(const kv1::Actor& actor) {
   if (actor.user().empty() || actor.user().size() > 64) {
     return absl::InvalidArgumentError("actor.user: is required (1..64 characters)");
   }
-  if (actor.role().empty() || actor.role().size() > 64) {
-    return absl::InvalidArgumentError("actor.role: is required (1..64 characters)");
+  for (const char* role : kActorRoles) {
+    if (actor.role() == role) return absl::OkStatus();
   }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("actor.role: must be one of ",
+                                                 absl::StrJoin(kActorRoles, ", "), ", got ",
+                                                 Echo(actor.role())));
+}
+
+bool IsOpen(kv1::DesignationStatus s) {
+  return s == kv1::DESIGNATION_STATUS_DRAFT || s == kv1::DESIGNATION_STATUS_PROPOSED ||
+         s == kv1::DESIGNATION_STATUS_VERIFIED || s == kv1::DESIGNATION_STATUS_APPROVED ||
+         s == kv1::DESIGNATION_STATUS_PUBLISHED;
+}
+
+// "floor C 12.5 < 14" for each failed floor, "; "-separated.
+std::string FailedFloors(const kv1::ProductScore& score) {
+  std::string out;
+  for (const kv1::FloorResult& f : score.floors()) {
+    if (f.passed()) continue;
+    absl::StrAppend(&out, out.empty() ? "" : "; ", "floor ", f.floor(), " ",
+                    absl::StrFormat("%.1f < %.1f", f.actual(), f.required()));
+  }
+  return out;
 }
 
 std::string NewId() {
@@ -189,6 +219,17 @@ absl::StatusOr<kv1::Designation> DesignationCore::Create(const kv1::CreateDesign
                                                       " is not eligible in ", frozen.period_label,
                                                       " (", reasons, ")"));
   }
+  // DOMAIN rule: a Kanwil designation ranks only products that meet the floors (total, pillars
+  // A and C); a UPT's own designation needs the gates only.
+  if (req.level() == kv1::DESIGNATION_LEVEL_KANWIL &&
+      frozen.score.standing() != kv1::STANDING_RANKED) {
+    const std::string floors = FailedFloors(frozen.score);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "product ", req.product_id(), " is not ranked in ", frozen.period_label, " (standing ",
+        kv1::Standing_Name(frozen.score.standing()).substr(sizeof("STANDING_") - 1),
+        floors.empty() ? "" : ": ", floors,
+        "): a Kanwil designation takes a RANKED product, one that passes every gate and floor"));
+  }
   const std::string upt = frozen.score.upt_code();
   UNGGUL_ASSIGN_OR_RETURN(v1::Record product,
                           records_.GetRecord(RecordKind::kProduct, upt, req.product_id()));
@@ -203,7 +244,7 @@ absl::StatusOr<kv1::Designation> DesignationCore::Create(const kv1::CreateDesign
   d.set_period_label(frozen.period_label);
   d.set_title(!req.title().empty()
                   ? req.title()
-                  : absl::StrCat("Produk Unggulan ",
+                  : absl::StrCat(product.product().name(), " — Produk Unggulan ",
                                  req.level() == kv1::DESIGNATION_LEVEL_KANWIL ? kanwil_name_ : upt,
                                  " ", frozen.period_label));
   d.set_model_version(frozen.model_version);
@@ -223,6 +264,18 @@ absl::StatusOr<kv1::Designation> DesignationCore::Create(const kv1::CreateDesign
 
   absl::MutexLock lock(&mu_);
   UNGGUL_RETURN_IF_ERROR(ExpireDueLocked());
+  // At most one open (DRAFT..PUBLISHED) designation per product, level and period.
+  UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Designation> existing, store_.ListDesignations());
+  for (const kv1::Designation& other : existing) {
+    if (other.product_id() == d.product_id() && other.level() == d.level() &&
+        other.period_start() == d.period_start() && other.period_end() == d.period_end() &&
+        IsOpen(other.status())) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "product ", d.product_id(), " already has designation ", other.designation_id(), " (",
+          StatusName(other.status()), ") at level ", LevelName(d.level()), " for ",
+          d.period_label(), "; withdraw, reject or revoke it first"));
+    }
+  }
   UNGGUL_ASSIGN_OR_RETURN(Pending p, Begin());
   Record(p, d, req.actor(), "CREATE", kv1::DESIGNATION_STATUS_UNSPECIFIED, false);
   UNGGUL_RETURN_IF_ERROR(Finish(p));
@@ -325,6 +378,19 @@ absl::StatusOr<kv1::Designation> DesignationCore::Transition(
       // A later period's designation supersedes the published ones of earlier periods at the
       // same level and scope.
       UNGGUL_ASSIGN_OR_RETURN(std::vector<kv1::Designation> all, store_.ListDesignations());
+      // Never two PUBLISHED designations of one product, level and period (a database from
+      // before Create refused a second open one may hold a pair).
+      for (const kv1::Designation& twin : all) {
+        if (twin.designation_id() != d.designation_id() &&
+            twin.status() == kv1::DESIGNATION_STATUS_PUBLISHED &&
+            twin.product_id() == d.product_id() && twin.level() == d.level() &&
+            twin.period_start() == d.period_start() && twin.period_end() == d.period_end()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("cannot PUBLISH designation ", d.designation_id(), ": designation ",
+                           twin.designation_id(), " of product ", d.product_id(),
+                           " is already PUBLISHED for ", d.period_label()));
+        }
+      }
       for (kv1::Designation& old : all) {
         if (old.status() != kv1::DESIGNATION_STATUS_PUBLISHED || old.level() != d.level() ||
             old.period_end() >= d.period_start() ||

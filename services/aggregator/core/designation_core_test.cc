@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/fake_clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -19,6 +20,8 @@ using ::unggul::testing::StatusIs;
 
 constexpr char kGula[] = "SMS-LP-LAHAT-GSJM";
 constexpr char kRotan[] = "SMS-LP-LAHAT-ROTAN";
+// Passes the gates, fails floor C: Produk Potensial.
+constexpr char kKursi[] = "SMS-LP-LAHAT-KRS";
 
 class FakeScores : public ScoreProvider {
  public:
@@ -27,11 +30,21 @@ class FakeScores : public ScoreProvider {
     Frozen f;
     f.score.set_product_id(std::string(product_id));
     f.score.set_upt_code("SMS-LP-LAHAT");
-    f.score.set_eligible(product_id == kGula);
-    f.score.set_total(76.0);
-    f.score.set_stars(4);
-    f.score.set_rank(1);
-    if (product_id != kGula) {
+    f.score.set_eligible(product_id == kGula || product_id == kKursi);
+    f.score.set_total(product_id == kKursi ? 62.5 : 76.0);
+    f.score.set_stars(product_id == kKursi ? 3 : 4);
+    f.score.set_rank(product_id == kGula ? 1 : 0);
+    f.score.set_standing(product_id == kGula    ? kv1::STANDING_RANKED
+                         : product_id == kKursi ? kv1::STANDING_POTENTIAL
+                                                : kv1::STANDING_INELIGIBLE);
+    if (product_id == kKursi) {
+      kv1::FloorResult* floor = f.score.add_floors();
+      floor->set_floor("C");
+      floor->set_required(14.0);
+      floor->set_actual(12.5);
+      floor->set_passed(false);
+    }
+    if (product_id == kRotan) {
       kv1::GateResult* g = f.score.add_gates();
       g->set_gate("G3");
       g->set_reason("no valid food-safety licence");
@@ -61,7 +74,7 @@ class DesignationCoreTest : public ::testing::Test {
     o.sync_writes = false;
     store_ = *RocksDbKanwilStore::Open(o);
     std::vector<IncomingChange> changes;
-    for (const char* id : {kGula, kRotan}) {
+    for (const char* id : {kGula, kRotan, kKursi}) {
       IncomingChange c;
       c.seq = changes.size() + 1;
       c.record.mutable_product()->set_product_id(id);
@@ -69,7 +82,7 @@ class DesignationCoreTest : public ::testing::Test {
       changes.push_back(c);
     }
     ASSERT_TRUE(
-        ApplyChanges(*store_, "SMS-LP-LAHAT", "0123456789abcdef0123456789abcdef", changes, 2, 1)
+        ApplyChanges(*store_, "SMS-LP-LAHAT", "0123456789abcdef0123456789abcdef", changes, 3, 1)
             .ok());
     core_ =
         std::make_unique<DesignationCore>(*store_, store_->designations(), scores_, hub_, clock_,
@@ -96,7 +109,7 @@ class DesignationCoreTest : public ::testing::Test {
     kv1::TransitionDesignationRequest req;
     req.set_designation_id(d.designation_id());
     req.set_action(action);
-    *req.mutable_actor() = Actor(user, "ROLE");
+    *req.mutable_actor() = Actor(user, "ADMIN");
     req.set_decree_number(decree);
     req.set_revocation_reason(kv1::REVOCATION_REASON_CERT_LAPSED);
     return core_->Transition(req);
@@ -126,7 +139,9 @@ TEST_F(DesignationCoreTest, FullWorkflowToPublished) {
   EXPECT_EQ(d.status(), kv1::DESIGNATION_STATUS_DRAFT);
   EXPECT_EQ(d.frozen_score().total(), 76.0);
   EXPECT_EQ(d.model_version(), "SPUP-1.0");
-  EXPECT_EQ(d.title(), "Produk Unggulan Kanwil Ditjenpas Sumatera Selatan 2025-11..2026-10");
+  EXPECT_EQ(d.title(),
+            "SMS-LP-LAHAT-GSJM — Produk Unggulan Kanwil Ditjenpas Sumatera Selatan "
+            "2025-11..2026-10");
   d = *Act(d, kv1::DESIGNATION_ACTION_SUBMIT, "kalapas.lahat");
   EXPECT_EQ(d.status(), kv1::DESIGNATION_STATUS_PROPOSED);
   d = *Act(d, kv1::DESIGNATION_ACTION_VERIFY, "kabid.yanbin");
@@ -245,6 +260,59 @@ TEST_F(DesignationCoreTest, IneligibleProductCannotBeDrafted) {
   req.set_product_id(kGula);
   EXPECT_THAT(core_->Create(req).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("actor.user")));
+}
+
+TEST_F(DesignationCoreTest, AKanwilDesignationNeedsARankedProduct) {
+  kv1::CreateDesignationRequest req;
+  req.set_product_id(kKursi);
+  req.set_level(kv1::DESIGNATION_LEVEL_KANWIL);
+  *req.mutable_actor() = Actor("kalapas.lahat", "KEPALA_UPT");
+  EXPECT_THAT(core_->Create(req).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "product SMS-LP-LAHAT-KRS is not ranked in 2025-11..2026-10 (standing "
+                       "POTENTIAL: floor C 12.5 < 14.0): a Kanwil designation takes a RANKED "
+                       "product, one that passes every gate and floor"));
+  EXPECT_EQ(AuditSize(), 0u);
+  // The UPT's own designation needs the gates only (DOMAIN: floors are for the Kanwil level).
+  req.set_level(kv1::DESIGNATION_LEVEL_UPT);
+  UNGGUL_EXPECT_OK(core_->Create(req));
+}
+
+TEST_F(DesignationCoreTest, OneOpenDesignationPerProductLevelAndPeriod) {
+  const kv1::Designation first = Draft();
+  kv1::CreateDesignationRequest again;
+  again.set_product_id(kGula);
+  again.set_level(kv1::DESIGNATION_LEVEL_KANWIL);
+  *again.mutable_actor() = Actor("kalapas.lahat", "KEPALA_UPT");
+  EXPECT_THAT(core_->Create(again).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       absl::StrCat("product SMS-LP-LAHAT-GSJM already has designation ",
+                                    first.designation_id(),
+                                    " (DRAFT) at level KANWIL for 2025-11..2026-10; withdraw, "
+                                    "reject or revoke it first")));
+  // Another level, or another period, is another designation.
+  again.set_level(kv1::DESIGNATION_LEVEL_UPT);
+  UNGGUL_EXPECT_OK(core_->Create(again));
+  EXPECT_EQ(Draft(kv1::DESIGNATION_LEVEL_KANWIL, "2027-01").status(),
+            kv1::DESIGNATION_STATUS_DRAFT);
+  // Withdrawn, it makes room for a new draft.
+  UNGGUL_ASSERT_OK(Act(first, kv1::DESIGNATION_ACTION_WITHDRAW, "kalapas.lahat"));
+  again.set_level(kv1::DESIGNATION_LEVEL_KANWIL);
+  UNGGUL_EXPECT_OK(core_->Create(again));
+}
+
+TEST_F(DesignationCoreTest, ActorRolesAreTheKnownOnesAndTheTitleNamesTheProduct) {
+  kv1::CreateDesignationRequest req;
+  req.set_product_id(kGula);
+  req.set_level(kv1::DESIGNATION_LEVEL_KANWIL);
+  *req.mutable_actor() = Actor("kalapas.lahat", "BOSS");
+  EXPECT_THAT(core_->Create(req).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("actor.role: must be one of KEPALA_UPT, KASI_GIATJA")));
+  const kv1::Designation d = Draft();
+  EXPECT_EQ(d.title(),
+            "SMS-LP-LAHAT-GSJM — Produk Unggulan Kanwil Ditjenpas Sumatera Selatan "
+            "2025-11..2026-10");
 }
 
 TEST_F(DesignationCoreTest, AuditChainDetectsATamperedEntry) {

@@ -117,6 +117,8 @@ absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& req
   const bool summary = request.view() == kv1::RANKING_VIEW_SUMMARY;
   kv1::Ranking out;
   out.set_model_version(full.model_version());
+  out.set_model_name(model_.name());
+  out.set_model_hash(model_hash_);
   out.set_what_if(full.what_if());
   *out.mutable_period() = full.period();
   out.set_cohort_description(full.cohort_description());

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/aggregator/ranking/default_model.h"
 
 namespace unggul::aggregator {
 namespace {
@@ -30,6 +32,24 @@ bool IsWellFormedCode(const std::string& code) {
 
 std::string Band(int index, const k1::StarBand& band) {
   return absl::StrCat("star band ", index, " [", band.min_total(), ", ", band.max_total(), ")");
+}
+
+// The SPUP indicator codes and what each measures, from the built-in model: the codes assessors,
+// tie-breaks, reports and the meeting use. A model may weight, normalise or leave out
+// indicators, not rename them or point a code at another measure.
+const std::map<std::string, k1::Measure>& CanonicalIndicators() {
+  static const auto* canonical = [] {
+    auto* out = new std::map<std::string, k1::Measure>();
+    k1::ScoringModel builtin;
+    google::protobuf::util::JsonParseOptions options;
+    if (google::protobuf::util::JsonStringToMessage(std::string(DefaultScoringModelJson()),
+                                                    &builtin, options)
+            .ok()) {
+      for (const k1::Indicator& ind : builtin.indicators()) (*out)[ind.code()] = ind.measure();
+    }
+    return out;
+  }();
+  return *canonical;
 }
 
 bool IsScalarMeasure(k1::Measure m) {
@@ -351,6 +371,16 @@ absl::Status ValidateScoringModel(const k1::ScoringModel& model) {
     }
     sum += ind.weight();
     UNGGUL_RETURN_IF_ERROR(ValidateNormalisation(ind));
+    if (ind.measure() != k1::MEASURE_PANEL) {
+      for (const k1::Indicator& other : model.indicators()) {
+        if (&other == &ind) break;
+        if (other.measure() == ind.measure()) {
+          return Invalid(absl::StrCat("indicator ", ind.code(), ": measure ",
+                                      k1::Measure_Name(ind.measure()),
+                                      " is already measured by indicator ", other.code()));
+        }
+      }
+    }
   }
   if (std::abs(sum - 100) > kWeightSumTolerance) {
     return Invalid(absl::StrCat("indicator weights sum to ", sum, " (must be 100)"));
@@ -491,6 +521,25 @@ int StarsForTotal(const k1::ScoringModel& model, double total) {
     }
   }
   return 0;
+}
+
+absl::Status ValidateSpupIndicators(const k1::ScoringModel& model) {
+  const std::map<std::string, k1::Measure>& canonical = CanonicalIndicators();
+  for (const k1::Indicator& ind : model.indicators()) {
+    if (auto it = canonical.find(ind.code()); it == canonical.end()) {
+      std::string known;
+      for (const auto& [code, measure] : canonical) {
+        absl::StrAppend(&known, known.empty() ? "" : ", ", code);
+      }
+      return Invalid(
+          absl::StrCat("indicator ", ind.code(), ": unknown code (SPUP indicators: ", known, ")"));
+    } else if (it->second != ind.measure()) {
+      return Invalid(absl::StrCat("indicator ", ind.code(), ": measure ",
+                                  k1::Measure_Name(ind.measure()), ", but SPUP's ", ind.code(),
+                                  " measures ", k1::Measure_Name(it->second)));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace unggul::aggregator

@@ -38,6 +38,14 @@ absl::Status ValidateScoringModel(const kanwil::v1::ScoringModel& model);
 // InvalidArgument: not JSON, not a ScoringModel, or invalid (message as above).
 absl::StatusOr<kanwil::v1::ScoringModel> ParseScoringModel(absl::string_view json);
 
+// The model an aggregator runs keeps SPUP's indicator codes (A1–A3, B1–B5, C1–C4, D1–D4, the
+// codes of the built-in model, which assessors, tie-breaks and the minutes use), each on its
+// SPUP measure; it may weight, normalise or leave out indicators. InvalidArgument naming the
+// indicator: "indicator B9: unknown code (SPUP indicators: ...)", "indicator B2: measure X, but
+// SPUP's B2 measures Y". (ValidateScoringModel checks structure only, so engine tests may use
+// synthetic models.)
+absl::Status ValidateSpupIndicators(const kanwil::v1::ScoringModel& model);
+
 // Reads and parses a model file. NotFound: the file cannot be opened. InvalidArgument: as
 // ParseScoringModel, prefixed with the path.
 absl::StatusOr<kanwil::v1::ScoringModel> LoadScoringModelFile(const std::string& path);

@@ -130,6 +130,37 @@ TEST_F(ModelTest, UnknownOrDuplicateIndicatorCodes) {
               Invalid("tie-break on unknown pillar E"));
 }
 
+TEST_F(ModelTest, IndicatorsKeepTheirSpupCodesAndMeasures) {
+  auto spup = [&](const std::function<void(k1::ScoringModel&)>& mutate) {
+    k1::ScoringModel copy = model_;
+    mutate(copy);
+    absl::Status structure = ValidateScoringModel(copy);
+    return structure.ok() ? ValidateSpupIndicators(copy) : structure;
+  };
+  // Renamed to a code nobody knows (assessors, tie-breaks and the minutes use the SPUP codes).
+  EXPECT_THAT(spup([&](k1::ScoringModel& m) { Ind(m, "B5").set_code("B9"); }),
+              Invalid("indicator B9: unknown code (SPUP indicators: A1, A2, A3, B1, B2, B3, B4, "
+                      "B5, C1, C2, C3, C4, D1, D2, D3, D4)"));
+  // Two indicators measuring the same thing would count it twice.
+  EXPECT_THAT(Mutated([&](k1::ScoringModel& m) {
+                Ind(m, "B2").set_measure(k1::MEASURE_GROSS_SALES);
+                *Ind(m, "B2").mutable_normalisation() = Ind(m, "B1").normalisation();
+              }),
+              Invalid("indicator B2: measure MEASURE_GROSS_SALES is already measured by "
+                      "indicator B1"));
+  // Codes swapped between measures.
+  EXPECT_THAT(spup([&](k1::ScoringModel& m) {
+                Ind(m, "B1").set_code("TMP");
+                Ind(m, "B2").set_code("B1");
+                Ind(m, "TMP").set_code("B2");
+              }),
+              Invalid("indicator B2: measure MEASURE_GROSS_SALES, but SPUP's B2 measures "
+                      "MEASURE_PNBP"));
+  // Panel indicators share their measure by design; the built-in model passes both checks.
+  EXPECT_THAT(ValidateScoringModel(model_), IsOk());
+  EXPECT_THAT(ValidateSpupIndicators(model_), IsOk());
+}
+
 TEST_F(ModelTest, IndicatorOfAnUnknownPillar) {
   EXPECT_THAT(Mutated([&](k1::ScoringModel& m) { Ind(m, "D4").set_pillar("E"); }),
               Invalid("indicator D4 belongs to unknown pillar E"));
