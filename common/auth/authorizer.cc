@@ -92,8 +92,7 @@ absl::StatusOr<Identity> Authorizer::Decide(absl::string_view method, const Call
                                             const AccessPolicy* policy) const {
   const MethodRule* rule = Find(method);
   if (rule == nullptr) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(method, ": not in this server's role table (refused)"));
+    return absl::UnimplementedError(absl::StrCat(method, ": not served here"));
   }
   if (Has(rule->roles, kPublic)) return Identity{};
   if (policy == nullptr) {

@@ -5,7 +5,8 @@
 // table, authenticate the caller, check the role. Pure: no gRPC, no files, no clock.
 //
 // Decisions, in this order:
-//   1. a method not in the table              -> PERMISSION_DENIED (fail closed)
+//   1. a method not in the table              -> UNIMPLEMENTED (fail closed: no handler runs;
+//                                                  the code gRPC gives for an unknown method)
 //   2. a PUBLIC method (health, reflection)   -> allowed, credentials not looked at
 //   3. no access policy (--insecure only)     -> allowed, the caller trusted as the open role
 //   4. authentication: a bearer token if the call carries `authorization`, else the client

@@ -1,6 +1,9 @@
 #include "common/server/server_main.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -15,14 +18,36 @@
 #include "common/log/log.h"
 #include "common/status/echo.h"
 #include "common/time/clock.h"
+#include "common/version/version.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace unggul {
+
+namespace {
+
+// absl's flag parser ends the process itself, with exit code 1 both for --help/--version and for
+// a bad flag. While it parses, this exit handler turns that into the documented codes: 0 for
+// help and version, 2 for a usage error.
+std::atomic<int> parse_exit_code{-1};
+
+void ExitWithParseCode() {
+  const int code = parse_exit_code.load();
+  if (code < 0) return;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
+}
+
+}  // namespace
 
 void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::string_view usage) {
   static std::string* file = nullptr;  // the usage config keeps a plain function pointer
   file = new std::string(main_file);
   absl::FlagsUsageConfig config;
+  static std::string* program = nullptr;
+  const absl::string_view argv0 = argc > 0 ? argv[0] : "unggul";
+  program = new std::string(argv0.substr(argv0.rfind('/') + 1));
+  config.version_string = [] { return absl::StrCat(*program, " ", VersionString(), "\n"); };
   config.contains_help_flags = [](absl::string_view path) {
     return absl::StrContains(path, *file) ||
            absl::StrContains(path, "common/server/security_flags");
@@ -30,7 +55,19 @@ void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::
   config.contains_helpshort_flags = config.contains_help_flags;
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(usage);
+  bool informational = false;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    for (const char* flag :
+         {"help", "helpfull", "helpshort", "helppackage", "version", "only_check_args"}) {
+      if (arg == absl::StrCat("--", flag) || arg == absl::StrCat("-", flag)) informational = true;
+    }
+  }
+  parse_exit_code = informational ? 0 : 2;
+  std::atexit(ExitWithParseCode);
   absl::ParseCommandLine(argc, argv);
+  parse_exit_code = -1;
 }
 
 void MarkServicesServing(grpc::Server& server, const std::vector<std::string>& services) {

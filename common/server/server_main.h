@@ -18,7 +18,8 @@
 namespace unggul {
 
 // Parses absl flags; --help lists the flags defined in files whose path contains `main_file`
-// (e.g. "services/node/main.cc") under `usage`.
+// (e.g. "services/node/main.cc") under `usage`; --version prints the version and git commit.
+// Exit codes: 0 after --help or --version, 2 for an unknown or malformed flag.
 void ParseServerFlags(int argc, char** argv, absl::string_view main_file, absl::string_view usage);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and every thread started after it); call it

@@ -3,13 +3,17 @@
 #include <cstdlib>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/tls/tls.h"
 
 namespace unggul::cli {
 
 void CliContext::AddGlobalOptions(CLI::App& app) {
-  app.add_option("--addr", addr, "Node address host:port")->capture_default_str();
+  app.add_option("--addr", addr,
+                 "host:port of the server: a UPT node for node commands (else UNGGUL_ADDR, else "
+                 "127.0.0.1:7401), the Kanwil aggregator for kanwil commands (else "
+                 "UNGGUL_KANWIL_ADDR, else 127.0.0.1:7400)");
   app.add_option("-o,--output", output, "Output: table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
@@ -54,12 +58,43 @@ void CliContext::OnRunLocal(CLI::App* cmd, std::function<absl::Status()> run) {
   });
 }
 
+namespace {
+
+std::string FromEnv(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+std::string CliContext::NodeAddr() const {
+  return !addr.empty() ? addr : FromEnv("UNGGUL_ADDR", kDefaultNodeAddr);
+}
+
+std::string CliContext::KanwilAddr() const {
+  return !addr.empty() ? addr : FromEnv("UNGGUL_KANWIL_ADDR", kDefaultKanwilAddr);
+}
+
+absl::Status CliContext::ExplainWrongServer(const absl::Status& status) const {
+  if (!absl::IsUnimplemented(status) || dialed_kind.empty()) return status;
+  const bool node = dialed_kind == "node";
+  return absl::UnimplementedError(absl::StrCat(
+      dialed_addr, " is not ", node ? "a UPT node" : "the Kanwil aggregator", " (",
+      status.message(), "); ",
+      node ? "node commands take a node's address: --addr or UNGGUL_ADDR"
+           : "kanwil commands take the aggregator's address: --addr or UNGGUL_KANWIL_ADDR"));
+}
+
 std::unique_ptr<NodeClient> CliContext::Node() const {
-  return NodeClient::Connect(addr, absl::Seconds(timeout_seconds), Credentials(), token);
+  dialed_kind = "node";
+  dialed_addr = NodeAddr();
+  return NodeClient::Connect(dialed_addr, absl::Seconds(timeout_seconds), Credentials(), token);
 }
 
 std::unique_ptr<KanwilClient> CliContext::Kanwil() const {
-  return KanwilClient::Connect(addr, absl::Seconds(timeout_seconds), token, Credentials());
+  dialed_kind = "kanwil";
+  dialed_addr = KanwilAddr();
+  return KanwilClient::Connect(dialed_addr, absl::Seconds(timeout_seconds), token, Credentials());
 }
 
 }  // namespace unggul::cli

@@ -17,8 +17,14 @@
 
 namespace unggul::cli {
 
+// Default addresses when neither --addr nor the environment names one.
+inline constexpr char kDefaultNodeAddr[] = "127.0.0.1:7401";
+inline constexpr char kDefaultKanwilAddr[] = "127.0.0.1:7400";
+
 struct CliContext {
-  std::string addr = "127.0.0.1:7401";
+  // --addr; empty: node commands take UNGGUL_ADDR, kanwil commands UNGGUL_KANWIL_ADDR, else the
+  // defaults above.
+  std::string addr;
   std::string output = "table";
   double timeout_seconds = 10;
   // Bearer token for the Kanwil APIs; empty means UNGGUL_TOKEN from the environment, if set.
@@ -38,6 +44,16 @@ struct CliContext {
   int exit_code = 0;
 
   bool json() const { return output == "json"; }
+
+  // The address node (or kanwil) commands dial, and which kind of server the chosen command
+  // reached for ("node" or "kanwil", set by Node()/Kanwil()), for ExplainWrongServer.
+  std::string NodeAddr() const;
+  std::string KanwilAddr() const;
+  mutable std::string dialed_kind;
+  mutable std::string dialed_addr;
+  // An UNIMPLEMENTED status of a call, explained: the address reached is not the kind of server
+  // the command talks to. Other statuses unchanged.
+  absl::Status ExplainWrongServer(const absl::Status& status) const;
 
   // Adds --addr, -o/--output, --timeout and --token to the top-level app.
   void AddGlobalOptions(CLI::App& app);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/records/records.h"
+#include "common/time/clock.h"
 #include "services/cli/cli_common.h"
 #include "services/cli/commands.h"
 #include "services/cli/record_csv.h"
@@ -26,12 +27,18 @@ struct ProductsFlags {
 };
 
 void AddUpts(CLI::App* kanwil, CliContext& ctx) {
-  ctx.OnRun(kanwil->add_subcommand("upts", "Every registered UPT with sync state, lag and digest"),
-            [&ctx]() -> absl::Status {
-              UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ListUptsResponse r, ctx.Kanwil()->ListUpts());
-              std::cout << (ctx.json() ? ToJson(r) + "\n" : RenderUpts(r));
-              return absl::OkStatus();
-            });
+  auto silent_days = std::make_shared<int>(3);
+  CLI::App* upts =
+      kanwil->add_subcommand("upts", "Every registered UPT with sync state, lag and digest");
+  upts->add_option("--silent-days", *silent_days,
+                   "Flag UPTs not connected and not heard from for more than this many days")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  ctx.OnRun(upts, [&ctx, silent_days]() -> absl::Status {
+    UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::ListUptsResponse r, ctx.Kanwil()->ListUpts());
+    std::cout << (ctx.json() ? ToJson(r) + "\n" : RenderUpts(r, RealClock().Now(), *silent_days));
+    return absl::OkStatus();
+  });
 }
 
 void AddProducts(CLI::App* kanwil, CliContext& ctx) {

@@ -82,8 +82,15 @@ void AddRanking(CLI::App* kanwil, CliContext& ctx) {
       ->default_val(50)
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--full", f->full,
-                "With -o json: every indicator, gate and floor (default: summary view)");
+                "With -o json: every indicator, gate and floor (default: summary view; the table "
+                "shows why each product is not ranked either way; `kanwil score` breaks one "
+                "product down)");
   ctx.OnRun(cmd, [&ctx, f]() -> absl::Status {
+    if (f->full && !ctx.json()) {
+      return absl::InvalidArgumentError(
+          "--full: only with -o json (the table already shows why each product is not ranked; "
+          "`kanwil score PRODUCT` breaks one product down)");
+    }
     UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::GetRankingRequest req, f->rank.Request());
     req.set_view(f->full ? kanwil::v1::RANKING_VIEW_FULL : kanwil::v1::RANKING_VIEW_SUMMARY);
     // Pages of one snapshot, merged into the first response, over one connection.

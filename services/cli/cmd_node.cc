@@ -1,9 +1,11 @@
 // unggulctl commands about the node itself: info, sync wait and the designations it received.
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/cli/cli_common.h"
 #include "services/cli/commands.h"
@@ -42,10 +44,27 @@ void RegisterSyncCommands(CLI::App& app, CliContext& ctx) {
   wait->add_option("--designation-revision", f->designation_revision,
                    "Also wait for this designation publication revision");
   ctx.OnRun(wait, [&ctx, f]() -> absl::Status {
-    UNGGUL_ASSIGN_OR_RETURN(
-        v1::NodeInfo info,
-        ctx.Node()->WaitForSync(f->seq, absl::Seconds(f->seconds), f->designation_revision));
-    std::cout << (ctx.json() ? ToJson(info) + "\n" : RenderNodeInfo(info));
+    std::unique_ptr<NodeClient> node = ctx.Node();
+    absl::StatusOr<v1::NodeInfo> info =
+        node->WaitForSync(f->seq, absl::Seconds(f->seconds), f->designation_revision);
+    if (absl::IsDeadlineExceeded(info.status())) {
+      // Say how far behind it still is (a fresh, short call).
+      absl::StatusOr<v1::NodeInfo> now = node->GetNodeInfo();
+      if (!now.ok()) return info.status();
+      const v1::SyncStatus& s = now->sync();
+      return absl::DeadlineExceededError(absl::StrCat(
+          "not acknowledged within ", f->seconds, "s: the Kanwil acknowledged seq ", s.acked_seq(),
+          " of ", f->seq > 0 ? f->seq : now->last_seq(), " (",
+          (f->seq > 0 ? f->seq : now->last_seq()) -
+              std::min<uint64_t>(s.acked_seq(), f->seq > 0 ? f->seq : now->last_seq()),
+          " behind); sync ",
+          s.aggregator_addr().empty() ? "is off (no --aggregator_addr)"
+          : s.connected()             ? "is connected"
+                                      : "is not connected",
+          s.last_error().empty() ? "" : absl::StrCat(", last error: ", s.last_error())));
+    }
+    if (!info.ok()) return info.status();
+    std::cout << (ctx.json() ? ToJson(*info) + "\n" : RenderNodeInfo(*info));
     return absl::OkStatus();
   });
 }

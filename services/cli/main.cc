@@ -6,6 +6,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "common/version/version.h"
 #include "services/cli/cli_context.h"
 #include "services/cli/commands.h"
 
@@ -15,6 +16,7 @@ namespace {
 int Main(int argc, char** argv) {
   CLI::App app{"unggulctl: command-line client of Unggul (UPT node and Kanwil APIs)", "unggulctl"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options (-o json, --addr, ...) also after the subcommand
   CliContext ctx;
   ctx.AddGlobalOptions(app);
   // In the order --help lists them.
@@ -29,14 +31,17 @@ int Main(int argc, char** argv) {
   RegisterPkiCommands(app, ctx);
   RegisterAccessCommands(app, ctx);
 
+  app.set_version_flag("--version", "unggulctl " + VersionString());
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version print and succeed; every usage error is exit code 2 (CLI11's own
+    // codes, 105 and up, are not part of this tool's contract).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (!ctx.action) return 2;
   absl::Status status = ctx.local ? absl::OkStatus() : ctx.CheckSecurity();
-  if (status.ok()) status = ctx.action();
+  if (status.ok()) status = ctx.ExplainWrongServer(ctx.action());
   if (!status.ok()) {
     std::cerr << "unggulctl: " << absl::StatusCodeToString(status.code()) << ": "
               << status.message() << "\n";

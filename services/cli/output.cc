@@ -1,6 +1,7 @@
 #include "services/cli/output.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -146,7 +147,9 @@ std::string RenderNodeInfo(const v1::NodeInfo& info) {
   top.clear_counts();
   top.clear_digest();
   top.clear_sync();
+  top.clear_last_seq();
   std::string out = RenderDetail(top);
+  out += absl::StrFormat("%-22s  %d\n", "last_seq", info.last_seq());  // also when 0
   out += absl::StrFormat("%-22s  %s\n", "digest", DigestString(info.digest()));
   if (!info.sync().aggregator_addr().empty()) {
     const v1::SyncStatus& s = info.sync();
@@ -154,7 +157,7 @@ std::string RenderNodeInfo(const v1::NodeInfo& info) {
     out += absl::StrFormat("%-22s  %s\n", "sync.connected", s.connected() ? "true" : "false");
     out += absl::StrFormat("%-22s  %d\n", "sync.acked_seq", s.acked_seq());
     out += absl::StrFormat("%-22s  %d\n", "sync.lag", s.lag());
-    out += absl::StrFormat("%-22s  %d\n", "sync.connects", s.connects());
+    out += absl::StrFormat("%-22s  %d\n", "sync.connect_attempts", s.connects());
     out += absl::StrFormat("%-22s  %d\n", "sync.snapshots_sent", s.snapshots_sent());
     if (!s.last_error().empty()) {
       out += absl::StrFormat("%-22s  %s\n", "sync.last_error", s.last_error());
@@ -168,25 +171,51 @@ std::string RenderNodeInfo(const v1::NodeInfo& info) {
                                                     {"batches", c.batches()},
                                                     {"sales", c.sales()},
                                                     {"certifications", c.certifications()},
-                                                    {"trainings", c.trainings()}}) {
+                                                    {"trainings", c.trainings()},
+                                                    {"labour_reports", c.labour_reports()},
+                                                    {"settlements", c.settlements()},
+                                                    {"customer_returns", c.customer_returns()},
+                                                    {"exhibitions", c.exhibitions()}}) {
     out += absl::StrFormat("%-22s  %d\n", name, value);
   }
   return out;
 }
 
-std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts) {
+std::string LastSeen(int64_t last_seen_unix_ms, absl::Time now) {
+  if (last_seen_unix_ms <= 0) return "NEVER";
+  const absl::Duration ago =
+      std::max(absl::ZeroDuration(), now - absl::FromUnixMillis(last_seen_unix_ms));
+  if (ago < absl::Minutes(1)) return "baru saja";
+  if (ago < absl::Hours(1)) return absl::StrCat(absl::ToInt64Minutes(ago), " menit lalu");
+  if (ago < absl::Hours(24)) return absl::StrCat(absl::ToInt64Hours(ago), " jam lalu");
+  return absl::StrCat(absl::ToInt64Hours(ago) / 24, " hari lalu");
+}
+
+std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts, absl::Time now, int silent_days) {
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> silent;
   for (const kanwil::v1::UptStatus& u : upts.upts()) {
-    rows.push_back({u.upt_code(), u.connected() ? "yes" : "no",
-                    u.incarnation_id().empty() ? "-" : u.incarnation_id().substr(0, 8),
-                    absl::StrCat(u.hwm()), absl::StrCat(u.node_last_seq()), absl::StrCat(u.lag()),
-                    absl::StrCat(u.products()), DigestString(u.digest())});
+    const bool quiet =
+        u.last_seen_unix_ms() <= 0 ||
+        now - absl::FromUnixMillis(u.last_seen_unix_ms()) > absl::Hours(24) * silent_days;
+    if (quiet && !u.connected()) silent.push_back(u.upt_code());
+    std::string name = u.official_name();
+    if (name.size() > 32) name = name.substr(0, 31) + "~";
+    rows.push_back(
+        {u.upt_code(), u.connected() ? "yes" : "no", LastSeen(u.last_seen_unix_ms(), now),
+         u.incarnation_id().empty() ? "-" : u.incarnation_id().substr(0, 8), absl::StrCat(u.hwm()),
+         absl::StrCat(u.node_last_seq()), absl::StrCat(u.lag()), absl::StrCat(u.products()),
+         name.empty() ? "-" : name, DigestString(u.digest())});
   }
   std::string out =
-      RenderTable(
-          {"UPT", "CONNECTED", "INCARNATION", "HWM", "NODE_SEQ", "LAG", "PRODUCTS", "DIGEST"},
-          rows) +
+      RenderTable({"UPT", "CONNECTED", "LAST_SEEN", "INCARNATION", "HWM", "NODE_SEQ", "LAG",
+                   "PRODUCTS", "NAME", "DIGEST"},
+                  rows) +
       absl::StrFormat("registry version %d, %d UPTs\n", upts.registry_version(), upts.upts_size());
+  if (!silent.empty()) {
+    absl::StrAppend(&out, "SILENT (not heard for more than ", silent_days,
+                    " days, or never): ", absl::StrJoin(silent, ", "), "\n");
+  }
   for (const kanwil::v1::UptStatus& u : upts.upts()) {
     if (u.sync_alarms() > 0) {
       absl::StrAppend(&out, "SYNC ALARM ", u.upt_code(), " (", u.sync_alarms(),
@@ -227,13 +256,41 @@ std::string DesignationStatusName(kanwil::v1::DesignationStatus s) {
 }
 }  // namespace
 
+std::string WhyNotRanked(const kanwil::v1::ProductScore& s) {
+  if (s.standing() == kanwil::v1::STANDING_RANKED) return "";
+  std::vector<std::string> reasons;
+  for (const kanwil::v1::GateResult& g : s.gates()) {
+    if (!g.passed()) reasons.push_back(absl::StrCat("gate ", g.gate(), ": ", g.reason()));
+  }
+  for (const kanwil::v1::FloorResult& f : s.floors()) {
+    if (!f.passed()) {
+      reasons.push_back(
+          absl::StrFormat("floor %s %.1f < %.1f", f.floor(), f.actual(), f.required()));
+    }
+  }
+  if (reasons.empty()) return "";
+  std::string out = reasons.front();
+  if (out.size() > 60) out = out.substr(0, 59) + "~";
+  if (reasons.size() > 1) absl::StrAppend(&out, " (+", reasons.size() - 1, " more)");
+  return out;
+}
+
+std::string FormatRupiah(double amount) {
+  const bool negative = amount < 0;
+  std::string digits = absl::StrCat(static_cast<int64_t>(std::llround(std::fabs(amount))));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ".");
+  return absl::StrCat(negative ? "-Rp " : "Rp ", digits);
+}
+
 std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
   std::vector<std::vector<std::string>> rows;
+  int eligible = 0;
   for (const kanwil::v1::ProductScore& s : ranking.products()) {
+    if (s.standing() != kanwil::v1::STANDING_INELIGIBLE) ++eligible;
     rows.push_back({s.rank() > 0 ? absl::StrCat(s.rank()) : "-", s.product_id(), s.name(),
                     absl::StrFormat("%.1f", s.total()), Pillar(s, "A"), Pillar(s, "B"),
                     Pillar(s, "C"), Pillar(s, "D"), std::string(std::max(0, s.stars()), '*'),
-                    StandingName(s.standing())});
+                    StandingName(s.standing()), WhyNotRanked(s)});
   }
   // The months always, the label too when it says it differently (a calendar year: "2026").
   const std::string months =
@@ -246,36 +303,74 @@ std::string RenderRanking(const kanwil::v1::Ranking& ranking) {
     absl::StrAppend(&model, ", sha256 ", ranking.model_hash().substr(0, 12));
   }
   std::string out = absl::StrFormat("SPUP ranking, period %s (model %s)\n", period, model);
-  out += RenderTable(
-      {"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20", "STARS", "STANDING"},
-      rows);
+  if (ranking.products_size() == 0) {
+    return out + absl::StrFormat("No product in %s (no data for this period yet?)\n", period);
+  }
+  out += RenderTable({"RANK", "PRODUCT_ID", "NAME", "TOTAL", "A/25", "B/27", "C/28", "D/20",
+                      "STARS", "STANDING", "WHY_NOT_RANKED"},
+                     rows);
   if (ranking.products_size() < ranking.total_products()) {
     out += absl::StrFormat("(first %d of %d products; --limit 0 shows all)\n",
                            ranking.products_size(), ranking.total_products());
   }
+  // The pillar columns, named as the model names them.
+  std::vector<std::string> legend;
+  for (const kanwil::v1::PillarScore& p : ranking.products(0).pillars()) {
+    legend.push_back(absl::StrFormat("%s = %s (max %.0f)", p.pillar(), p.name(), p.max()));
+  }
+  if (!legend.empty()) out += absl::StrCat("pillars: ", absl::StrJoin(legend, "; "), "\n");
+  if (eligible == 0) {
+    out += absl::StrFormat(
+        "WARNING: no product passes the gates in %s: every product is INELIGIBLE (a period "
+        "in the future, or labour reports not verified yet?)\n",
+        period);
+  }
+  std::vector<std::string> moved;
   for (const kanwil::v1::SensitivityResult& p : ranking.sensitivity()) {
     out += absl::StrFormat("profile %-10s top: %s%s\n", p.profile(),
                            absl::StrJoin(p.top_product_ids(), ", "),
                            p.top_set_changed() ? "  (top set CHANGES)" : "  (top set unchanged)");
+    if (p.top_set_changed()) moved.push_back(p.profile());
+  }
+  if (!ranking.sensitivity().empty()) {
+    out += moved.empty()
+               ? absl::StrFormat("sensitivity: the top %d is the same under every profile\n",
+                                 ranking.top_product_ids_size())
+               : absl::StrFormat("sensitivity: the top %d CHANGES under %s\n",
+                                 ranking.top_product_ids_size(), absl::StrJoin(moved, ", "));
   }
   return out;
 }
 
 std::string RenderProductScore(const kanwil::v1::ProductScore& s) {
-  std::string out =
-      absl::StrFormat("%s (%s): total %.1f, %d stars, rank %d, %s\n", s.product_id(), s.upt_code(),
-                      s.total(), s.stars(), s.rank(), StandingName(s.standing()));
+  const std::string why = WhyNotRanked(s);
+  std::string out = absl::StrFormat(
+      "%s (%s): total %.1f, %d stars, %s, %s%s\n", s.product_id(), s.upt_code(), s.total(),
+      s.stars(), s.rank() > 0 ? absl::StrCat("rank ", s.rank()) : "not ranked",
+      StandingName(s.standing()), why.empty() ? "" : absl::StrCat(" (", why, ")"));
   std::vector<std::vector<std::string>> gates;
   for (const kanwil::v1::GateResult& g : s.gates()) {
     gates.push_back({g.gate(), g.passed() ? "pass" : "FAIL", g.reason()});
   }
   out += RenderTable({"GATE", "RESULT", "REASON"}, gates);
+  std::vector<std::vector<std::string>> floors;
+  for (const kanwil::v1::FloorResult& f : s.floors()) {
+    floors.push_back({f.floor(), f.passed() ? "pass" : "FAIL",
+                      absl::StrFormat("%.1f (needs %.1f)", f.actual(), f.required())});
+  }
+  if (!floors.empty()) out += RenderTable({"FLOOR", "RESULT", "POINTS"}, floors);
+  std::vector<std::vector<std::string>> pillars;
+  for (const kanwil::v1::PillarScore& p : s.pillars()) {
+    pillars.push_back({p.pillar(), p.name(), absl::StrFormat("%.1f / %.0f", p.score(), p.max())});
+  }
+  if (!pillars.empty()) out += RenderTable({"PILLAR", "NAME", "SCORE"}, pillars);
   std::vector<std::vector<std::string>> rows;
   for (const kanwil::v1::IndicatorScore& i : s.indicators()) {
-    rows.push_back({i.code(), i.name(), absl::StrFormat("%.4g", i.raw_value()), i.unit(),
-                    absl::StrFormat("%.3f", i.normalised()), absl::StrFormat("%.2g", i.weight()),
-                    absl::StrFormat("%.2f", i.contribution()), i.missing() ? "MISSING" : "",
-                    i.note()});
+    rows.push_back(
+        {i.code(), i.name(),
+         i.unit() == "IDR" ? FormatRupiah(i.raw_value()) : absl::StrFormat("%.4g", i.raw_value()),
+         i.unit(), absl::StrFormat("%.3f", i.normalised()), absl::StrFormat("%.2g", i.weight()),
+         absl::StrFormat("%.2f", i.contribution()), i.missing() ? "MISSING" : "", i.note()});
   }
   out += RenderTable({"IND", "NAME", "RAW", "UNIT", "NORM", "WEIGHT", "CONTRIB", "", "NOTE"}, rows);
   return out;

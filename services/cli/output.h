@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/records/kinds.h"
 #include "google/protobuf/message.h"
 #include "unggul/kanwil/v1/dashboard.pb.h"
@@ -27,7 +28,12 @@ std::string RenderDetail(const google::protobuf::Message& message);
 std::string RenderNodeInfo(const node::v1::NodeInfo& info);
 
 // Kanwil views.
-std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts);
+// The UPT table: LAST_SEEN relative to `now` in Indonesian ("baru saja", "5 menit lalu",
+// "3 jam lalu", "3 hari lalu", NEVER), the official name, and a SILENT line naming the UPTs not
+// connected and not heard for more than `silent_days` days (or never).
+std::string RenderUpts(const kanwil::v1::ListUptsResponse& upts, absl::Time now, int silent_days);
+// "3 hari lalu" etc. as above; NEVER for 0.
+std::string LastSeen(int64_t last_seen_unix_ms, absl::Time now);
 std::string RenderKanwilProduct(const kanwil::v1::GetProductResponse& product);
 std::string RenderRanking(const kanwil::v1::Ranking& ranking);
 std::string RenderProductScore(const kanwil::v1::ProductScore& score);

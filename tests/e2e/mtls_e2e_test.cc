@@ -209,7 +209,10 @@ TEST_F(MtlsE2eTest, ARevokedNodeCertificateIsRefusedOnItsNextConnect) {
   node_.Wait();
   n = StartLahat(k);
   ASSERT_EQ(CreateProduct(n, "SMS-LP-LAHAT-KOPI").exit_code, 0);
-  EXPECT_NE(Ctl(n, {"sync", "wait", "--wait", "6"}).exit_code, 0);  // never acknowledged
+  r = Ctl(n, {"sync", "wait", "--wait", "6"});  // never acknowledged: says how far behind
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("DEADLINE_EXCEEDED: not acknowledged within 6s: the Kanwil "
+                               "acknowledged seq 1 of 2 (1 behind); sync is not connected"));
   r = Ctl(n, {"info"});
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat("certificate ", serial,
                                             " of "
@@ -243,7 +246,7 @@ TEST_F(MtlsE2eTest, ANodeRefusesAnAggregatorOfAnotherCa) {
       RunCtlWith(UNGGULCTL_BIN, k, {"--tls_ca=" + other_ca + "/ca.crt", "--token", kanwil_token_},
                  {"kanwil", "upts"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("SMS-LP-LAHAT +no +- +0 "));  // never synced
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("SMS-LP-LAHAT +no +NEVER +- +0 "));  // never synced
 }
 
 TEST_F(MtlsE2eTest, ARotatedAggregatorCertificateTakesEffectWithoutARestart) {

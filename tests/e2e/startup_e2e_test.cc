@@ -76,6 +76,36 @@ TEST_F(StartupE2eTest, AScoringModelWithARenamedIndicatorIsRefused) {
                                "D2, D3, D4)"));
 }
 
+TEST_F(StartupE2eTest, HelpAndVersionSucceedAndUsageErrorsExitTwo) {
+  for (const char* bin : {UPT_NODE_BIN, KANWIL_AGGREGATOR_BIN}) {
+    const std::string name = std::filesystem::path(bin).filename();
+    RunResult r = RunServer({bin, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << name;
+    EXPECT_THAT(r.out + r.err, HasSubstr("--access_policy")) << name;
+    r = RunServer({bin, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << name;
+    EXPECT_THAT(r.out, ::testing::MatchesRegex(name + " [0-9]+\\.[0-9]+\\.[0-9]+ \\(git "
+                                                      "([0-9a-f]+(-dirty)?|unknown)\\)\n"))
+        << name;
+    r = RunServer({bin, "--no_such_flag=1"});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_THAT(r.err, HasSubstr("no_such_flag")) << name;
+  }
+  RunResult r = RunServer({UNGGULCTL_BIN, "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("unggulctl "));
+  EXPECT_THAT(r.out, HasSubstr(" (git "));
+  EXPECT_EQ(RunServer({UNGGULCTL_BIN, "--help"}).exit_code, 0);
+  for (const std::vector<std::string>& usage :
+       {std::vector<std::string>{UNGGULCTL_BIN},
+        {UNGGULCTL_BIN, "info", "--no-such-option"},
+        {UNGGULCTL_BIN, "kanwil", "ranking", "--limit", "many"},
+        {UNGGULCTL_BIN, "token", "add", "--user", "budi"}}) {
+    r = RunServer(usage);
+    EXPECT_EQ(r.exit_code, 2) << usage.back() << ": " << r.err;
+  }
+}
+
 TEST_F(StartupE2eTest, ADataDirectoryWithMissingParentsIsCreated) {
   const std::string data = dir_.path() + "/var/lib/unggul/sekayu/db";
   absl::StatusOr<StartedServer> node =
@@ -86,6 +116,28 @@ TEST_F(StartupE2eTest, ADataDirectoryWithMissingParentsIsCreated) {
   EXPECT_EQ(info.exit_code, 0) << info.err;
   EXPECT_THAT(info.out, HasSubstr("SMS-LP-SEKAYU"));
   EXPECT_TRUE(std::filesystem::is_directory(data));
+}
+
+// unggulctl finds its server from the environment, accepts global options after the subcommand,
+// and says so when the address is the wrong kind of server.
+TEST_F(StartupE2eTest, TheCliFindsItsServerAndNamesTheWrongOne) {
+  absl::StatusOr<StartedServer> node =
+      StartServer({UPT_NODE_BIN, "--insecure", "--upt_code=SMS-LP-SEKAYU",
+                   "--data_dir=" + dir_.path() + "/sekayu"},
+                  dir_.path() + "/port", dir_.path() + "/node.log");
+  ASSERT_TRUE(node.ok()) << node.status();
+  const std::string addr = absl::StrCat("127.0.0.1:", node->port);
+  RunResult r = RunServer(
+      {"/usr/bin/env", "UNGGUL_ADDR=" + addr, UNGGULCTL_BIN, "--insecure", "info", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"upt_code\": \"SMS-LP-SEKAYU\""));
+  r = RunServer({"/usr/bin/env", "UNGGUL_KANWIL_ADDR=" + addr, UNGGULCTL_BIN, "--insecure",
+                 "kanwil", "upts"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err,
+              HasSubstr(absl::StrCat("UNIMPLEMENTED: ", addr, " is not the Kanwil aggregator (")));
+  EXPECT_THAT(r.err, HasSubstr("kanwil commands take the aggregator's address: --addr or "
+                               "UNGGUL_KANWIL_ADDR"));
 }
 
 }  // namespace

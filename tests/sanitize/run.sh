@@ -1,26 +1,25 @@
 #!/usr/bin/env bash
-# The unit and in-process integration tests under AddressSanitizer and UndefinedBehaviorSanitizer
-# (GCC), once per CI run: a separate build folder (build-asan, ccache shared with the main build),
-# every test binary outside tests/e2e built and run whole. The end-to-end tests (real server
+# The unit and in-process integration tests under AddressSanitizer and UndefinedBehaviorSanitizer,
+# once per CI run, in the fuzzing build (build-fuzz: clang-14, first-party code compiled with ASan
+# and UBSan, see tests/fuzz/run.sh), so the libraries the fuzz targets already built are reused.
+# Every test binary outside tests/e2e is built and run whole; the end-to-end tests (real server
 # processes, the crash suite, the demo) run in the main build only. Any sanitizer report fails
 # the run (UBSan does not recover; ASan aborts). Leak detection is off: gRPC and protobuf keep
 # process-lifetime singletons that LeakSanitizer would report.
-#   tests/sanitize/run.sh [build-dir]
+#   tests/sanitize/run.sh
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-${UNGGUL_ASAN_BUILD_DIR:-$repo/build-asan}}"
+build="${UNGGUL_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 jobs="${UNGGUL_JOBS:-2}"
-flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-export CCACHE_BASEDIR="$repo"
 export CCACHE_NOHASHDIR=1
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+# The same configuration as tests/fuzz/run.sh (one tree, no reconfiguration between them).
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNGGUL_FUZZ=ON \
+  -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
 mapfile -t targets < <(ninja -C "$build" -t targets all |
   sed -n 's/^\([^:]*_test\): CXX_EXECUTABLE_LINKER.*/\1/p' | grep -v '^tests/e2e/' | sort -u)
 if [ "${#targets[@]}" -eq 0 ]; then echo "sanitize: no test targets found" >&2; exit 1; fi
 ninja -C "$build" -j "$jobs" "${targets[@]}"
-export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 failed=()
 for t in "${targets[@]}"; do

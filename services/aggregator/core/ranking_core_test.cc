@@ -387,7 +387,7 @@ TEST_F(RankingCoreTest, PagingErrorsNameTheField) {
   }
 }
 
-TEST_F(RankingCoreTest, SummaryViewLeavesOutTheBreakdown) {
+TEST_F(RankingCoreTest, SummaryViewKeepsOnlyWhatFailed) {
   AddProducts();
   kv1::GetRankingRequest req;
   req.set_view(kv1::RANKING_VIEW_SUMMARY);
@@ -398,7 +398,18 @@ TEST_F(RankingCoreTest, SummaryViewLeavesOutTheBreakdown) {
   for (int i = 0; i < summary.products_size(); ++i) {
     const kv1::ProductScore& s = summary.products(i);
     EXPECT_EQ(s.indicators_size(), 0);
-    EXPECT_EQ(s.gates_size(), 0);
+    // Only the failed gates and floors, exactly those of the full view.
+    std::vector<std::string> failed;
+    for (const kv1::GateResult& g : full.products(i).gates()) {
+      if (!g.passed()) failed.push_back(g.gate() + ": " + g.reason());
+    }
+    for (const kv1::FloorResult& f : full.products(i).floors()) {
+      if (!f.passed()) failed.push_back(f.floor());
+    }
+    std::vector<std::string> kept;
+    for (const kv1::GateResult& g : s.gates()) kept.push_back(g.gate() + ": " + g.reason());
+    for (const kv1::FloorResult& f : s.floors()) kept.push_back(f.floor());
+    EXPECT_EQ(kept, failed) << s.product_id();
     EXPECT_EQ(s.pillars_size(), 4);
     EXPECT_EQ(s.total(), full.products(i).total());
     EXPECT_EQ(s.category(), full.products(i).category());

@@ -42,6 +42,14 @@ void Index(RankingSnapshot& snapshot) {
     swap_breakdown(p);
     summary->CopyFrom(p);
     swap_breakdown(p);
+    // What keeps a product out of the ranking stays in the summary: its failed gates (with the
+    // reason) and failed floors (with the points), so a table can say why.
+    for (const kv1::GateResult& g : p.gates()) {
+      if (!g.passed()) *summary->add_gates() = g;
+    }
+    for (const kv1::FloorResult& f : p.floors()) {
+      if (!f.passed()) *summary->add_floors() = f;
+    }
     snapshot.summaries.push_back(summary);
   }
   snapshot.calls = IndexCalls(r.close_calls());

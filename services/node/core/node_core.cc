@@ -8,15 +8,12 @@
 #include "common/records/kinds.h"
 #include "common/status/status_macros.h"
 #include "common/time/dates.h"
+#include "common/version/version.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "services/node/core/validation.h"
-
-#ifndef UNGGUL_VERSION
-#define UNGGUL_VERSION "0.2.0"
-#endif
 
 namespace unggul::node {
 namespace {
@@ -136,7 +133,7 @@ v1::NodeInfo NodeCore::GetNodeInfo() const {
   *out.mutable_counts() = info.counts;
   out.set_sync_writes(info.sync_writes);
   out.set_storage_format_version(info.format_version);
-  out.set_software_version(UNGGUL_VERSION);
+  out.set_software_version(VersionString());
   *out.mutable_digest() = info.digest;
   if (const SyncStatusProvider* sync = sync_.load(); sync != nullptr) {
     *out.mutable_sync() = sync->Status();
