@@ -80,6 +80,9 @@ ABSL_FLAG(int64_t, write_rate_limit, 600,
           "Kanwil writes (assessments, labour verification, incidents, designation steps) per "
           "minute per caller, as a burst of that many then refilled evenly; beyond it "
           "RESOURCE_EXHAUSTED names the limit. 0: no limit.");
+ABSL_FLAG(int, max_page_size, 1000,
+          "Largest page a list call may ask for (100..1000); a larger page_size is refused with "
+          "INVALID_ARGUMENT naming this limit (0 in a request means 100).");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request message accepted, bytes; a larger one is refused with "
           "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
@@ -179,7 +182,11 @@ int main(int argc, char** argv) {
       unggul::AuthFromFlags(*security, unggul::auth::Service::kKanwil,
                             unggul::aggregator::KanwilRoleTable(), &revoked, &write_limit);
   if (!auth.ok()) return Fail(std::string(auth.status().message()));
+  if (absl::GetFlag(FLAGS_max_page_size) < 100 || absl::GetFlag(FLAGS_max_page_size) > 1000) {
+    return Fail("--max_page_size must be from 100 to 1000");
+  }
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
+  dashboard_core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
   if (absl::GetFlag(FLAGS_ranking_cache) < 1) return Fail("--ranking_cache must be >= 1");
   if (absl::GetFlag(FLAGS_ranking_cache_mb) < 1) return Fail("--ranking_cache_mb must be >= 1");
   if (absl::GetFlag(FLAGS_ranking_refresh_interval) < absl::ZeroDuration()) {
@@ -191,6 +198,7 @@ int main(int argc, char** argv) {
                                     << 20;
   unggul::aggregator::RankingCore ranking_core(**store, (*store)->panel(), sync_core, clock, *model,
                                                ranking_options);
+  ranking_core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
   unggul::aggregator::PanelCore panel_core(**store, (*store)->panel(), sync_core, clock);
   unggul::aggregator::IncidentCore incident_core(**store, (*store)->panel(), sync_core, clock);
   unggul::aggregator::PublicationHub hub;

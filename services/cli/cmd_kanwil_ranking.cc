@@ -97,8 +97,9 @@ void AddRanking(CLI::App* kanwil, CliContext& ctx) {
     auto client = ctx.Kanwil();
     kanwil::v1::Ranking merged;
     do {
-      const int left = f->limit == 0 ? 1000 : f->limit - merged.products_size();
-      req.set_page_size(std::min(1000, left));
+      // Pages of at most 100: every server takes them (--max_page_size is 100..1000).
+      const int left = f->limit == 0 ? 100 : f->limit - merged.products_size();
+      req.set_page_size(std::min(100, left));
       UNGGUL_ASSIGN_OR_RETURN(kanwil::v1::Ranking page, client->GetRanking(req));
       if (req.page_token().empty()) {
         merged = page;

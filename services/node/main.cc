@@ -82,6 +82,9 @@ ABSL_FLAG(
     "A node's writes (products and records) per minute per caller (operator token or certificate; "
     "\"anyone\" with --insecure and no policy), as a burst of that many then refilled evenly; "
     "beyond it RESOURCE_EXHAUSTED names the limit. 0: no limit (bulk loads).");
+ABSL_FLAG(int, max_page_size, 1000,
+          "Largest page a list call may ask for (100..1000); a larger page_size is refused with "
+          "INVALID_ARGUMENT naming this limit (0 in a request means 100).");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request message accepted, bytes; a larger one is refused with "
           "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
@@ -159,7 +162,11 @@ int main(int argc, char** argv) {
   if (!store.ok())
     return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
 
+  if (absl::GetFlag(FLAGS_max_page_size) < 100 || absl::GetFlag(FLAGS_max_page_size) > 1000) {
+    return Fail("--max_page_size must be from 100 to 1000");
+  }
   unggul::node::NodeCore core(**store, clock);
+  core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
   std::unique_ptr<unggul::node::SyncClient> sync;
   if (const std::string addr = absl::GetFlag(FLAGS_aggregator_addr); !addr.empty()) {
     if (absl::GetFlag(FLAGS_sync_window) < 1) return Fail("--sync_window must be >= 1");

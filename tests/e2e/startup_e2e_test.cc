@@ -123,10 +123,15 @@ TEST_F(StartupE2eTest, ADataDirectoryWithMissingParentsIsCreated) {
 TEST_F(StartupE2eTest, TheCliFindsItsServerAndNamesTheWrongOne) {
   absl::StatusOr<StartedServer> node =
       StartServer({UPT_NODE_BIN, "--insecure", "--upt_code=SMS-LP-SEKAYU",
-                   "--data_dir=" + dir_.path() + "/sekayu"},
+                   "--data_dir=" + dir_.path() + "/sekayu", "--max_page_size=100"},
                   dir_.path() + "/port", dir_.path() + "/node.log");
   ASSERT_TRUE(node.ok()) << node.status();
   const std::string addr = absl::StrCat("127.0.0.1:", node->port);
+  // A page beyond --max_page_size is refused naming the limit.
+  RunResult page = RunCtl(UNGGULCTL_BIN, node->port, {"product", "list", "--page-size", "101"});
+  EXPECT_EQ(page.exit_code, 1);
+  EXPECT_THAT(page.err, HasSubstr("INVALID_ARGUMENT: page_size: must be 0..100 (0 means 100; "
+                                  "--max_page_size), got 101"));
   RunResult r = RunServer(
       {"/usr/bin/env", "UNGGUL_ADDR=" + addr, UNGGULCTL_BIN, "--insecure", "info", "-o", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -1,5 +1,7 @@
 #include "services/aggregator/core/dashboard_core.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/echo.h"
@@ -52,18 +54,20 @@ absl::StatusOr<kv1::ListUptsResponse> DashboardCore::ListUpts() const {
 
 absl::StatusOr<kv1::ListProductsResponse> DashboardCore::ListProducts(
     const kv1::ListProductsRequest& request) const {
-  if (request.page_size() < 0 || request.page_size() > 1000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be 0..1000 (0 means 100), got ", request.page_size()));
+  if (request.page_size() < 0 || request.page_size() > max_page_size_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size: must be 0..", max_page_size_, " (0 means ", std::min(100, max_page_size_),
+        "; --max_page_size), got ", request.page_size()));
   }
   if (!request.upt_code().empty() && !sync_.InRegistry(request.upt_code())) {
     return absl::NotFoundError(
         absl::StrCat("UPT ", Echo(request.upt_code()), " is not in the registry"));
   }
-  UNGGUL_ASSIGN_OR_RETURN(ProductPage page,
-                          store_.ListProducts(request.upt_code(), request.category(),
-                                              request.page_size() == 0 ? 100 : request.page_size(),
-                                              request.page_token()));
+  UNGGUL_ASSIGN_OR_RETURN(
+      ProductPage page, store_.ListProducts(request.upt_code(), request.category(),
+                                            request.page_size() == 0 ? std::min(100, max_page_size_)
+                                                                     : request.page_size(),
+                                            request.page_token()));
   kv1::ListProductsResponse out;
   for (node::v1::Product& p : page.products) *out.add_products() = std::move(p);
   out.set_next_page_token(page.next_page_token);

@@ -14,6 +14,9 @@ namespace unggul::aggregator {
 class DashboardCore {
  public:
   DashboardCore(KanwilStore& store, const SyncCore& sync) : store_(store), sync_(sync) {}
+  // The largest page ListProducts may ask for (1..1000, default 1000; --max_page_size). Call
+  // before serving.
+  void SetMaxPageSize(int max) { max_page_size_ = max; }
 
   absl::StatusOr<kanwil::v1::ListUptsResponse> ListUpts() const;
   absl::StatusOr<kanwil::v1::ListProductsResponse> ListProducts(
@@ -24,6 +27,7 @@ class DashboardCore {
  private:
   KanwilStore& store_;
   const SyncCore& sync_;
+  int max_page_size_ = 1000;
 };
 
 }  // namespace unggul::aggregator

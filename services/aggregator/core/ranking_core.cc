@@ -76,12 +76,14 @@ absl::StatusOr<RankingSpec> RankingCore::SpecOf(const kv1::GetRankingRequest& re
 }
 
 absl::StatusOr<kv1::Ranking> RankingCore::Rank(const kv1::GetRankingRequest& request) const {
-  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0..", kMaxPageSize,
-                                                   " (0 = ", kDefaultPageSize, "), got ",
-                                                   request.page_size()));
+  const int max_page = std::min(kMaxPageSize, std::max(1, max_page_size_));
+  const int default_page = std::min(kDefaultPageSize, max_page);
+  if (request.page_size() < 0 || request.page_size() > max_page) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be 0..", max_page, " (0 = ", default_page,
+                     "; --max_page_size), got ", request.page_size()));
   }
-  const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  const int page_size = request.page_size() == 0 ? default_page : request.page_size();
   if (request.max_staleness_seconds() < 0 || request.max_staleness_seconds() > 86400) {
     return absl::InvalidArgumentError(absl::StrCat("max_staleness_seconds: must be 0..86400, got ",
                                                    request.max_staleness_seconds()));

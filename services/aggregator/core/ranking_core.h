@@ -57,6 +57,10 @@ class RankingCore final : public ScoreProvider {
   absl::StatusOr<Frozen> ScoreFor(absl::string_view product_id, absl::string_view start_month,
                                   absl::string_view end_month) const override;
 
+  // The largest page Rank may return (1..1000, default 1000; --max_page_size). Call before
+  // serving.
+  void SetMaxPageSize(int max) { max_page_size_ = max; }
+
   const kanwil::v1::ScoringModel& model() const { return model_; }
   const std::string& model_hash() const { return model_hash_; }
 
@@ -74,6 +78,7 @@ class RankingCore final : public ScoreProvider {
   const kanwil::v1::ScoringModel model_;
   const std::string model_hash_;
   std::unique_ptr<RankingSnapshots> snapshots_;
+  int max_page_size_ = 1000;
 };
 
 }  // namespace unggul::aggregator

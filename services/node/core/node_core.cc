@@ -1,5 +1,6 @@
 #include "services/node/core/node_core.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <utility>
@@ -59,12 +60,15 @@ bool SameContent(v1::Record a, v1::Record b) {
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
-int PageSize(int requested) { return requested == 0 ? kDefaultPageSize : requested; }
+int PageSize(int requested, int max) {
+  return requested == 0 ? std::min(kDefaultPageSize, max) : requested;
+}
 
-absl::Status CheckPageSize(int requested) {
-  if (requested < 0 || requested > 1000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be 0..1000 (0 means 100), got ", requested));
+absl::Status CheckPageSize(int requested, int max) {
+  if (requested < 0 || requested > max) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0..", max, " (0 means ",
+                                                   std::min(kDefaultPageSize, max),
+                                                   "; --max_page_size), got ", requested));
   }
   return absl::OkStatus();
 }
@@ -296,7 +300,7 @@ absl::StatusOr<v1::Product> NodeCore::GetProduct(absl::string_view product_id) c
 
 absl::StatusOr<v1::ListProductsResponse> NodeCore::ListProducts(
     const v1::ListProductsRequest& request) const {
-  UNGGUL_RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  UNGGUL_RETURN_IF_ERROR(CheckPageSize(request.page_size(), max_page_size_));
   if (!v1::Category_IsValid(request.category())) {
     return absl::InvalidArgumentError(absl::StrCat("category: unknown value ", request.category()));
   }
@@ -305,7 +309,7 @@ absl::StatusOr<v1::ListProductsResponse> NodeCore::ListProducts(
   }
   ListQuery query;
   query.kind = RecordKind::kProduct;
-  query.page_size = PageSize(request.page_size());
+  query.page_size = PageSize(request.page_size(), max_page_size_);
   query.page_token = request.page_token();
   const v1::Category category = request.category();
   const v1::ProductStatus status = request.status();
@@ -417,7 +421,7 @@ absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
     return absl::InvalidArgumentError(
         absl::StrCat("kind: unknown record kind ", static_cast<int>(kind)));
   }
-  UNGGUL_RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  UNGGUL_RETURN_IF_ERROR(CheckPageSize(request.page_size(), max_page_size_));
   ListQuery query;
   query.kind = kind;
   if (!request.product_id().empty()) {
@@ -446,7 +450,7 @@ absl::StatusOr<ListPage> NodeCore::ListRecords(RecordKind kind,
   if (query.from_day && query.to_day && *query.from_day > *query.to_day) {
     return absl::InvalidArgumentError("to_date: must be on or after from_date");
   }
-  query.page_size = PageSize(request.page_size());
+  query.page_size = PageSize(request.page_size(), max_page_size_);
   query.page_token = request.page_token();
   return store_.List(query);
 }

@@ -44,6 +44,9 @@ class NodeCore {
   // Optional; without it NodeInfo.sync shows sync as off. `sync` must outlive the core.
   // Also subscribes the pending WaitForSync calls to its changes.
   void SetSyncStatusProvider(SyncStatusProvider* sync);
+  // The largest page a list call may ask for (1..1000, default 1000; --max_page_size). Call
+  // before serving.
+  void SetMaxPageSize(int max) { max_page_size_ = max; }
 
   v1::NodeInfo GetNodeInfo() const;
   // WaitForSync without a thread: `done` runs exactly once (possibly before this returns, or on
@@ -111,6 +114,7 @@ class NodeCore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   CatalogStore& store_;
+  int max_page_size_ = 1000;
   const Clock& clock_;
   std::atomic<const SyncStatusProvider*> sync_{nullptr};
   std::unique_ptr<SyncWaiters> waiters_;
