@@ -23,6 +23,12 @@ ABSL_FLAG(bool, insecure, false,
           "Serve plaintext on loopback only, without certificate identities (tests and local "
           "trials): without --access_policy anyone who reaches the port is trusted with every "
           "role");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "Largest request message accepted, bytes; a larger one is refused with "
+          "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
+ABSL_FLAG(int, max_page_size, 1000,
+          "Largest page a list call may ask for (100..1000); a larger page_size is refused with "
+          "INVALID_ARGUMENT naming this limit (0 in a request means 100).");
 ABSL_FLAG(std::string, access_policy, "",
           "Access policy file (`unggulctl access init|grant`, `unggulctl token add|revoke`): the "
           "role of each person's certificate and the hashed bearer tokens; re-read when it "
@@ -43,6 +49,14 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags() {
   }
   UNGGUL_ASSIGN_OR_RETURN(out.self, tls::CheckFiles(out.files));
   out.access_policy = absl::GetFlag(FLAGS_access_policy);
+  out.limits.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  out.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
+  if (out.limits.max_message_bytes < 1024 || out.limits.max_message_bytes > (64 << 20)) {
+    return absl::InvalidArgumentError("--max_message_bytes: must be from 1024 to 67108864");
+  }
+  if (out.limits.max_page_size < 100 || out.limits.max_page_size > 1000) {
+    return absl::InvalidArgumentError("--max_page_size: must be from 100 to 1000");
+  }
   if (out.self) {
     out.description = absl::StrCat("mutual TLS as ", pki::SpiffeUri(*out.self));
   } else {

@@ -1,9 +1,11 @@
 #pragma once
 
-// The transport-security flags every server binary shares (--tls_cert, --tls_key, --tls_ca,
-// --tls_revoked, --tls_reload_interval, --insecure), read into tls::TlsFiles and checked at
+// The security and input-limit flags every server binary shares (--tls_cert, --tls_key, --tls_ca,
+// --tls_revoked, --tls_reload_interval, --insecure, --access_policy, --max_message_bytes,
+// --max_page_size), the TLS files read into tls::TlsFiles and checked at
 // start: without certificates a server refuses to start unless --insecure, which it logs as a
-// warning. Returns the process's own identity (nullopt when insecure). --access_policy names the
+// warning. Returns the process's own identity (nullopt when insecure). Also reads the shared
+// input limits (InvalidArgument naming the flag when out of range). --access_policy names the
 // file of roles and tokens that AuthFromFlags turns into the server's auth processor.
 
 #include <memory>
@@ -17,6 +19,12 @@
 
 namespace unggul {
 
+// Input limits every server shares (--max_message_bytes, --max_page_size).
+struct ServerLimits {
+  int max_message_bytes = 4 << 20;
+  int max_page_size = 1000;
+};
+
 struct ServerSecurity {
   tls::TlsFiles files;
   std::optional<pki::PeerId> self;  // from --tls_cert
@@ -24,6 +32,7 @@ struct ServerSecurity {
   // info output.
   std::string description;
   std::string access_policy;  // --access_policy, "" for none
+  ServerLimits limits;
 };
 
 absl::StatusOr<ServerSecurity> ServerSecurityFromFlags();

@@ -80,12 +80,6 @@ ABSL_FLAG(int64_t, write_rate_limit, 600,
           "Kanwil writes (assessments, labour verification, incidents, designation steps) per "
           "minute per caller, as a burst of that many then refilled evenly; beyond it "
           "RESOURCE_EXHAUSTED names the limit. 0: no limit.");
-ABSL_FLAG(int, max_page_size, 1000,
-          "Largest page a list call may ask for (100..1000); a larger page_size is refused with "
-          "INVALID_ARGUMENT naming this limit (0 in a request means 100).");
-ABSL_FLAG(int, max_message_bytes, 4 << 20,
-          "Largest request message accepted, bytes; a larger one is refused with "
-          "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
 ABSL_FLAG(std::string, log_format, "text", "text or json.");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error.");
 
@@ -173,20 +167,13 @@ int main(int argc, char** argv) {
   if (!version.ok())
     return Fail(absl::StrCat("cannot store the registry: ", version.status().ToString()));
   if (absl::GetFlag(FLAGS_write_rate_limit) < 0) return Fail("--write_rate_limit must be >= 0");
-  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
-      absl::GetFlag(FLAGS_max_message_bytes) > (64 << 20)) {
-    return Fail("--max_message_bytes must be from 1024 to 67108864");
-  }
   unggul::auth::RateLimiter write_limit(clock, absl::GetFlag(FLAGS_write_rate_limit));
   absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth =
       unggul::AuthFromFlags(*security, unggul::auth::Service::kKanwil,
                             unggul::aggregator::KanwilRoleTable(), &revoked, &write_limit);
   if (!auth.ok()) return Fail(std::string(auth.status().message()));
-  if (absl::GetFlag(FLAGS_max_page_size) < 100 || absl::GetFlag(FLAGS_max_page_size) > 1000) {
-    return Fail("--max_page_size must be from 100 to 1000");
-  }
   unggul::aggregator::DashboardCore dashboard_core(**store, sync_core);
-  dashboard_core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
+  dashboard_core.SetMaxPageSize(security->limits.max_page_size);
   if (absl::GetFlag(FLAGS_ranking_cache) < 1) return Fail("--ranking_cache must be >= 1");
   if (absl::GetFlag(FLAGS_ranking_cache_mb) < 1) return Fail("--ranking_cache_mb must be >= 1");
   if (absl::GetFlag(FLAGS_ranking_refresh_interval) < absl::ZeroDuration()) {
@@ -198,7 +185,7 @@ int main(int argc, char** argv) {
                                     << 20;
   unggul::aggregator::RankingCore ranking_core(**store, (*store)->panel(), sync_core, clock, *model,
                                                ranking_options);
-  ranking_core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
+  ranking_core.SetMaxPageSize(security->limits.max_page_size);
   unggul::aggregator::PanelCore panel_core(**store, (*store)->panel(), sync_core, clock);
   unggul::aggregator::IncidentCore incident_core(**store, (*store)->panel(), sync_core, clock);
   unggul::aggregator::PublicationHub hub;
@@ -222,7 +209,7 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxReceiveMessageSize(security->limits.max_message_bytes);
   // Idle prison links: accept keepalive pings without data every 10 s or more.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

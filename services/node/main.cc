@@ -82,12 +82,6 @@ ABSL_FLAG(
     "A node's writes (products and records) per minute per caller (operator token or certificate; "
     "\"anyone\" with --insecure and no policy), as a burst of that many then refilled evenly; "
     "beyond it RESOURCE_EXHAUSTED names the limit. 0: no limit (bulk loads).");
-ABSL_FLAG(int, max_page_size, 1000,
-          "Largest page a list call may ask for (100..1000); a larger page_size is refused with "
-          "INVALID_ARGUMENT naming this limit (0 in a request means 100).");
-ABSL_FLAG(int, max_message_bytes, 4 << 20,
-          "Largest request message accepted, bytes; a larger one is refused with "
-          "RESOURCE_EXHAUSTED before any handler runs (1 KiB..64 MiB).");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json (one object per line).");
 ABSL_FLAG(std::string, log_level, "info", "Log level: debug, info, warn or error.");
 
@@ -162,11 +156,8 @@ int main(int argc, char** argv) {
   if (!store.ok())
     return Fail(absl::StrCat("cannot open ", data_dir, ": ", store.status().ToString()));
 
-  if (absl::GetFlag(FLAGS_max_page_size) < 100 || absl::GetFlag(FLAGS_max_page_size) > 1000) {
-    return Fail("--max_page_size must be from 100 to 1000");
-  }
   unggul::node::NodeCore core(**store, clock);
-  core.SetMaxPageSize(absl::GetFlag(FLAGS_max_page_size));
+  core.SetMaxPageSize(security->limits.max_page_size);
   std::unique_ptr<unggul::node::SyncClient> sync;
   if (const std::string addr = absl::GetFlag(FLAGS_aggregator_addr); !addr.empty()) {
     if (absl::GetFlag(FLAGS_sync_window) < 1) return Fail("--sync_window must be >= 1");
@@ -199,10 +190,6 @@ int main(int argc, char** argv) {
   // Operators' certificates on the deny-list are refused (--tls_revoked).
   unggul::tls::RevocationList revoked(security->files.revoked);
   if (absl::GetFlag(FLAGS_write_rate_limit) < 0) return Fail("--write_rate_limit must be >= 0");
-  if (absl::GetFlag(FLAGS_max_message_bytes) < 1024 ||
-      absl::GetFlag(FLAGS_max_message_bytes) > (64 << 20)) {
-    return Fail("--max_message_bytes must be from 1024 to 67108864");
-  }
   unggul::auth::RateLimiter write_limit(clock, absl::GetFlag(FLAGS_write_rate_limit));
   absl::StatusOr<std::shared_ptr<unggul::auth::AuthProcessor>> auth =
       unggul::AuthFromFlags(*security, unggul::auth::Service::kNode, unggul::node::NodeRoleTable(),
@@ -218,7 +205,7 @@ int main(int argc, char** argv) {
   grpc::ResourceQuota quota("upt-node");
   quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxReceiveMessageSize(security->limits.max_message_bytes);
   int port = 0;
   // A busy port is an error, never shared (gRPC enables SO_REUSEPORT by default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
