@@ -56,6 +56,15 @@ class FakeClock final : public Clock {
     absl::MutexLock lock(&mu_);
     return static_cast<int>(waiters_.size());
   }
+  // Blocks until a thread waits on this clock, or `timeout` (real time) passes; returns whether
+  // one does. Woken by the waiter's registration itself (it changes waiters_ under mu_), so it
+  // returns as soon as the waiter is there.
+  bool AwaitWaiter(absl::Duration timeout) const {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(
+                                    +[](std::vector<Waiter>* w) { return !w->empty(); }, &waiters_),
+                                timeout);
+  }
 
  private:
   struct Waiter {

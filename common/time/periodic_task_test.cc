@@ -12,14 +12,7 @@ namespace {
 using ::unggul::testing::FakeClock;
 
 // Blocks (without sleeping) until the task's thread waits on the clock.
-void AwaitWaiter(const FakeClock& clock) {
-  absl::Mutex mu;
-  absl::MutexLock lock(&mu);
-  mu.AwaitWithTimeout(absl::Condition(
-                          +[](const FakeClock* c) { return c->waiters() > 0; }, &clock),
-                      absl::Seconds(30));
-  ASSERT_GT(clock.waiters(), 0);
-}
+void AwaitWaiter(const FakeClock& clock) { ASSERT_TRUE(clock.AwaitWaiter(absl::Seconds(30))); }
 
 TEST(PeriodicTaskTest, RunsWhenTheClockPassesEachTickAndNotBefore) {
   FakeClock clock(absl::FromUnixSeconds(1795921200));
